@@ -1,0 +1,164 @@
+/**
+ * The one place that reads the environment. Every variable is parsed and
+ * validated here, once, at start; an error lists every bad variable.
+ * Keep `.env.sample` in step (a test checks that they match).
+ */
+import { z } from "zod";
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalText = z.string().trim().min(1).optional();
+const optionalUrl = z.url().optional();
+const flag = (fallback: boolean) =>
+  z.enum(["true", "false", "1", "0"]).default(fallback ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+
+/** Schema of every environment variable the project reads. */
+export const envSchema = z.object({
+  // Where things live
+  DATA_DIR: z.string().default("./.data"),
+  STORE: z.enum(["sqlite", "mongodb"]).optional(),
+  MONGODB_URI: optionalText,
+  MONGODB_DB: z.string().default("movielens"),
+  GCS_BUCKET: optionalText,
+  GCS_PREFIX: z.string().default("movielens/"),
+  OBJECT_DIR: optionalText,
+  // Pipeline
+  MOVIELENS_VARIANT: z.string().regex(/^ml-[a-z0-9-]+$/).default(
+    "ml-latest-small",
+  ),
+  MOVIELENS_DIR: optionalText,
+  MOVIELENS_ZIP: optionalText,
+  MOVIELENS_BASE_URL: z.url().default(
+    "https://files.grouplens.org/datasets/movielens",
+  ),
+  EMBEDDER: z.enum(["minilm", "tfidf"]).default("minilm"),
+  EMBEDDING_MODEL: z.string().default("Xenova/all-MiniLM-L6-v2"),
+  MODEL_DIR: optionalText,
+  ALLOW_REMOTE_MODELS: flag(true),
+  EMBED_BATCH_SIZE: int(64, 1, 4096),
+  NEIGHBOURS_K: int(50, 1, 1000),
+  CLOUD_RUN_TASK_INDEX: int(0, 0),
+  CLOUD_RUN_TASK_COUNT: int(1, 1),
+  // API
+  PORT: int(8000, 1, 65535),
+  RECOMMENDER: z.enum(["hybrid", "ease", "itemknn", "content", "popular"])
+    .default("hybrid"),
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_ANON_KEY: optionalText,
+  SUPABASE_JWT_SECRET: optionalText,
+  SUPABASE_JWT_ISSUER: optionalText,
+  LOCAL_AUTH_SECRET: optionalText,
+  UPSTASH_REDIS_REST_URL: optionalUrl,
+  UPSTASH_REDIS_REST_TOKEN: optionalText,
+  CACHE_TTL_SECONDS: int(300, 1),
+  CACHE_MAX_ENTRIES: int(5000, 1),
+  REDIS_TIMEOUT_MS: int(250, 10, 60000),
+  RATE_LIMIT_PER_MINUTE: int(60, 1),
+  MAX_BODY_BYTES: int(16384, 256),
+  CORS_ORIGINS: z.string().default(""),
+  LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  // Web
+  API_URL: optionalUrl,
+}).superRefine((env, ctx) => {
+  if (env.STORE === "mongodb" && !env.MONGODB_URI) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["MONGODB_URI"],
+      message: "is required when STORE=mongodb",
+    });
+  }
+  if (!!env.UPSTASH_REDIS_REST_URL !== !!env.UPSTASH_REDIS_REST_TOKEN) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["UPSTASH_REDIS_REST_TOKEN"],
+      message:
+        "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN must be set together",
+    });
+  }
+  if (env.CLOUD_RUN_TASK_INDEX >= env.CLOUD_RUN_TASK_COUNT) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["CLOUD_RUN_TASK_INDEX"],
+      message: "must be less than CLOUD_RUN_TASK_COUNT",
+    });
+  }
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** The validated configuration, with defaults resolved. */
+export interface Config extends Env {
+  /** Which store adapter to use: MongoDB when configured, SQLite otherwise. */
+  store: "sqlite" | "mongodb";
+  /** Folder for the SQLite file, object cache and models. */
+  dataDir: string;
+  objectDir: string;
+  modelDir: string;
+  /** CORS allow-list, parsed from CORS_ORIGINS (comma separated). */
+  corsOrigins: string[];
+  /** True when Supabase verifies tokens (local auth is then refused). */
+  supabaseAuth: boolean;
+}
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration:\n${
+        problems.map((p) => `  - ${p}`).join("\n")
+      }\nSee .env.sample for every variable.`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses an environment (a plain object, so tests pass their own).
+ *
+ * @example
+ * const config = parseConfig({ EMBEDDER: "tfidf" });
+ * config.store; // "sqlite"
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+): Config {
+  // An empty variable means "not set" (as in a .env file with `KEY=`).
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "environment";
+        const value = cleaned[name];
+        const shown = value === undefined || /SECRET|TOKEN|KEY|URI/.test(name)
+          ? ""
+          : ` (got "${value}")`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = e.DATA_DIR;
+  return {
+    ...e,
+    store: e.STORE ?? (e.MONGODB_URI ? "mongodb" : "sqlite"),
+    dataDir,
+    objectDir: e.OBJECT_DIR ?? `${dataDir}/objects`,
+    modelDir: e.MODEL_DIR ?? `${dataDir}/models`,
+    corsOrigins: e.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(
+      Boolean,
+    ),
+    supabaseAuth: !!(e.SUPABASE_JWT_SECRET || e.SUPABASE_URL),
+  };
+}
+
+/** Reads and validates `Deno.env`; the only caller of `Deno.env` in the project. */
+export function configFromEnv(): Config {
+  return parseConfig(Deno.env.toObject());
+}
+
+/** Names of every variable the project reads (for the `.env.sample` check). */
+export const envVariableNames: string[] = Object.keys(envSchema.shape);

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { ConfigError, parseConfig } from "./mod.ts";
+
+Deno.test("defaults give a local SQLite setup", () => {
+  const config = parseConfig({});
+  assert.equal(config.store, "sqlite");
+  assert.equal(config.PORT, 8000);
+  assert.equal(config.dataDir, "./.data");
+  assert.equal(config.objectDir, "./.data/objects");
+  assert.equal(config.MOVIELENS_VARIANT, "ml-latest-small");
+  assert.equal(config.supabaseAuth, false);
+});
+
+Deno.test("MONGODB_URI selects MongoDB unless STORE says otherwise", () => {
+  assert.equal(parseConfig({ MONGODB_URI: "mongodb://x" }).store, "mongodb");
+  assert.equal(
+    parseConfig({ MONGODB_URI: "mongodb://x", STORE: "sqlite" }).store,
+    "sqlite",
+  );
+});
+
+Deno.test("every bad variable is named in one error, secrets not echoed", () => {
+  let message = "";
+  try {
+    parseConfig({
+      PORT: "eighty",
+      EMBEDDER: "word2vec",
+      UPSTASH_REDIS_REST_URL: "not a url",
+      UPSTASH_REDIS_REST_TOKEN: "s3cret-token",
+    });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    message = error.message;
+  }
+  assert.match(message, /PORT: .*\(got "eighty"\)/);
+  assert.match(message, /EMBEDDER: .*\(got "word2vec"\)/);
+  assert.match(message, /UPSTASH_REDIS_REST_URL/);
+  assert.doesNotMatch(message, /s3cret-token/);
+});
+
+Deno.test("cross-field rules: Upstash URL and token together", () => {
+  assert.throws(
+    () => parseConfig({ UPSTASH_REDIS_REST_URL: "https://u.upstash.io" }),
+    /must be set together/,
+  );
+});
+
+Deno.test("an empty variable counts as unset", () => {
+  assert.equal(parseConfig({ PORT: "" }).PORT, 8000);
+});
+
+Deno.test("CORS_ORIGINS is split into a list", () => {
+  assert.deepEqual(
+    parseConfig({ CORS_ORIGINS: "https://a.example, https://b.example" })
+      .corsOrigins,
+    ["https://a.example", "https://b.example"],
+  );
+});

@@ -1,0 +1,33 @@
+/** Explanations: which movies in a user's history led to a recommendation. */
+import type { Explanation } from "./recommender.ts";
+import type { ProfileWeight } from "./profile.ts";
+
+/** How many history movies an explanation names at most. */
+export const MAX_BECAUSE = 3;
+
+/**
+ * Explains a recommendation from per-history-item contributions (e.g. weight
+ * × similarity): the positive contributors, strongest first. Falls back to
+ * "popular" when nothing contributed positively.
+ *
+ * @example
+ * explain([{ movieId: 1, weight: 1, type: "rating" }], [0.8]);
+ * // { kind: "rated", because: [1] }
+ */
+export function explain(
+  weights: ProfileWeight[],
+  contributions: ArrayLike<number>,
+): Explanation {
+  const order: number[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    if (contributions[i] > 0 && weights[i].weight > 0) order.push(i);
+  }
+  order.sort((a, b) =>
+    contributions[b] - contributions[a] ||
+    weights[a].movieId - weights[b].movieId
+  );
+  const top = order.slice(0, MAX_BECAUSE);
+  if (top.length === 0) return { kind: "popular", because: [] };
+  const kind = weights[top[0]].type === "like" ? "liked" : "rated";
+  return { kind, because: top.map((i) => weights[i].movieId) };
+}
