@@ -58,6 +58,7 @@ export const envSchema = z.object({
   MAX_BODY_BYTES: int(16384, 256),
   CORS_ORIGINS: z.string().default(""),
   LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
+  GOOGLE_CLOUD_PROJECT: optionalText,
   // Web
   API_URL: optionalUrl,
 }).superRefine((env, ctx) => {

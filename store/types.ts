@@ -24,7 +24,10 @@ export interface MovieQuery {
   yearTo?: number;
   /** Default "popular" (by Bayesian score). */
   sort?: MovieSort;
-  /** Default: "desc" for popular, rating and year; "asc" for title. */
+  /**
+   * Default: "desc" for popular, rating and year; "asc" for title. Ties break
+   * by id; the opposite order reverses the whole list (store/movie_query.ts).
+   */
   order?: SortOrder;
   offset: number;
   limit: number;
@@ -49,6 +52,7 @@ export interface MovieStore {
   /** Movies in the order of `ids`; unknown ids are skipped. */
   getMany(ids: number[]): Promise<MovieWithStats[]>;
   query(query: MovieQuery): Promise<MoviePage>;
+  /** Every genre with its number of movies, ordered by genre name. */
   genres(): Promise<GenreCount[]>;
   count(): Promise<number>;
   /** Every movie id, ascending. */

@@ -1,0 +1,155 @@
+/**
+ * The movie query semantics shared by every store adapter: defaults, title
+ * normalisation and sort keys are decided here once, so that SQLite and
+ * MongoDB cannot drift apart.
+ */
+import type { MovieQuery, MovieSort, SortOrder } from "./types.ts";
+
+/** A movie field a list can be ordered by (adapters map it to a column). */
+export type MovieSortField =
+  | "bayesianScore"
+  | "ratingMean"
+  | "ratingCount"
+  | "searchTitle"
+  | "year"
+  | "id";
+
+/** One sort key: 1 ascending, -1 descending. */
+export interface MovieSortKey {
+  field: MovieSortField;
+  direction: 1 | -1;
+}
+
+/** A `MovieQuery` with defaults resolved and input checked. */
+export interface ResolvedMovieQuery {
+  /** Normalised search text (see `searchText`), or null for no title filter. */
+  q: string | null;
+  /** Distinct genres a movie must all have. */
+  genres: string[];
+  yearFrom: number | null;
+  yearTo: number | null;
+  sort: MovieSort;
+  order: SortOrder;
+  keys: MovieSortKey[];
+  offset: number;
+  limit: number;
+}
+
+/**
+ * Folds a title for case and accent insensitive search: NFD, combining marks
+ * removed, lower case. Stored titles and queries go through the same fold.
+ *
+ * @example
+ * searchText("Amélie"); // "amelie"
+ */
+export function searchText(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/**
+ * Sort keys in their natural ("desc" for popular, rating and year; "asc" for
+ * title) order. The id breaks ties so that pages never overlap.
+ */
+const naturalKeys: Record<MovieSort, MovieSortKey[]> = {
+  popular: [{ field: "bayesianScore", direction: -1 }, {
+    field: "id",
+    direction: 1,
+  }],
+  rating: [
+    { field: "ratingMean", direction: -1 },
+    { field: "ratingCount", direction: -1 },
+    { field: "id", direction: 1 },
+  ],
+  title: [{ field: "searchTitle", direction: 1 }, {
+    field: "id",
+    direction: 1,
+  }],
+  year: [{ field: "year", direction: -1 }, { field: "id", direction: 1 }],
+};
+
+const naturalOrder: Record<MovieSort, SortOrder> = {
+  popular: "desc",
+  rating: "desc",
+  title: "asc",
+  year: "desc",
+};
+
+/**
+ * Sort keys for a sort and order. The opposite of the natural order reverses
+ * every key (the tie-breaking id too), so one index serves both directions
+ * and an "asc" list is exactly the "desc" list backwards. Movies without a
+ * year come last in "year desc" and first in "year asc" in both adapters.
+ *
+ * @example
+ * movieSortKeys("popular", "desc");
+ * // [{ field: "bayesianScore", direction: -1 }, { field: "id", direction: 1 }]
+ */
+export function movieSortKeys(
+  sort: MovieSort,
+  order?: SortOrder,
+): MovieSortKey[] {
+  const keys = naturalKeys[sort];
+  if (!keys) {
+    throw new RangeError(
+      `Unknown movie sort "${sort}": expected popular, rating, title or year`,
+    );
+  }
+  const flip = (order ?? naturalOrder[sort]) !== naturalOrder[sort];
+  return keys.map((key) =>
+    flip ? { field: key.field, direction: key.direction === 1 ? -1 : 1 } : key
+  );
+}
+
+/**
+ * Resolves defaults and checks paging; throws a `RangeError` naming the bad
+ * parameter.
+ */
+export function resolveMovieQuery(query: MovieQuery): ResolvedMovieQuery {
+  const sort = query.sort ?? "popular";
+  const order = query.order ?? naturalOrder[sort];
+  if (order !== "asc" && order !== "desc") {
+    throw new RangeError(`Unknown sort order "${order}": expected asc or desc`);
+  }
+  if (!Number.isInteger(query.offset) || query.offset < 0) {
+    throw new RangeError(
+      `Movie query offset must be an integer >= 0, got ${query.offset}`,
+    );
+  }
+  if (!Number.isInteger(query.limit) || query.limit < 0) {
+    throw new RangeError(
+      `Movie query limit must be an integer >= 0, got ${query.limit}`,
+    );
+  }
+  const q = query.q === undefined ? "" : searchText(query.q.trim());
+  return {
+    q: q === "" ? null : q,
+    genres: [...new Set(query.genres ?? [])],
+    yearFrom: query.yearFrom ?? null,
+    yearTo: query.yearTo ?? null,
+    sort,
+    order,
+    keys: movieSortKeys(sort, order),
+    offset: query.offset,
+    limit: query.limit,
+  };
+}
+
+/** Batch size of `InteractionStore.scan` when the caller gives none. */
+export const defaultScanBatchSize = 1000;
+
+/** Checks a scan batch size; throws a `RangeError` when it is not >= 1. */
+export function checkBatchSize(batchSize: number): number {
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(
+      `Scan batch size must be an integer >= 1, got ${batchSize}`,
+    );
+  }
+  return batchSize;
+}
+
+/** Neighbours best first, ties by movie id, whatever order the caller gave. */
+export function sortNeighbours<T extends { movieId: number; score: number }>(
+  list: T[],
+): T[] {
+  return [...list].sort((a, b) => b.score - a.score || a.movieId - b.movieId);
+}

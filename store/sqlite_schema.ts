@@ -1,0 +1,75 @@
+/**
+ * The SQLite schema, applied idempotently at open. `PRAGMA user_version`
+ * records its version so that a later change can migrate old files.
+ */
+
+/** Version written to `PRAGMA user_version`. */
+export const sqliteSchemaVersion = 1;
+
+/** Tables and indexes (every statement is `IF NOT EXISTS`). */
+export const sqliteSchema = `
+CREATE TABLE IF NOT EXISTS movies (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  -- searchText(title): lower case, accents stripped; searched and sorted on
+  search_title TEXT NOT NULL,
+  year INTEGER,
+  genres TEXT NOT NULL,            -- JSON array
+  tags TEXT NOT NULL,              -- JSON array
+  imdb TEXT,
+  tmdb INTEGER,
+  rating_count INTEGER NOT NULL DEFAULT 0,
+  rating_mean REAL NOT NULL DEFAULT 0,
+  bayesian_score REAL NOT NULL DEFAULT 0,
+  rating_histogram TEXT NOT NULL DEFAULT '[0,0,0,0,0,0,0,0,0,0]'
+);
+-- Each index serves its sort in both directions (asc reverses every key).
+CREATE INDEX IF NOT EXISTS movies_popular ON movies (bayesian_score DESC, id);
+CREATE INDEX IF NOT EXISTS movies_rating
+  ON movies (rating_mean DESC, rating_count DESC, id);
+CREATE INDEX IF NOT EXISTS movies_title ON movies (search_title, id);
+CREATE INDEX IF NOT EXISTS movies_year ON movies (year DESC, id);
+
+-- One row per (genre, movie): the genre filter intersects these.
+CREATE TABLE IF NOT EXISTS movie_genres (
+  genre TEXT NOT NULL,
+  movie_id INTEGER NOT NULL,
+  PRIMARY KEY (genre, movie_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS movie_genres_movie ON movie_genres (movie_id);
+
+CREATE TABLE IF NOT EXISTS embeddings (
+  model TEXT NOT NULL,
+  movie_id INTEGER NOT NULL,
+  text_hash TEXT NOT NULL,
+  vector BLOB NOT NULL,            -- Float32, little endian
+  PRIMARY KEY (model, movie_id)
+);
+
+-- Keyed (and so stored) in scan order; WITHOUT ROWID keeps rows compact.
+CREATE TABLE IF NOT EXISTS interactions (
+  user_id TEXT NOT NULL,
+  movie_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  value REAL,
+  timestamp INTEGER NOT NULL,
+  PRIMARY KEY (user_id, movie_id, type)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS interactions_user_time
+  ON interactions (user_id, timestamp DESC);
+
+CREATE TABLE IF NOT EXISTS neighbours (
+  movie_id INTEGER PRIMARY KEY,
+  list BLOB NOT NULL               -- see binary_codec.ts encodeNeighbours
+);
+
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS blobs (
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+);
+`;
