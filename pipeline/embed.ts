@@ -1,0 +1,171 @@
+/**
+ * Step 2: one vector per movie. Resumable (rows are written batch by batch
+ * with the hash of their text; unchanged texts are not embedded again) and
+ * shardable (Cloud Run task i of n embeds movies i, i+n, … by sorted id).
+ */
+import type { Config } from "../config/mod.ts";
+import type { Movie } from "../core/types.ts";
+import type { EmbeddingRow, Store } from "../store/types.ts";
+import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
+import { ensureDataset } from "./download.ts";
+import type { Embedder } from "./embedder.ts";
+import { minilmEmbedder } from "./embedder_minilm.ts";
+import { tfidfEmbedder } from "./embedder_tfidf.ts";
+import {
+  datasetFingerprint,
+  inputsFingerprint,
+  isStepDone,
+  markStepDone,
+} from "./fingerprint.ts";
+import { movieText, textHash } from "./movie_text.ts";
+import { readMovies } from "./parse.ts";
+import { type ProgressReporter, silentProgress } from "./progress.ts";
+
+/**
+ * The embedder the configuration asks for. TF-IDF is fitted on `corpus`
+ * (every movie, also when sharding, so that shards agree).
+ */
+export function createEmbedder(config: Config, corpus: Movie[]): Embedder {
+  if (config.EMBEDDER === "tfidf") return tfidfEmbedder(corpus);
+  return minilmEmbedder({
+    model: config.EMBEDDING_MODEL,
+    modelDir: config.modelDir,
+    allowRemote: config.ALLOW_REMOTE_MODELS,
+    batchSize: config.EMBED_BATCH_SIZE,
+  });
+}
+
+/** Key of the configured embedder's vectors in `store.embeddings`. */
+export function embeddingModel(config: Config): string {
+  return config.EMBEDDER;
+}
+
+/** Which part of the movies one task embeds. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Items whose position (in the given order) is `index` modulo `count`. */
+export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
+  if (shard.count <= 1) return [...items];
+  return items.filter((_, i) => i % shard.count === shard.index);
+}
+
+/** Options for `embedMovies`. */
+export interface EmbedMoviesOptions {
+  /** Movies per embed call and store write (default 64). */
+  batchSize?: number;
+  /** Default: the whole list. */
+  shard?: Shard;
+  progress?: ProgressReporter;
+}
+
+/** What `embedMovies` did. */
+export interface EmbedSummary {
+  /** Movies in this task's shard. */
+  total: number;
+  embedded: number;
+  /** Movies whose text hash was already stored. */
+  unchanged: number;
+  /** Stored rows of movies no longer in the dataset (unsharded runs only). */
+  pruned: number;
+}
+
+/**
+ * Embeds the movies (sorted by id) whose text changed since they were last
+ * embedded with this embedder, writing each batch as soon as it is done.
+ */
+export async function embedMovies(
+  store: Store,
+  embedder: Embedder,
+  movies: Movie[],
+  options: EmbedMoviesOptions = {},
+): Promise<EmbedSummary> {
+  const progress = options.progress ?? silentProgress;
+  const batchSize = options.batchSize ?? 64;
+  const sorted = [...movies].sort((a, b) => a.id - b.id);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const mine = shardOf(sorted, shard);
+  const stored = await store.embeddings.hashes(embedder.model);
+  const todo: { movie: Movie; hash: string }[] = [];
+  for (const movie of mine) {
+    const hash = textHash(embedder.fingerprint, movieText(movie));
+    if (stored.get(movie.id) !== hash) todo.push({ movie, hash });
+  }
+  const label = shard.count > 1
+    ? `embed (${embedder.model}, shard ${shard.index + 1}/${shard.count})`
+    : `embed (${embedder.model})`;
+  if (todo.length) {
+    const task = progress.task(label, todo.length, "movies");
+    for (let start = 0; start < todo.length; start += batchSize) {
+      const batch = todo.slice(start, start + batchSize);
+      const vectors = await embedder.embed(batch.map((t) => t.movie));
+      const rows: EmbeddingRow[] = batch.map((t, i) => ({
+        movieId: t.movie.id,
+        textHash: t.hash,
+        vector: vectors[i],
+      }));
+      await store.embeddings.put(embedder.model, rows);
+      task.advance(batch.length);
+    }
+    task.done();
+  }
+  // A shard sees only its part, so only a full run may delete rows.
+  const pruned = shard.count > 1 ? 0 : await store.embeddings.prune(
+    embedder.model,
+    new Set(sorted.map((m) => m.id)),
+  );
+  return {
+    total: mine.length,
+    embedded: todo.length,
+    unchanged: mine.length - todo.length,
+    pruned,
+  };
+}
+
+/** The `embed` step: dataset → embeddings of the configured model. */
+export async function embedStep(
+  ctx: PipelineContext,
+  options: StepOptions = {},
+): Promise<StepResult> {
+  const { config, store, progress } = ctx;
+  const dataset = await ensureDataset(config, ctx.objects, { progress });
+  const shard = {
+    index: config.CLOUD_RUN_TASK_INDEX,
+    count: config.CLOUD_RUN_TASK_COUNT,
+  };
+  const stepKey = `embed:${
+    embeddingModel(config)
+  }:${shard.index}/${shard.count}`;
+  const fingerprint = inputsFingerprint({
+    dataset: await datasetFingerprint(dataset.dir),
+    embedder: config.EMBEDDER,
+    model: config.EMBEDDER === "minilm" ? config.EMBEDDING_MODEL : "tfidf-v1",
+  });
+  if (!options.force && await isStepDone(store.meta, stepKey, fingerprint)) {
+    return {
+      step: "embed",
+      skipped: true,
+      detail: `${embeddingModel(config)} embeddings are up to date`,
+    };
+  }
+  const movies = await readMovies(dataset.dir);
+  const embedder = createEmbedder(config, movies);
+  try {
+    const summary = await embedMovies(store, embedder, movies, {
+      batchSize: config.EMBED_BATCH_SIZE,
+      shard,
+      progress,
+    });
+    await markStepDone(store.meta, stepKey, fingerprint, { ...summary });
+    return {
+      step: "embed",
+      skipped: false,
+      detail:
+        `${summary.embedded} movies embedded with ${embedder.model}, ${summary.unchanged} unchanged, ${summary.pruned} pruned`,
+    };
+  } finally {
+    await embedder.dispose();
+  }
+}

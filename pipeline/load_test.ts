@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import {
+  FIXTURE_DATASET,
+  tempPipeline,
+} from "../tests/fixtures/pipeline_context.ts";
+import { loadDataset, loadStep } from "./load.ts";
+
+async function copyFixture(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  for (const file of ["movies.csv", "links.csv", "tags.csv", "ratings.csv"]) {
+    await Deno.copyFile(`${FIXTURE_DATASET}/${file}`, `${dir}/${file}`);
+  }
+  return dir;
+}
+
+Deno.test("loadDataset writes movies and ratings as ml: interactions, idempotently", async () => {
+  const p = await tempPipeline();
+  const summary = await loadDataset(p.store, FIXTURE_DATASET, { batchSize: 7 });
+  assert.deepEqual(summary, { movies: 12, ratings: 35, users: 5 });
+  assert.equal(await p.store.movies.count(), 12);
+  assert.equal(await p.store.interactions.count(), 35);
+  const history = await p.store.interactions.forUser("ml:1");
+  assert.equal(history.length, 7);
+  assert.ok(history.every((i) => i.type === "rating" && i.value! >= 0.5));
+  // timestamps are in ms: after 2000-01-01
+  assert.ok(history.every((i) => i.timestamp > 946684800000));
+  const toyStory = await p.store.movies.get(1);
+  assert.equal(toyStory?.title, "Toy Story");
+  assert.deepEqual(toyStory?.tags, ["pixar", "fun"]);
+
+  await loadDataset(p.store, FIXTURE_DATASET);
+  assert.equal(await p.store.movies.count(), 12);
+  assert.equal(await p.store.interactions.count(), 35);
+  await p.close();
+});
+
+Deno.test("bad data leaves the store as it was", async () => {
+  const p = await tempPipeline();
+  await loadDataset(p.store, FIXTURE_DATASET);
+  const dir = await copyFixture();
+  // a new movie, and ratings whose last row points at an unknown movie
+  await Deno.writeTextFile(
+    `${dir}/movies.csv`,
+    "13,New Movie (2020),Drama\n",
+    { append: true },
+  );
+  const ratings = await Deno.readTextFile(`${dir}/ratings.csv`);
+  await Deno.writeTextFile(
+    `${dir}/ratings.csv`,
+    ratings + "9,13,4.0,964982703\n9,999,4.0,964982703\n",
+  );
+  await assert.rejects(loadDataset(p.store, dir, { batchSize: 5 }), {
+    message:
+      "ratings.csv line 38: expected a movieId from movies.csv, found 999",
+  });
+  assert.equal(await p.store.movies.count(), 12);
+  assert.equal(await p.store.interactions.count(), 35);
+  assert.deepEqual(await p.store.interactions.forUser("ml:9"), []);
+  await p.close();
+});
+
+Deno.test("the load step is skipped when the dataset is unchanged", async () => {
+  const p = await tempPipeline({ MOVIELENS_DIR: FIXTURE_DATASET });
+  assert.equal((await loadStep(p)).skipped, false);
+  const again = await loadStep(p);
+  assert.equal(again.skipped, true);
+  assert.equal(await p.store.interactions.count(), 35);
+  await p.close();
+});

@@ -1,0 +1,223 @@
+/**
+ * Step 4: everything the API should not compute per request: rating
+ * statistics per movie, the k nearest neighbours of every movie in
+ * embedding space, the packed serving artifact, and any registered extra
+ * step (collaborative model training).
+ */
+import { createHash } from "node:crypto";
+import { movieStats } from "../core/popularity.ts";
+import { rowIndex, similarMovies } from "../core/top_k.ts";
+import type {
+  EmbeddingMatrix,
+  MovieStats,
+  ScoredMovie,
+} from "../core/types.ts";
+import {
+  encodeServingArtifact,
+  type PackedNeighbours,
+  packStats,
+  servingArtifactKey,
+} from "../store/serving_artifact.ts";
+import type { Store } from "../store/types.ts";
+import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
+import { embeddingModel } from "./embed.ts";
+import { inputsFingerprint, isStepDone, markStepDone } from "./fingerprint.ts";
+import { type ProgressReporter, silentProgress } from "./progress.ts";
+
+/** An extra precompute step, run after stats and neighbours. */
+export interface PrecomputeStep {
+  name: string;
+  /** Does the work; returns a one-line summary. */
+  run(ctx: PipelineContext): Promise<string>;
+}
+
+/**
+ * Extra steps, in order. Add an entry here (with a static import) rather
+ * than loading modules by name at run time.
+ */
+export const extraPrecomputeSteps: PrecomputeStep[] = [
+  // ── COLLABORATIVE HOOK ──────────────────────────────────────────────────
+  // When pipeline/collaborative.ts exists, add at the top of this file
+  //   import { trainCollaborative } from "./collaborative.ts";
+  // and here
+  //   {
+  //     name: "collaborative",
+  //     run: async (ctx) =>
+  //       String(await trainCollaborative(ctx.store, ctx.config, ctx.progress)),
+  //   },
+  // ────────────────────────────────────────────────────────────────────────
+];
+
+/** Growable parallel typed arrays of (movieId, rating). */
+class RatingColumns {
+  movieIds = new Int32Array(1 << 16);
+  ratings = new Float32Array(1 << 16);
+  size = 0;
+
+  push(movieId: number, rating: number): void {
+    if (this.size === this.movieIds.length) {
+      const movieIds = new Int32Array(this.size * 2);
+      movieIds.set(this.movieIds);
+      this.movieIds = movieIds;
+      const ratings = new Float32Array(this.size * 2);
+      ratings.set(this.ratings);
+      this.ratings = ratings;
+    }
+    this.movieIds[this.size] = movieId;
+    this.ratings[this.size] = rating;
+    this.size++;
+  }
+}
+
+/**
+ * Rating statistics of every stored movie from every stored rating
+ * (MovieLens users and app users alike), written with `putStats`.
+ */
+export async function computeMovieStats(
+  store: Store,
+  progress: ProgressReporter = silentProgress,
+): Promise<MovieStats[]> {
+  const ids = await store.movies.ids();
+  const columns = new RatingColumns();
+  const task = progress.task(
+    "stats: read ratings",
+    await store.interactions.count(),
+    "interactions",
+  );
+  for await (const batch of store.interactions.scan(10_000)) {
+    for (const row of batch) {
+      if (row.type === "rating" && row.value !== null) {
+        columns.push(row.movieId, row.value);
+      }
+    }
+    task.advance(batch.length);
+  }
+  task.done();
+  const stats = movieStats(
+    ids,
+    columns.movieIds.subarray(0, columns.size),
+    columns.ratings.subarray(0, columns.size),
+  );
+  for (let start = 0; start < stats.length; start += 5000) {
+    await store.movies.putStats(stats.slice(start, start + 5000));
+  }
+  return stats;
+}
+
+/**
+ * The `k` most similar movies of every movie (itself excluded), by cosine
+ * similarity of the embeddings, written to `store.neighbours` batch by
+ * batch. Returns them packed row by row (no object per neighbour is kept,
+ * which matters at ml-32m's 87 000 movies).
+ */
+export async function computeNeighbours(
+  store: Store,
+  matrix: EmbeddingMatrix,
+  k: number,
+  progress: ProgressReporter = silentProgress,
+): Promise<PackedNeighbours> {
+  const index = rowIndex(matrix);
+  const n = matrix.ids.length;
+  const packed: PackedNeighbours = {
+    k,
+    ids: new Int32Array(n * k).fill(-1),
+    scores: new Float32Array(n * k).fill(NaN),
+  };
+  const task = progress.task("neighbours", n, "movies");
+  const batchSize = 500;
+  for (let start = 0; start < n; start += batchSize) {
+    const batch: { movieId: number; neighbours: ScoredMovie[] }[] = [];
+    for (let row = start; row < Math.min(n, start + batchSize); row++) {
+      const movieId = matrix.ids[row];
+      const neighbours = similarMovies(matrix, index, movieId, k);
+      neighbours.forEach((neighbour, j) => {
+        packed.ids[row * k + j] = neighbour.movieId;
+        packed.scores[row * k + j] = neighbour.score;
+      });
+      batch.push({ movieId, neighbours });
+    }
+    await store.neighbours.put(batch);
+    task.advance(batch.length);
+    // Let timers and signals run between batches of this CPU-bound loop.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  task.done();
+  return packed;
+}
+
+async function precomputeFingerprint(
+  store: Store,
+  model: string,
+  k: number,
+): Promise<string> {
+  const hashes = await store.embeddings.hashes(model);
+  const embeddings = createHash("sha256");
+  for (const id of [...hashes.keys()].sort((a, b) => a - b)) {
+    embeddings.update(`${id}:${hashes.get(id)}\n`);
+  }
+  return inputsFingerprint({
+    version: 1,
+    model,
+    k,
+    embeddings: embeddings.digest("hex"),
+    movies: await store.movies.count(),
+    interactions: await store.interactions.count(),
+    extra: extraPrecomputeSteps.map((s) => s.name),
+  });
+}
+
+/** The `precompute` step. */
+export async function precomputeStep(
+  ctx: PipelineContext,
+  options: StepOptions = {},
+): Promise<StepResult> {
+  const { config, store, objects, progress } = ctx;
+  const model = embeddingModel(config);
+  const k = config.NEIGHBOURS_K;
+  const fingerprint = await precomputeFingerprint(store, model, k);
+  if (
+    !options.force && await isStepDone(store.meta, "precompute", fingerprint)
+  ) {
+    return {
+      step: "precompute",
+      skipped: true,
+      detail: "stats and neighbours are up to date",
+    };
+  }
+  const movieCount = await store.movies.count();
+  if (movieCount === 0) {
+    throw new Error(
+      "precompute: expected movies in the store, found none (run `deno task pipeline load` first)",
+    );
+  }
+  const stats = await computeMovieStats(store, progress);
+  const matrix = await store.embeddings.load(model);
+  if (!matrix || matrix.ids.length === 0) {
+    throw new Error(
+      `precompute: expected ${model} embeddings in the store, found none (run \`deno task pipeline embed\` first)`,
+    );
+  }
+  const neighbours = await computeNeighbours(store, matrix, k, progress);
+  const artifactKey = servingArtifactKey(model);
+  await objects.write(
+    artifactKey,
+    encodeServingArtifact({
+      ids: matrix.ids,
+      dim: matrix.dim,
+      vectors: matrix.vectors,
+      neighbours,
+      stats: packStats(matrix.ids, stats),
+      meta: { model, k, createdAt: new Date().toISOString() },
+    }),
+  );
+  const details = [
+    `stats for ${stats.length} movies`,
+    `${k} neighbours for ${matrix.ids.length} movies`,
+    `artifact ${artifactKey}`,
+  ];
+  for (const extra of extraPrecomputeSteps) {
+    details.push(`${extra.name}: ${await extra.run(ctx)}`);
+  }
+  await markStepDone(store.meta, "precompute", fingerprint);
+  return { step: "precompute", skipped: false, detail: details.join(", ") };
+}
