@@ -1,0 +1,158 @@
+/**
+ * The API as one Hono app: `createApp(deps)` wires middleware, routes, the
+ * OpenAPI document and error handling. Mount it in-process (web) or serve
+ * it (`api/main.ts`); `AppType` types the RPC client (`hc<AppType>`).
+ * @module
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { TieredCache } from "../store/cache.ts";
+import { LocalAuth } from "./auth/local.ts";
+import { supabaseVerifier } from "./auth/supabase.ts";
+import type { AppEnv } from "./context.ts";
+import type { AppDeps, RouteDeps } from "./deps.ts";
+import { jsonLogger } from "./logger.ts";
+import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
+import { requestLog } from "./middleware/request_log.ts";
+import { notFound, onError, ProblemError, validationHook } from "./problem.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { interactionRoutes } from "./routes/interactions.ts";
+import { movieRoutes } from "./routes/movies.ts";
+import { recommendationRoutes } from "./routes/recommendations.ts";
+import { buildServing, type Serving } from "./serving.ts";
+
+/** Fills in every dependency `deps` leaves out, from config. */
+export function resolveDeps(deps: AppDeps): RouteDeps {
+  const { config, store } = deps;
+  const logger = deps.logger ?? jsonLogger({ level: config.LOG_LEVEL });
+  const localAuth = deps.localAuth !== undefined
+    ? deps.localAuth
+    : config.supabaseAuth
+    ? null
+    : new LocalAuth(store.meta, { secret: config.LOCAL_AUTH_SECRET });
+  const verifier = deps.verifier ??
+    (config.supabaseAuth
+      ? supabaseVerifier({
+        jwtSecret: config.SUPABASE_JWT_SECRET,
+        supabaseUrl: config.SUPABASE_URL,
+        issuer: config.SUPABASE_JWT_ISSUER,
+      })
+      : localAuth?.verifier);
+  if (!verifier) {
+    throw new Error(
+      "createApp: expected a token verifier (Supabase config, local auth or deps.verifier), found none",
+    );
+  }
+  let serving: Promise<Serving> | undefined;
+  const loadServing = async (): Promise<Serving> => {
+    const built = await (deps.serving ?? buildServing(store, config, logger));
+    return deps.recommender
+      ? { ...built, recommender: deps.recommender }
+      : built;
+  };
+  return {
+    config,
+    store,
+    logger,
+    localAuth,
+    verifier,
+    cache: deps.cache ??
+      new TieredCache({
+        maxEntries: config.CACHE_MAX_ENTRIES,
+        ttlSeconds: config.CACHE_TTL_SECONDS,
+        logger,
+      }),
+    rateLimiter: deps.rateLimiter ??
+      new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    // Built once, on first use; a failed build is retried on the next request.
+    serving: () => {
+      serving ??= loadServing().catch((error) => {
+        serving = undefined;
+        throw error;
+      });
+      return serving;
+    },
+  };
+}
+
+/**
+ * Builds the API.
+ *
+ * @example
+ * const app = createApp({ config: parseConfig({}), store });
+ * const res = await app.request("/api/movies?q=toy");
+ */
+export function createApp(deps: AppDeps) {
+  const resolved = resolveDeps(deps);
+  const { config, logger } = resolved;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(requestId());
+  app.use(requestLog(logger, { projectId: config.GOOGLE_CLOUD_PROJECT }));
+  app.use(secureHeaders());
+  app.use(
+    cors({
+      origin: (origin) =>
+        config.corsOrigins.includes("*") || config.corsOrigins.includes(origin)
+          ? origin
+          : null,
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "X-Request-Id"],
+      exposeHeaders: [
+        "X-Request-Id",
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "X-Cache",
+      ],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: config.MAX_BODY_BYTES,
+      onError: () => {
+        throw new ProblemError(
+          413,
+          "Payload too large",
+          `Expected a body of at most ${config.MAX_BODY_BYTES} bytes`,
+        );
+      },
+    }),
+  );
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description:
+      "A Supabase access token, or one from /api/auth/login when Supabase is not configured",
+  });
+  const routes = app
+    .route("/", healthRoutes(resolved))
+    .route("/", movieRoutes(resolved))
+    .route("/", interactionRoutes(resolved))
+    .route("/", recommendationRoutes(resolved))
+    .route("/", authRoutes(resolved));
+  app.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "MovieLens Recommender API",
+      version: "1.0.0",
+      description:
+        "Movies, ratings and recommendations over MovieLens. Errors are RFC 9457 problem details.",
+    },
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.onError(onError);
+  app.notFound(notFound);
+  return routes;
+}
+
+/** The API's type, for `hc<AppType>` in the web app. */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,191 @@
+/**
+ * Local sign-up and log-in for when no Supabase project is configured. It
+ * issues HS256 tokens of the same shape Supabase does (aud "authenticated",
+ * sub, email, exp), so the web app and the tests have one code path.
+ * Users live in the store's meta table under `user:<email>`.
+ * @module
+ */
+import { jwtVerify, SignJWT } from "jose";
+import type { MetaStore } from "../../store/types.ts";
+import type { AuthUser } from "../context.ts";
+import {
+  DEFAULT_ITERATIONS,
+  hashPassword,
+  type PasswordHash,
+  verifyPassword,
+} from "./password.ts";
+import {
+  refusal,
+  TOKEN_AUDIENCE,
+  type TokenVerifier,
+  userFromClaims,
+} from "./token.ts";
+
+/** The issuer of local tokens, so they are never mistaken for Supabase ones. */
+export const LOCAL_ISSUER = "movielens-local";
+/** Meta key of the generated signing secret when LOCAL_AUTH_SECRET is unset. */
+const SECRET_KEY = "auth:local-secret";
+const TOKEN_LIFETIME_SECONDS = 3600;
+
+/** A session as returned by sign-up and log-in. */
+export interface LocalSession {
+  accessToken: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  user: { id: string; email: string };
+}
+
+interface StoredUser {
+  id: string;
+  email: string;
+  password: PasswordHash;
+  createdAt: number;
+}
+
+/** Why sign-up or log-in was refused. */
+export class LocalAuthError extends Error {
+  constructor(
+    readonly reason: "email-taken" | "bad-credentials",
+    message: string,
+  ) {
+    super(message);
+    this.name = "LocalAuthError";
+  }
+}
+
+/** Options for `LocalAuth`. */
+export interface LocalAuthOptions {
+  /** `LOCAL_AUTH_SECRET`; generated once and kept in the store when unset. */
+  secret?: string;
+  /** PBKDF2 iterations for new passwords. */
+  iterations?: number;
+  now?: () => number;
+}
+
+const userKey = (email: string) => `user:${email.trim().toLowerCase()}`;
+
+/**
+ * Local users and their tokens.
+ *
+ * @example
+ * const auth = new LocalAuth(store.meta);
+ * const session = await auth.signup("ada@example.com", "correct horse");
+ * await auth.verifier.verify(session.accessToken); // { id, email }
+ */
+export class LocalAuth {
+  readonly verifier: TokenVerifier;
+  readonly #meta: MetaStore;
+  readonly #options: LocalAuthOptions;
+  #secret?: Promise<Uint8Array>;
+  /** Serialises sign-ups: the meta store has no insert-if-absent. */
+  #signupQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(meta: MetaStore, options: LocalAuthOptions = {}) {
+    this.#meta = meta;
+    this.#options = options;
+    this.verifier = {
+      kind: "local",
+      verify: async (token: string): Promise<AuthUser> => {
+        try {
+          const { payload } = await jwtVerify(token, await this.#key(), {
+            algorithms: ["HS256"],
+            audience: TOKEN_AUDIENCE,
+            issuer: LOCAL_ISSUER,
+            requiredClaims: ["sub", "exp"],
+          });
+          return userFromClaims(payload);
+        } catch (error) {
+          throw refusal(error);
+        }
+      },
+    };
+  }
+
+  /** Creates a user; refuses an email that is already registered. */
+  signup(email: string, password: string): Promise<LocalSession> {
+    const run = this.#signupQueue.then(async () => {
+      const key = userKey(email);
+      if (await this.#meta.get(key)) {
+        throw new LocalAuthError(
+          "email-taken",
+          `An account with email ${email} already exists`,
+        );
+      }
+      const user: StoredUser = {
+        id: crypto.randomUUID(),
+        email: email.trim().toLowerCase(),
+        password: await hashPassword(
+          password,
+          this.#options.iterations ?? DEFAULT_ITERATIONS,
+        ),
+        createdAt: this.#now(),
+      };
+      await this.#meta.set(key, JSON.stringify(user));
+      return this.#session(user);
+    });
+    this.#signupQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Checks the password; the same refusal for unknown email and wrong password. */
+  async login(email: string, password: string): Promise<LocalSession> {
+    const text = await this.#meta.get(userKey(email));
+    const refused = new LocalAuthError(
+      "bad-credentials",
+      "The email or password is not correct",
+    );
+    if (!text) {
+      // Spend the same time as a real check so timing does not reveal accounts.
+      await hashPassword(
+        password,
+        this.#options.iterations ?? DEFAULT_ITERATIONS,
+      );
+      throw refused;
+    }
+    const user = JSON.parse(text) as StoredUser;
+    if (!(await verifyPassword(password, user.password))) throw refused;
+    return this.#session(user);
+  }
+
+  async #session(user: StoredUser): Promise<LocalSession> {
+    const issuedAt = Math.floor(this.#now() / 1000);
+    const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS;
+    const accessToken = await new SignJWT({
+      email: user.email,
+      role: "authenticated",
+    })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(user.id)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuer(LOCAL_ISSUER)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(expiresAt)
+      .sign(await this.#key());
+    return { accessToken, expiresAt, user: { id: user.id, email: user.email } };
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  #key(): Promise<Uint8Array> {
+    this.#secret ??= this.#loadSecret();
+    return this.#secret;
+  }
+
+  async #loadSecret(): Promise<Uint8Array> {
+    if (this.#options.secret) {
+      return new TextEncoder().encode(this.#options.secret);
+    }
+    // Kept in the store so that tokens survive a restart of a local server.
+    let stored = await this.#meta.get(SECRET_KEY);
+    if (!stored) {
+      const bytes = crypto.getRandomValues(new Uint8Array(32));
+      stored = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(
+        "",
+      );
+      await this.#meta.set(SECRET_KEY, stored);
+    }
+    return new TextEncoder().encode(stored);
+  }
+}

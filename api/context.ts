@@ -1,0 +1,27 @@
+/**
+ * The Hono environment shared by the app, its routes and middleware.
+ * @module
+ */
+import type { Logger } from "./logger.ts";
+
+/** The authenticated caller (from a verified access token). */
+export interface AuthUser {
+  /** The token's `sub`: a Supabase user id, a local user id, or `ml:<userId>`. */
+  id: string;
+  email?: string;
+}
+
+/** Per-request variables. */
+export interface AppVariables {
+  requestId: string;
+  logger: Logger;
+  /** Set by `requireUser` on authenticated routes. */
+  user: AuthUser;
+  /** How the response was served from the cache, for the request log. */
+  cache?: "hit-memory" | "hit-redis" | "miss";
+}
+
+/** The Hono `Env` of the API. */
+export interface AppEnv {
+  Variables: AppVariables;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the app is built from. `createApp` takes `AppDeps` (only config and
+ * store are required) and resolves the rest into `RouteDeps`;
+ * `prepareDeps` chooses them from config for a server.
+ * @module
+ */
+import type { Config } from "../config/mod.ts";
+import type { Recommender } from "../core/recommender.ts";
+import type { Cache } from "../store/cache.ts";
+import { openCache } from "../store/cache_factory.ts";
+import type { Store } from "../store/types.ts";
+import type { LocalAuth } from "./auth/local.ts";
+import type { TokenVerifier } from "./auth/token.ts";
+import type { Logger } from "./logger.ts";
+import {
+  MemoryRateLimiter,
+  type RateLimiter,
+  UpstashRateLimiter,
+} from "./middleware/rate_limit.ts";
+import { buildServing, type Serving } from "./serving.ts";
+
+/** The inputs of `createApp`. */
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  /** Default: a memory-only cache sized from config. */
+  cache?: Cache;
+  /** Default: built from the store on first use (`buildServing`). */
+  serving?: Serving | Promise<Serving>;
+  /** Replaces the personalised recommender of `serving`. */
+  recommender?: Recommender;
+  /** Default: JSON logs at `LOG_LEVEL`. */
+  logger?: Logger;
+  /** Default: in memory at `RATE_LIMIT_PER_MINUTE`. */
+  rateLimiter?: RateLimiter;
+  /** Default: Supabase when configured, local auth otherwise. */
+  verifier?: TokenVerifier;
+  /** Default: local auth over `store.meta` when Supabase is not configured. */
+  localAuth?: LocalAuth | null;
+}
+
+/** What routes receive: every dependency resolved. */
+export interface RouteDeps {
+  config: Config;
+  store: Store;
+  cache: Cache;
+  serving: () => Promise<Serving>;
+  logger: Logger;
+  rateLimiter: RateLimiter;
+  verifier: TokenVerifier;
+  localAuth: LocalAuth | null;
+}
+
+/** Options for `prepareDeps`. */
+export interface PrepareDepsOptions {
+  logger: Logger;
+  /** Build serving now (the default), so the first request is not slow. */
+  eager?: boolean;
+}
+
+/**
+ * Everything `createApp` needs beyond config and store, chosen from config:
+ * the cache (memory, or memory + Upstash), the rate limiter (Upstash or
+ * memory) and, eagerly, the serving state.
+ *
+ * @example
+ * const deps = await prepareDeps(config, store, { logger });
+ * const app = createApp(deps);
+ */
+export async function prepareDeps(
+  config: Config,
+  store: Store,
+  options: PrepareDepsOptions,
+): Promise<AppDeps> {
+  const { logger } = options;
+  const { cache, redis } = openCache(config, logger);
+  const rateLimiter = redis
+    ? new UpstashRateLimiter(redis, {
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      timeoutMs: config.REDIS_TIMEOUT_MS,
+      logger,
+    })
+    : new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  const serving = options.eager === false
+    ? undefined
+    : await buildServing(store, config, logger);
+  return { config, store, cache, rateLimiter, logger, serving };
+}

@@ -1,0 +1,146 @@
+/**
+ * A user's own interactions: record (rating, view, like, dislike), list and
+ * undo. Authenticated; writes are rate limited per user.
+ * @module
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Interaction } from "../../core/types.ts";
+import type { AppEnv } from "../context.ts";
+import type { RouteDeps } from "../deps.ts";
+import { requireUser } from "../middleware/auth.ts";
+import { limitWrites } from "../middleware/rate_limit.ts";
+import { ProblemError, validationHook } from "../problem.ts";
+import {
+  interactionCreatedSchema,
+  interactionDeleteQuery,
+  interactionInputSchema,
+  interactionMovieParam,
+  json,
+  problem,
+  userInteractionsSchema,
+} from "../schemas.ts";
+
+const security = [{ bearerAuth: [] }];
+
+/** The interaction type a new one replaces: like and dislike exclude each other. */
+const OPPOSITE: Partial<Record<Interaction["type"], Interaction["type"]>> = {
+  like: "dislike",
+  dislike: "like",
+};
+
+/** The interaction routes. */
+export function interactionRoutes(deps: RouteDeps) {
+  const auth = requireUser(deps.verifier);
+  const limited = limitWrites(deps.rateLimiter);
+
+  const create = createRoute({
+    method: "post",
+    path: "/api/interactions",
+    tags: ["interactions"],
+    summary: "Record a rating, view, like or dislike",
+    description:
+      "A second interaction of the same type on a movie replaces the first; a like removes a dislike and the other way round.",
+    security,
+    middleware: [auth, limited] as const,
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: interactionInputSchema } },
+      },
+    },
+    responses: {
+      201: json(interactionCreatedSchema, "The stored interaction"),
+      400: problem("The body is invalid"),
+      401: problem("No valid access token"),
+      404: problem("No movie has this id"),
+      413: problem("The body is too large"),
+      415: problem("The body is not JSON"),
+      429: problem("Too many writes; see Retry-After"),
+    },
+  });
+
+  const list = createRoute({
+    method: "get",
+    path: "/api/users/me/interactions",
+    tags: ["interactions"],
+    summary: "The caller's interactions, newest first",
+    security,
+    middleware: [auth] as const,
+    responses: {
+      200: json(userInteractionsSchema, "Interactions with their movie"),
+      401: problem("No valid access token"),
+    },
+  });
+
+  const remove = createRoute({
+    method: "delete",
+    path: "/api/interactions/{movieId}",
+    tags: ["interactions"],
+    summary: "Undo the caller's interactions with a movie",
+    security,
+    middleware: [auth, limited] as const,
+    request: { params: interactionMovieParam, query: interactionDeleteQuery },
+    responses: {
+      204: { description: "Removed (or there was nothing to remove)" },
+      400: problem("The movie id or type is invalid"),
+      401: problem("No valid access token"),
+      429: problem("Too many writes; see Retry-After"),
+    },
+  });
+
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(create, async (c) => {
+      const input = c.req.valid("json");
+      const user = c.get("user");
+      const movie = await deps.store.movies.get(input.movieId);
+      if (!movie) {
+        throw new ProblemError(
+          404,
+          "Movie not found",
+          `No movie has id ${input.movieId}`,
+        );
+      }
+      const interaction: Interaction = {
+        userId: user.id,
+        movieId: input.movieId,
+        type: input.type,
+        value: input.type === "rating" ? input.value ?? null : null,
+        timestamp: Date.now(),
+      };
+      const opposite = OPPOSITE[input.type];
+      await deps.store.transaction(async () => {
+        if (opposite) {
+          await deps.store.interactions.remove(
+            user.id,
+            input.movieId,
+            opposite,
+          );
+        }
+        await deps.store.interactions.upsert([interaction]);
+      });
+      c.header("Cache-Control", "no-store");
+      return c.json({ interaction }, 201);
+    })
+    .openapi(list, async (c) => {
+      const user = c.get("user");
+      const history = await deps.store.interactions.forUser(user.id);
+      const ids = [...new Set(history.map((i) => i.movieId))];
+      const movies = new Map(
+        (await deps.store.movies.getMany(ids)).map((m) => [m.id, m]),
+      );
+      const items = history.flatMap((i) => {
+        const m = movies.get(i.movieId);
+        return m
+          ? [{ ...i, movie: { id: m.id, title: m.title, year: m.year } }]
+          : [];
+      });
+      c.header("Cache-Control", "private, no-store");
+      return c.json({ items }, 200);
+    })
+    .openapi(remove, async (c) => {
+      const { movieId } = c.req.valid("param");
+      const { type } = c.req.valid("query");
+      await deps.store.interactions.remove(c.get("user").id, movieId, type);
+      return c.body(null, 204);
+    });
+}

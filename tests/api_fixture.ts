@@ -1,0 +1,162 @@
+/**
+ * Shared set-up of the API tests: a SQLite store in a temp dir loaded with
+ * the real ml-latest-small through the pipeline (tfidf embedder), an app
+ * built on it, and small request helpers.
+ * @module
+ */
+import { SignJWT } from "jose";
+import { createApp } from "../api/app.ts";
+import type { AppDeps } from "../api/deps.ts";
+import { jsonLogger, type Logger, silentLogger } from "../api/logger.ts";
+import { type Config, parseConfig } from "../config/mod.ts";
+import { runPipeline } from "../pipeline/run.ts";
+import { silentProgress } from "../pipeline/progress.ts";
+import { FolderObjectStorage, openSqliteStore } from "../store/mod.ts";
+import type { Store } from "../store/types.ts";
+
+/** The real dataset, beside the repo (CI clones the repo next to ../shared). */
+export const DATASET_DIR = new URL(
+  "../../shared/data/ml-latest-small",
+  import.meta.url,
+).pathname;
+
+function datasetPresent(): boolean {
+  try {
+    return Deno.statSync(`${DATASET_DIR}/ratings.csv`).isFile;
+  } catch {
+    return false;
+  }
+}
+
+/** False when ../shared/data is absent: the dataset tests are then ignored. */
+export const hasDataset: boolean = datasetPresent();
+
+/** Environment every test config starts from. */
+export const BASE_ENV: Record<string, string> = {
+  EMBEDDER: "tfidf",
+  RECOMMENDER: "content",
+  LOG_LEVEL: "error",
+  LOCAL_AUTH_SECRET: "local-test-secret-that-is-long-enough-0123456789",
+};
+
+/** A loaded store and where it lives. */
+export interface LoadedStore {
+  store: Store;
+  dir: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a fresh SQLite store in a temp dir and runs the pipeline on the
+ * real ml-latest-small (tfidf, so no model download).
+ */
+export async function loadedStore(
+  env: Record<string, string> = {},
+): Promise<LoadedStore> {
+  const dir = await Deno.makeTempDir({ prefix: "api_test_" });
+  const config = parseConfig({
+    ...BASE_ENV,
+    DATA_DIR: dir,
+    MOVIELENS_DIR: DATASET_DIR,
+    ...env,
+  });
+  const store = await openSqliteStore(`${dir}/movielens.db`);
+  await runPipeline({
+    config,
+    store,
+    objects: new FolderObjectStorage(`${dir}/objects`),
+    progress: silentProgress,
+  });
+  return {
+    store,
+    dir,
+    config,
+    async close() {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Builds the app on `store` with test config (env on top of `BASE_ENV`). */
+export function testApp(
+  store: Store,
+  env: Record<string, string> = {},
+  deps: Partial<AppDeps> = {},
+) {
+  const config = parseConfig({ ...BASE_ENV, ...env });
+  return createApp({ config, store, logger: silentLogger, ...deps });
+}
+
+/** The real JSON logger, writing into an array, for asserting on logs. */
+export function collectingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return {
+    logger: jsonLogger({ level: "debug", write: (line) => lines.push(line) }),
+    lines,
+  };
+}
+
+/** Options for `signToken`. */
+export interface TokenClaims {
+  sub?: string;
+  aud?: string;
+  iss?: string;
+  email?: string;
+  /** Seconds from now (negative: already expired). */
+  expiresIn?: number;
+  /** Seconds from now. */
+  notBefore?: number;
+}
+
+/** An HS256 token like the ones Supabase or local auth issue. */
+export async function signToken(
+  secret: string,
+  claims: TokenClaims = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = new SignJWT({ email: claims.email ?? "user@example.com" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(claims.sub ?? "user-1")
+    .setAudience(claims.aud ?? "authenticated")
+    .setIssuedAt(now)
+    .setExpirationTime(now + (claims.expiresIn ?? 3600));
+  if (claims.iss) jwt.setIssuer(claims.iss);
+  if (claims.notBefore !== undefined) jwt.setNotBefore(now + claims.notBefore);
+  return await jwt.sign(new TextEncoder().encode(secret));
+}
+
+/** A bearer header. */
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A JSON POST init. */
+export function postJson(
+  body: unknown,
+  headers: Record<string, string> = {},
+): RequestInit {
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Asserts-free helper: the parsed body of a problem response. */
+export async function problemOf(res: Response): Promise<{
+  status: number;
+  contentType: string | null;
+  body: {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    errors?: { name: string; in: string; reason: string }[];
+  };
+}> {
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    body: await res.json(),
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * Interaction writes: replacement, like/dislike exclusivity, concurrent
+ * writes landing exactly once, and per-user rate limiting (429 problem).
+ */
+import assert from "node:assert/strict";
+import { LOCAL_ISSUER } from "../api/auth/local.ts";
+import {
+  BASE_ENV,
+  bearer,
+  hasDataset,
+  loadedStore,
+  postJson,
+  signToken,
+  testApp,
+} from "./api_fixture.ts";
+
+const tokenFor = (sub: string) =>
+  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
+
+Deno.test({
+  name: hasDataset
+    ? "API interactions on ml-latest-small"
+    : "API interactions (ignored: ../shared/data/ml-latest-small is absent)",
+  ignore: !hasDataset,
+  async fn(t) {
+    const loaded = await loadedStore();
+    const app = testApp(loaded.store, { RATE_LIMIT_PER_MINUTE: "1000" });
+    const movieIds = (await loaded.store.movies.ids()).slice(0, 50);
+    try {
+      await t.step(
+        "a second rating of a movie replaces the first",
+        async () => {
+          const auth = bearer(await tokenFor("rater"));
+          for (const value of [2, 4.5]) {
+            const res = await app.request(
+              "/api/interactions",
+              postJson({ movieId: 1, type: "rating", value }, auth),
+            );
+            assert.equal(res.status, 201);
+          }
+          const rows = await loaded.store.interactions.forUser("rater");
+          assert.equal(rows.length, 1);
+          assert.equal(rows[0].value, 4.5);
+        },
+      );
+
+      await t.step("like and dislike exclude each other", async () => {
+        const auth = bearer(await tokenFor("liker"));
+        const types = async () =>
+          (await loaded.store.interactions.forUser("liker")).map((i) => i.type)
+            .sort();
+        await app.request(
+          "/api/interactions",
+          postJson({ movieId: 2, type: "view" }, auth),
+        );
+        await app.request(
+          "/api/interactions",
+          postJson({ movieId: 2, type: "like" }, auth),
+        );
+        assert.deepEqual(await types(), ["like", "view"]);
+        await app.request(
+          "/api/interactions",
+          postJson({ movieId: 2, type: "dislike" }, auth),
+        );
+        assert.deepEqual(await types(), ["dislike", "view"]);
+        await app.request(
+          "/api/interactions",
+          postJson({ movieId: 2, type: "like" }, auth),
+        );
+        assert.deepEqual(await types(), ["like", "view"]);
+      });
+
+      await t.step(
+        "50 concurrent writes for one user all land exactly once",
+        async () => {
+          const auth = bearer(await tokenFor("concurrent"));
+          const responses = await Promise.all(
+            movieIds.map((movieId, i) =>
+              app.request(
+                "/api/interactions",
+                postJson(
+                  { movieId, type: "rating", value: (i % 10 + 1) / 2 },
+                  auth,
+                ),
+              )
+            ),
+          );
+          assert.deepEqual(
+            responses.map((r) => r.status),
+            movieIds.map(() => 201),
+          );
+          const rows = await loaded.store.interactions.forUser("concurrent");
+          assert.equal(rows.length, 50);
+          assert.deepEqual(
+            rows.map((r) => r.movieId).sort((a, b) => a - b),
+            [...movieIds].sort((a, b) => a - b),
+          );
+          for (const row of rows) {
+            const i = movieIds.indexOf(row.movieId);
+            assert.equal(row.value, (i % 10 + 1) / 2);
+          }
+        },
+      );
+
+      await t.step(
+        "the same write sent 50 times at once leaves one row",
+        async () => {
+          const auth = bearer(await tokenFor("repeater"));
+          await Promise.all(
+            Array.from({ length: 50 }, () =>
+              app.request(
+                "/api/interactions",
+                postJson({ movieId: 1, type: "like" }, auth),
+              )),
+          );
+          const rows = await loaded.store.interactions.forUser("repeater");
+          assert.equal(rows.length, 1);
+        },
+      );
+
+      await t.step(
+        "concurrent likes and dislikes end with exactly one of them",
+        async () => {
+          const auth = bearer(await tokenFor("flipper"));
+          await Promise.all(
+            Array.from({ length: 40 }, (_, i) =>
+              app.request(
+                "/api/interactions",
+                postJson(
+                  { movieId: 1, type: i % 2 ? "like" : "dislike" },
+                  auth,
+                ),
+              )),
+          );
+          const rows = await loaded.store.interactions.forUser("flipper");
+          assert.equal(rows.length, 1, JSON.stringify(rows));
+        },
+      );
+
+      await t.step(
+        "writes beyond the limit get a 429 problem with Retry-After",
+        async () => {
+          const limitedApp = testApp(loaded.store, {
+            RATE_LIMIT_PER_MINUTE: "3",
+          });
+          const auth = bearer(await tokenFor("limited"));
+          const write = () =>
+            limitedApp.request(
+              "/api/interactions",
+              postJson({ movieId: 1, type: "view" }, auth),
+            );
+          for (let i = 0; i < 3; i++) {
+            const ok = await write();
+            assert.equal(ok.status, 201);
+            assert.equal(ok.headers.get("ratelimit-remaining"), String(2 - i));
+          }
+          const refused = await write();
+          assert.equal(refused.status, 429);
+          assert.equal(
+            refused.headers.get("content-type"),
+            "application/problem+json",
+          );
+          const retryAfter = Number(refused.headers.get("retry-after"));
+          assert.ok(
+            retryAfter >= 1 && retryAfter <= 60,
+            `Retry-After ${retryAfter}`,
+          );
+          assert.match(
+            (await refused.json()).detail,
+            /at most 3 writes per minute/,
+          );
+          // Other users and reads are not affected.
+          const other = await limitedApp.request(
+            "/api/interactions",
+            postJson(
+              { movieId: 1, type: "view" },
+              bearer(await tokenFor("other")),
+            ),
+          );
+          assert.equal(other.status, 201);
+          const read = await limitedApp.request("/api/users/me/interactions", {
+            headers: auth,
+          });
+          assert.equal(read.status, 200);
+
+          // Password guessing on one account is limited the same way.
+          const attempts = [];
+          for (let i = 0; i < 4; i++) {
+            const res = await limitedApp.request(
+              "/api/auth/login",
+              postJson({
+                email: "victim@example.com",
+                password: `guess-number-${i}`,
+              }),
+            );
+            attempts.push(res.status);
+            await res.body?.cancel();
+          }
+          assert.deepEqual(attempts, [401, 401, 401, 429]);
+        },
+      );
+    } finally {
+      await loaded.close();
+    }
+  },
+});
