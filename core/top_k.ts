@@ -1,5 +1,6 @@
 /** Top-k selection with a bounded min-heap: O(N log k), no full sort. */
 import type { EmbeddingMatrix, ScoredMovie } from "./types.ts";
+import { rowScorer } from "./score_kernel.ts";
 
 /**
  * Keeps the k best (highest score) entries seen. Ties are broken by the
@@ -95,7 +96,13 @@ export interface TopKOptions {
 
 /**
  * The k rows of `matrix` most similar to `query` by dot product (cosine,
- * since rows and a normalised query are unit length), best first.
+ * since rows and a normalised query are unit length), best first. Exact: the
+ * fast kernel (`rowScorer`) finds the candidates, and every row whose fast
+ * score is within the kernel's error bound of the k-th is rescored in double
+ * precision, so the result is what a plain double loop would return. Treat
+ * the matrix as immutable once searched: a large one moves into the
+ * kernel's WebAssembly memory and `matrix.vectors` then views that copy
+ * (see `rowScorer`).
  *
  * @example
  * const best = topK(matrix, profile, 10, { exclude: new Set([1]) });
@@ -112,10 +119,31 @@ export function topK(
       `Cannot search: query has ${query.length} dimensions, matrix has ${dim}`,
     );
   }
-  const { exclude, filter } = options;
-  const heap = new TopK(k);
   const rows = ids.length;
+  if (rows === 0 || !(k >= 1)) return [];
+  const { exclude, filter } = options;
+  const fast = rowScorer(matrix);
+  const approximate = fast.score(query);
+  // Pass 1: the k-th best fast score; exclusions and the filter are only
+  // consulted for rows good enough to enter the heap.
+  const first = new TopK(k);
+  let threshold = -Infinity;
   for (let row = 0; row < rows; row++) {
+    const score = approximate[row];
+    if (score < threshold) continue;
+    const id = ids[row];
+    if (exclude?.has(id) || (filter && !filter(id))) continue;
+    first.push(id, score);
+    threshold = first.threshold;
+  }
+  // Any row of the exact top k scores at least (k-th fast score − 2 × bound).
+  let queryNorm = 0;
+  for (let i = 0; i < dim; i++) queryNorm += query[i] * query[i];
+  const cutoff = threshold - 2 * fast.errorBound(Math.sqrt(queryNorm));
+  // Pass 2: exact double-precision scores of the candidates.
+  const heap = new TopK(k);
+  for (let row = 0; row < rows; row++) {
+    if (!(approximate[row] >= cutoff)) continue;
     const id = ids[row];
     if (exclude?.has(id) || (filter && !filter(id))) continue;
     let score = 0;
