@@ -1,0 +1,140 @@
+/**
+ * Tunes the hybrid's blend on a validation split (carved from training data,
+ * never from the test split) by coordinate ascent on mean NDCG@k.
+ */
+import {
+  type HybridComponents,
+  type HybridParams,
+  type HybridParts,
+  HybridRecommender,
+} from "./hybrid.ts";
+import { mean, ndcgAtK } from "./metrics.ts";
+import type { Interaction } from "./types.ts";
+
+/** One validation user: the training history and the held-out relevant movies. */
+export interface ValidationUser {
+  history: Interaction[];
+  relevant: ReadonlySet<number>;
+}
+
+/** Candidate values per parameter; parameters absent here stay fixed. */
+export type HybridGrid = Partial<Record<keyof HybridParams, number[]>>;
+
+/** The default search grid. */
+export const DEFAULT_HYBRID_GRID: HybridGrid = {
+  halfLifeDays: [0, 365],
+  trendDays: [30],
+  likedWeight: [0, 0.5, 1, 2],
+  knnWeight: [0, 0.1, 0.2, 0.4, 0.8],
+  contentWeight: [0, 0.05, 0.1, 0.2, 0.4],
+  popularityWeight: [0, 0.05, 0.1, 0.2, 0.4],
+  historyPivot: [0, 2, 5, 10, 20],
+  itemPivot: [0, 1, 3, 10, 30],
+  trendWeight: [0, 0.1, 0.2, 0.4, 0.8],
+  unreleasedWeight: [0, 0.25, 0.5, 1],
+};
+
+/** Options of `tuneHybrid`. */
+export interface TuneOptions {
+  /** Cut-off of the NDCG being maximised (default 10). */
+  k?: number;
+  grid?: HybridGrid;
+  /** Coordinate-ascent passes over the parameters (default 2). */
+  rounds?: number;
+  /** Called after each trial, for progress output. */
+  onTrial?: (params: HybridParams, ndcg: number) => void;
+}
+
+/** The best parameters found and their validation NDCG. */
+export interface TuneResult {
+  params: HybridParams;
+  ndcg: number;
+  trials: number;
+}
+
+/**
+ * Coordinate ascent: for each parameter in turn, tries every grid value with
+ * the others fixed and keeps the best; `halfLifeDays` and `trendDays` change
+ * the component scores themselves, so they form the outer loop.
+ *
+ * @example
+ * ```ts
+ * const { params } = tuneHybrid(parts, start, validationUsers);
+ * ```
+ */
+export function tuneHybrid(
+  parts: HybridParts,
+  start: HybridParams,
+  users: ValidationUser[],
+  options: TuneOptions = {},
+): TuneResult {
+  const k = options.k ?? 10;
+  const grid = options.grid ?? DEFAULT_HYBRID_GRID;
+  const rounds = options.rounds ?? 2;
+  let best: TuneResult = { params: start, ndcg: -1, trials: 0 };
+  let trials = 0;
+  // Both change the per-user components, so they form the outer loop.
+  const outer: [number, number][] = [];
+  for (const h of grid.halfLifeDays ?? [start.halfLifeDays]) {
+    for (const d of grid.trendDays ?? [start.trendDays]) outer.push([h, d]);
+  }
+  for (const [halfLifeDays, trendDays] of outer) {
+    const recommender = new HybridRecommender(parts, {
+      ...start,
+      halfLifeDays,
+      trendDays,
+    });
+    const cached = users.map((u) => ({
+      c: recommender.components(u.history),
+      relevant: u.relevant,
+    }));
+    const score = (params: HybridParams): number => {
+      trials++;
+      const buffer = new Float32Array(recommender.catalogue.length);
+      const values = cached.map(({ c, relevant }) =>
+        ndcgOf(recommender, c, params, relevant, k, buffer)
+      );
+      const value = mean(values);
+      options.onTrial?.(params, value);
+      return value;
+    };
+    let params = { ...best.params, halfLifeDays, trendDays };
+    let current = score(params);
+    for (let round = 0; round < rounds; round++) {
+      let improved = false;
+      for (const [name, values] of Object.entries(grid)) {
+        if (name === "halfLifeDays" || name === "trendDays" || !values) {
+          continue;
+        }
+        const key = name as keyof HybridParams;
+        for (const value of values) {
+          if (value === params[key]) continue;
+          const candidate = { ...params, [key]: value };
+          const s = score(candidate);
+          if (s > current + 1e-9) {
+            current = s;
+            params = candidate;
+            improved = true;
+          }
+        }
+      }
+      if (!improved) break;
+    }
+    if (current > best.ndcg) best = { params, ndcg: current, trials };
+  }
+  return { ...best, trials };
+}
+
+function ndcgOf(
+  recommender: HybridRecommender,
+  c: HybridComponents,
+  params: HybridParams,
+  relevant: ReadonlySet<number>,
+  k: number,
+  buffer: Float32Array,
+): number {
+  const scores = recommender.blend(c, params, buffer);
+  const ranked = recommender.rank(c, scores, { limit: k })
+    .map((r) => recommender.catalogue[r.index]);
+  return ndcgAtK(ranked, relevant, k);
+}

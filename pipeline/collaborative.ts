@@ -1,0 +1,384 @@
+/**
+ * Collaborative training for serving: reads the stored interactions and
+ * embeddings, trains EASE and item-kNN (tuning λ and the hybrid's blend on a
+ * temporal validation split of the data), and writes the models to
+ * `store.meta` blobs that the API loads with `loadServingRecommender`.
+ */
+import { ContentRecommender } from "../core/content.ts";
+import { EASE_DEFAULTS, trainEase } from "../core/ease.ts";
+import {
+  HYBRID_DEFAULTS,
+  type HybridParams,
+  type HybridParts,
+  HybridRecommender,
+} from "../core/hybrid.ts";
+import { tuneHybrid, type ValidationUser } from "../core/hybrid_tune.ts";
+import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
+import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
+import { trainItemKnn } from "../core/itemknn.ts";
+import { ndcgAtK } from "../core/metrics.ts";
+import { PopularityRecommender } from "../core/popular.ts";
+import type {
+  Recommendation,
+  Recommender,
+  RecommendOptions,
+} from "../core/recommender.ts";
+import { temporalSplit } from "../core/split.ts";
+import { RatingTimeline } from "../core/timeline.ts";
+import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
+import type { Store } from "../store/types.ts";
+import { type ProgressReporter, silentProgress } from "./progress.ts";
+
+/** store.meta blob keys written by `trainCollaborative`. */
+export const MODEL_KEYS = {
+  ease: "model:ease",
+  liked: "model:ease-liked",
+  itemknn: "model:itemknn",
+  timeline: "model:timeline",
+  hybridParams: "model:hybrid-params",
+} as const;
+
+/** Names `loadServingRecommender` accepts (the RECOMMENDER setting). */
+export type ServingRecommenderName =
+  | "hybrid"
+  | "ease"
+  | "itemknn"
+  | "content"
+  | "popular";
+
+/** Options of `trainCollaborative`. */
+export interface CollaborativeOptions {
+  /**
+   * Embedding model the hybrid's content part reads (same name and values
+   * as the EMBEDDER setting, so the pipeline can pass its config); when
+   * that model has no stored rows, "tfidf" is tried, then none.
+   */
+  EMBEDDER?: string;
+  /** EASE λ values tried on the validation split (default [250, 500]). */
+  lambdas?: number[];
+  /** Tune λ and the blend on a validation split (default true); else use the defaults. */
+  tune?: boolean;
+  /** Movies need this many interactions to enter EASE (default 10). */
+  minCount?: number;
+}
+
+/** What `trainCollaborative` did, for the pipeline summary. */
+export interface CollaborativeSummary {
+  interactions: number;
+  users: number;
+  easeItems: number;
+  lambda: number;
+  embeddingModel: string | null;
+  params: HybridParams;
+  validationNdcg: number | null;
+  easeBytes: number;
+  itemknnBytes: number;
+  ms: number;
+  toString(): string;
+}
+
+/** The stored hybrid settings (JSON in `model:hybrid-params`). */
+interface StoredHybrid {
+  params: HybridParams;
+  embeddingModel: string | null;
+  lambda: number;
+}
+
+/** Ratings at or above this train the "liked" EASE. */
+const LIKED_RATING = 4;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function readInteractions(store: Store): Promise<Interaction[]> {
+  const rows: Interaction[] = [];
+  for await (const batch of store.interactions.scan(10_000)) {
+    for (const row of batch) rows.push(row);
+  }
+  return rows;
+}
+
+async function loadEmbeddings(
+  store: Store,
+  preferred: string | undefined,
+): Promise<{ model: string; matrix: EmbeddingMatrix } | null> {
+  for (const model of [preferred, "tfidf"]) {
+    if (!model) continue;
+    const matrix = await store.embeddings.load(model);
+    if (matrix && matrix.ids.length > 0) return { model, matrix };
+  }
+  return null;
+}
+
+/**
+ * Trains the serving models from `store` and writes them to `store.meta`.
+ * With `tune`, the last 5 interactions of each user with ≥ 10 form a
+ * validation split (what serving faces: predicting what comes next) on
+ * which λ and the hybrid weights are chosen; the final models are then
+ * trained on everything.
+ *
+ * @example
+ * ```ts
+ * const summary = await trainCollaborative(store, { EMBEDDER: "tfidf" });
+ * console.log(String(summary));
+ * ```
+ */
+export async function trainCollaborative(
+  store: Store,
+  options: CollaborativeOptions = {},
+  progress: ProgressReporter = silentProgress,
+): Promise<CollaborativeSummary> {
+  const started = performance.now();
+  const interactions = await readInteractions(store);
+  const ratings = interactions.filter((r) => r.type !== "dislike");
+  if (ratings.length === 0) {
+    throw new Error(
+      "Cannot train collaborative models: expected stored interactions, found none (run the load step first)",
+    );
+  }
+  const embedded = await loadEmbeddings(store, options.EMBEDDER);
+  const minCount = options.minCount ?? EASE_DEFAULTS.minCount;
+  let lambda = EASE_DEFAULTS.lambda;
+  let params = HYBRID_DEFAULTS;
+  let validationNdcg: number | null = null;
+  if (options.tune ?? true) {
+    const split = temporalSplit(ratings, { holdout: 5 });
+    const histories = new Map<string, Interaction[]>();
+    for (const r of split.train) {
+      let list = histories.get(r.userId);
+      if (!list) histories.set(r.userId, list = []);
+      list.push(r);
+    }
+    const relevant = new Map<string, Set<number>>();
+    for (const r of split.test) {
+      if (r.type === "rating" && (r.value ?? 0) < 4) continue;
+      let set = relevant.get(r.userId);
+      if (!set) relevant.set(r.userId, set = new Set());
+      set.add(r.movieId);
+    }
+    const users: ValidationUser[] = [...relevant].map(([u, rel]) => ({
+      history: histories.get(u) ?? [],
+      relevant: rel,
+    }));
+    const matrix = buildInteractionMatrix(split.train);
+    let best: { ndcg: number; model: ItemItemModel | null } = {
+      ndcg: -1,
+      model: null,
+    };
+    for (const candidate of options.lambdas ?? [250, 500]) {
+      const model = trainEase(matrix, { lambda: candidate, minCount });
+      const recommender = new ItemItemRecommender(model);
+      let sum = 0;
+      for (const u of users) {
+        const ranked = recommender.recommend(u.history, { limit: 10 })
+          .map((r) => r.movieId);
+        sum += ndcgAtK(ranked, u.relevant, 10);
+      }
+      const ndcg = users.length ? sum / users.length : 0;
+      progress.log(
+        `collaborative: validation EASE λ=${candidate} NDCG@10 ${
+          ndcg.toFixed(4)
+        }`,
+      );
+      if (ndcg > best.ndcg) {
+        best = { ndcg, model };
+        lambda = candidate;
+      }
+    }
+    const parts: HybridParts = {
+      ease: best.model,
+      liked: trainEase(
+        buildInteractionMatrix(split.train, { minRating: LIKED_RATING }),
+        { lambda, minCount },
+      ),
+      itemknn: trainItemKnn(matrix),
+      content: embedded?.matrix ?? null,
+      timeline: RatingTimeline.fromInteractions(split.train),
+    };
+    const task = progress.task("collaborative: tune hybrid", 0, "trials");
+    const tuned = tuneHybrid(parts, HYBRID_DEFAULTS, users, {
+      onTrial: () => task.advance(1),
+    });
+    task.done();
+    params = tuned.params;
+    validationNdcg = tuned.ndcg;
+  }
+  const matrix = buildInteractionMatrix(ratings);
+  const ease = trainEase(matrix, { lambda, minCount });
+  const liked = trainEase(
+    buildInteractionMatrix(ratings, { minRating: LIKED_RATING }),
+    { lambda, minCount },
+  );
+  const itemknn = trainItemKnn(matrix);
+  const timeline = RatingTimeline.fromInteractions(ratings);
+  const easeBytes = ease.toBytes();
+  const itemknnBytes = itemknn.toBytes();
+  const stored: StoredHybrid = {
+    params,
+    embeddingModel: embedded?.model ?? null,
+    lambda,
+  };
+  await store.meta.setBlob(MODEL_KEYS.ease, easeBytes);
+  await store.meta.setBlob(MODEL_KEYS.liked, liked.toBytes());
+  await store.meta.setBlob(MODEL_KEYS.itemknn, itemknnBytes);
+  await store.meta.setBlob(MODEL_KEYS.timeline, timeline.toBytes());
+  await store.meta.setBlob(
+    MODEL_KEYS.hybridParams,
+    encoder.encode(JSON.stringify(stored)),
+  );
+  const ms = performance.now() - started;
+  const summary = {
+    interactions: ratings.length,
+    users: matrix.users.length,
+    easeItems: ease.items.length,
+    lambda,
+    embeddingModel: embedded?.model ?? null,
+    params,
+    validationNdcg,
+    easeBytes: easeBytes.length,
+    itemknnBytes: itemknnBytes.length,
+    ms,
+  };
+  return {
+    ...summary,
+    toString: () =>
+      `trained EASE (λ=${lambda}, ${ease.items.length} movies, ${
+        (easeBytes.length / 1e6).toFixed(1)
+      } MB) and item-kNN (${
+        (itemknnBytes.length / 1e6).toFixed(1)
+      } MB) on ${ratings.length} interactions of ${matrix.users.length} users in ${
+        (ms / 1000).toFixed(1)
+      } s` +
+      (validationNdcg === null
+        ? ""
+        : `; validation NDCG@10 of the hybrid ${validationNdcg.toFixed(4)}`),
+  };
+}
+
+/**
+ * Serves a collaborative recommender and fills what it cannot say (a
+ * history of movies nobody rated, or fewer results than asked) from content.
+ */
+export class FallbackRecommender implements Recommender {
+  readonly name: string;
+  constructor(
+    readonly primary: Recommender,
+    readonly fallback: Recommender | null,
+  ) {
+    this.name = primary.name;
+  }
+
+  recommend(
+    history: Interaction[],
+    options: RecommendOptions,
+  ): Recommendation[] {
+    const first = this.primary.recommend(history, options);
+    if (first.length >= options.limit || !this.fallback) return first;
+    const exclude = new Set(options.exclude ?? []);
+    for (const r of first) exclude.add(r.movieId);
+    const rest = this.fallback.recommend(history, {
+      ...options,
+      exclude,
+      limit: options.limit - first.length,
+    });
+    // Fallback scores live on another scale: place them below the primary's.
+    const floor = first.length ? Math.min(...first.map((r) => r.score)) : 0;
+    return [
+      ...first,
+      ...rest.map((r, i) => ({ ...r, score: Math.min(floor, 0) - 1 - i })),
+    ];
+  }
+}
+
+async function requiredBlob(store: Store, key: string): Promise<Uint8Array> {
+  const blob = await store.meta.getBlob(key);
+  if (!blob) {
+    throw new Error(
+      `Cannot load the collaborative model: expected blob "${key}" in the store, found none (run \`deno task pipeline\` to train it)`,
+    );
+  }
+  return blob;
+}
+
+async function storedHybrid(store: Store): Promise<StoredHybrid> {
+  const bytes = await requiredBlob(store, MODEL_KEYS.hybridParams);
+  return JSON.parse(decoder.decode(bytes)) as StoredHybrid;
+}
+
+async function contentRecommender(
+  store: Store,
+  model: string | null,
+): Promise<ContentRecommender | null> {
+  const found = await loadEmbeddings(store, model ?? undefined);
+  return found ? new ContentRecommender(found.matrix) : null;
+}
+
+/**
+ * Builds the recommender the API serves, from what the pipeline stored:
+ * "hybrid" (default), "ease" or "itemknn" (each falling back to content for
+ * histories of movies nobody rated), "content" or "popular". Throws with
+ * the missing key when the collaborative models were never trained.
+ *
+ * @example
+ * ```ts
+ * const recommender = await loadServingRecommender(store, "hybrid");
+ * recommender.recommend(history, { limit: 20 });
+ * ```
+ */
+export async function loadServingRecommender(
+  store: Store,
+  name: ServingRecommenderName,
+): Promise<Recommender> {
+  switch (name) {
+    case "popular": {
+      const movies = await store.movies.getMany(await store.movies.ids());
+      return new PopularityRecommender(
+        movies.map((m) => ({
+          movieId: m.id,
+          bayesianScore: m.bayesianScore,
+          ratingCount: m.ratingCount,
+        })),
+      );
+    }
+    case "content": {
+      const content = await contentRecommender(store, null);
+      if (!content) {
+        throw new Error(
+          "Cannot serve content recommendations: expected stored embeddings, found none (run `deno task pipeline`)",
+        );
+      }
+      return content;
+    }
+    case "ease":
+    case "itemknn": {
+      const model = ItemItemModel.fromBytes(
+        await requiredBlob(store, MODEL_KEYS[name]),
+      );
+      const hybrid = await storedHybrid(store);
+      return new FallbackRecommender(
+        new ItemItemRecommender(model),
+        await contentRecommender(store, hybrid.embeddingModel),
+      );
+    }
+    case "hybrid": {
+      const hybrid = await storedHybrid(store);
+      const [ease, liked, itemknn, timeline, content] = await Promise.all([
+        requiredBlob(store, MODEL_KEYS.ease).then(ItemItemModel.fromBytes),
+        requiredBlob(store, MODEL_KEYS.liked).then(ItemItemModel.fromBytes),
+        requiredBlob(store, MODEL_KEYS.itemknn).then(ItemItemModel.fromBytes),
+        requiredBlob(store, MODEL_KEYS.timeline).then(
+          RatingTimeline.fromBytes,
+        ),
+        loadEmbeddings(store, hybrid.embeddingModel ?? undefined),
+      ]);
+      return new HybridRecommender(
+        { ease, liked, itemknn, timeline, content: content?.matrix ?? null },
+        { ...HYBRID_DEFAULTS, ...hybrid.params },
+      );
+    }
+    default:
+      throw new Error(
+        `Unknown recommender "${name satisfies never}": expected hybrid, ease, itemknn, content or popular`,
+      );
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * `deno task eval`: offline evaluation of every recommendation method on a
+ * MovieLens folder. Prints the tables, writes docs/EVALUATION.md and
+ * docs/ndcg.svg. Progress goes to stderr.
+ *
+ *   deno task eval [--data ../shared/data/ml-latest-small]
+ *     [--protocol random|temporal|both] [--k 10,20] [--seed 42]
+ *     [--lambdas 125,250,500] [--samples 1000] [--out docs] [--no-write]
+ */
+import { configFromEnv } from "../config/mod.ts";
+import type { EmbeddingMatrix, Movie } from "../core/types.ts";
+import { minilmEmbedder } from "./embedder_minilm.ts";
+import type { Embedder } from "./embedder.ts";
+import { tfidfEmbedder } from "./embedder_tfidf.ts";
+import { loadEvalDataset } from "./eval_data.ts";
+import {
+  evaluationMarkdown,
+  hybridVerdict,
+  ndcgChart,
+  resultTables,
+} from "./eval_report.ts";
+import {
+  evaluateProtocol,
+  type Protocol,
+  type ProtocolResult,
+} from "./eval_run.ts";
+import { consoleProgress, type ProgressReporter } from "./progress.ts";
+
+/** Parsed command line of `deno task eval`. */
+export interface EvalArgs {
+  data: string;
+  protocols: Protocol[];
+  ks: number[];
+  seed: number;
+  lambdas: number[];
+  samples: number;
+  out: string;
+  write: boolean;
+}
+
+/** Parses the command line; throws with the offending flag on bad input. */
+export function parseEvalArgs(args: string[]): EvalArgs {
+  const parsed: EvalArgs = {
+    data: "../shared/data/ml-latest-small",
+    protocols: ["random", "temporal"],
+    ks: [10, 20],
+    seed: 42,
+    lambdas: [125, 250, 500],
+    samples: 1000,
+    out: "docs",
+    write: true,
+  };
+  const numbers = (flag: string, text: string) =>
+    text.split(",").map((t) => {
+      const n = Number(t);
+      if (!Number.isFinite(n) || n <= 0) {
+        throw new Error(`${flag}: expected positive numbers, found "${text}"`);
+      }
+      return n;
+    });
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    if (flag === "--no-write") {
+      parsed.write = false;
+      continue;
+    }
+    const value = args[++i];
+    if (value === undefined) throw new Error(`${flag}: expected a value`);
+    switch (flag) {
+      case "--data":
+        parsed.data = value;
+        break;
+      case "--protocol":
+        if (value === "both") parsed.protocols = ["random", "temporal"];
+        else if (value === "random" || value === "temporal") {
+          parsed.protocols = [value];
+        } else {
+          throw new Error(
+            `--protocol: expected random, temporal or both, found "${value}"`,
+          );
+        }
+        break;
+      case "--k":
+        parsed.ks = numbers(flag, value).map(Math.floor);
+        break;
+      case "--seed":
+        parsed.seed = numbers(flag, value)[0];
+        break;
+      case "--lambdas":
+        parsed.lambdas = numbers(flag, value);
+        break;
+      case "--samples":
+        parsed.samples = Math.floor(numbers(flag, value)[0]);
+        break;
+      case "--out":
+        parsed.out = value;
+        break;
+      default:
+        throw new Error(`Unknown flag "${flag}"`);
+    }
+  }
+  return parsed;
+}
+
+/** Embeds every movie into one matrix ordered like `movies`. */
+export async function embedAll(
+  embedder: Embedder,
+  movies: Movie[],
+): Promise<EmbeddingMatrix> {
+  const vectors = await embedder.embed(movies);
+  const dim = vectors[0]?.length ?? 0;
+  const packed = new Float32Array(movies.length * dim);
+  vectors.forEach((v, i) => packed.set(v, i * dim));
+  return { ids: Int32Array.from(movies, (m) => m.id), dim, vectors: packed };
+}
+
+/** The embedders available offline: tfidf always, MiniLM when its files are in MODEL_DIR. */
+async function embeddings(
+  movies: Movie[],
+  progress: ProgressReporter,
+): Promise<Record<string, EmbeddingMatrix>> {
+  const out: Record<string, EmbeddingMatrix> = {};
+  out.tfidf = await embedAll(tfidfEmbedder(movies), movies);
+  const config = configFromEnv();
+  const folder = `${config.modelDir}/${config.EMBEDDING_MODEL}`;
+  const present = await Deno.stat(`${folder}/onnx/model.onnx`).then(
+    () => true,
+    (error) => {
+      if (error instanceof Deno.errors.NotFound) return false;
+      throw error;
+    },
+  );
+  if (present) {
+    progress.log(`embedding ${movies.length} movies with ${folder}`);
+    const embedder = minilmEmbedder({
+      model: config.EMBEDDING_MODEL,
+      modelDir: config.modelDir,
+      allowRemote: false,
+      batchSize: config.EMBED_BATCH_SIZE,
+    });
+    try {
+      out.minilm = await embedAll(embedder, movies);
+    } finally {
+      await embedder.dispose();
+    }
+  } else {
+    progress.log(`no MiniLM model in ${folder}: content-minilm skipped`);
+  }
+  return out;
+}
+
+/** Runs the evaluation and returns its results (the CLI's library entry point). */
+export async function runEvaluation(
+  args: EvalArgs,
+  progress: ProgressReporter,
+): Promise<ProtocolResult[]> {
+  const data = await loadEvalDataset(args.data);
+  progress.log(
+    `loaded ${data.movies.length} movies, ${data.ratings.length} ratings from ${args.data}`,
+  );
+  const matrices = await embeddings(data.movies, progress);
+  const results: ProtocolResult[] = [];
+  for (const protocol of args.protocols) {
+    results.push(
+      evaluateProtocol(data.ratings, data.movies.map((m) => m.id), {
+        protocol,
+        ks: args.ks,
+        seed: args.seed,
+        embeddings: matrices,
+        hybridEmbedding: "tfidf",
+        lambdas: args.lambdas,
+        bootstrapSamples: args.samples,
+        progress,
+      }),
+    );
+  }
+  return results;
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  const args = parseEvalArgs(Deno.args);
+  // One line per step in logs: per-method ranking takes seconds, not minutes.
+  const progress = consoleProgress({ everyPercent: 100 });
+  const results = await runEvaluation(args, progress);
+  const seconds = (performance.now() - started) / 1000;
+  for (const r of results) {
+    for (const k of args.ks) {
+      console.log(`\n${r.protocol} protocol, k = ${k}\n${resultTables(r, k)}`);
+    }
+    const k = args.ks.includes(10) ? 10 : args.ks[0];
+    console.log(`\nhybrid vs others (NDCG@${k}): ${hybridVerdict(r, k)}`);
+  }
+  if (args.write) {
+    const easeBuilds = results.map((r) =>
+      `${r.protocol}: ${
+        (r.easeBuildMs / 1000).toFixed(1)
+      } s for ${r.easeItems} movies`
+    );
+    const markdown = evaluationMarkdown(results, {
+      command: ["deno task eval", ...Deno.args].join(" "),
+      dataDir: args.data,
+      seed: args.seed,
+      ks: args.ks,
+      embedders: (results[0]?.methods ?? [])
+        .filter((m) => m.name.startsWith("content-"))
+        .map((m) => m.name.slice("content-".length)),
+      runtimeSeconds: seconds,
+      easeBuild: `EASE build time on the training split: ${
+        easeBuilds.join(", ")
+      }.`,
+    });
+    await Deno.mkdir(args.out, { recursive: true });
+    await Deno.writeTextFile(`${args.out}/EVALUATION.md`, markdown);
+    await Deno.writeTextFile(
+      `${args.out}/ndcg.svg`,
+      ndcgChart(results, args.ks.includes(10) ? 10 : args.ks[0]),
+    );
+    progress.log(`wrote ${args.out}/EVALUATION.md and ${args.out}/ndcg.svg`);
+  }
+  progress.log(`done in ${seconds.toFixed(0)} s`);
+}
