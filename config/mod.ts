@@ -38,12 +38,15 @@ export const envSchema = z.object({
   ALLOW_REMOTE_MODELS: flag(true),
   EMBED_BATCH_SIZE: int(64, 1, 4096),
   NEIGHBOURS_K: int(50, 1, 1000),
+  HYBRID_TUNE: flag(true),
   CLOUD_RUN_TASK_INDEX: int(0, 0),
   CLOUD_RUN_TASK_COUNT: int(1, 1),
   // API
   PORT: int(8000, 1, 65535),
   RECOMMENDER: z.enum(["hybrid", "ease", "itemknn", "content", "popular"])
     .default("hybrid"),
+  VECTOR_SEARCH: z.enum(["auto", "atlas", "memory"]).default("auto"),
+  VECTOR_SEARCH_MIN_MOVIES: int(100_000, 1),
   SUPABASE_URL: optionalUrl,
   SUPABASE_ANON_KEY: optionalText,
   SUPABASE_JWT_SECRET: optionalText,
@@ -67,6 +70,17 @@ export const envSchema = z.object({
       code: "custom",
       path: ["MONGODB_URI"],
       message: "is required when STORE=mongodb",
+    });
+  }
+  if (
+    env.VECTOR_SEARCH === "atlas" &&
+    (env.STORE ?? (env.MONGODB_URI ? "mongodb" : "sqlite")) !== "mongodb"
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["VECTOR_SEARCH"],
+      message:
+        "atlas needs the MongoDB store (STORE=mongodb with MONGODB_URI); use auto or memory",
     });
   }
   if (!!env.UPSTASH_REDIS_REST_URL !== !!env.UPSTASH_REDIS_REST_TOKEN) {

@@ -2,7 +2,7 @@
  * Collaborative training for serving: reads the stored interactions and
  * embeddings, trains EASE and item-kNN (tuning λ and the hybrid's blend on a
  * temporal validation split of the data), and writes the models to
- * `store.meta` blobs that the API loads with `loadServingRecommender`.
+ * `store.meta` blobs that the API loads with `loadCollaborative` (store/serving_models.ts).
  */
 import { ContentRecommender } from "../core/content.ts";
 import { EASE_DEFAULTS, trainEase } from "../core/ease.ts";
@@ -10,7 +10,6 @@ import {
   HYBRID_DEFAULTS,
   type HybridParams,
   type HybridParts,
-  HybridRecommender,
 } from "../core/hybrid.ts";
 import { tuneHybrid, type ValidationUser } from "../core/hybrid_tune.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
@@ -18,25 +17,20 @@ import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
 import { ndcgAtK } from "../core/metrics.ts";
 import { PopularityRecommender } from "../core/popular.ts";
-import type {
-  Recommendation,
-  Recommender,
-  RecommendOptions,
-} from "../core/recommender.ts";
+import type { Recommender } from "../core/recommender.ts";
 import { temporalSplit } from "../core/split.ts";
 import { RatingTimeline } from "../core/timeline.ts";
 import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { Store } from "../store/types.ts";
+import {
+  loadCollaborative,
+  MODEL_KEYS,
+  type StoredHybrid,
+  storedHybrid,
+} from "../store/serving_models.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 
-/** store.meta blob keys written by `trainCollaborative`. */
-export const MODEL_KEYS = {
-  ease: "model:ease",
-  liked: "model:ease-liked",
-  itemknn: "model:itemknn",
-  timeline: "model:timeline",
-  hybridParams: "model:hybrid-params",
-} as const;
+export { MODEL_KEYS };
 
 /** Names `loadServingRecommender` accepts (the RECOMMENDER setting). */
 export type ServingRecommenderName =
@@ -77,18 +71,10 @@ export interface CollaborativeSummary {
   toString(): string;
 }
 
-/** The stored hybrid settings (JSON in `model:hybrid-params`). */
-interface StoredHybrid {
-  params: HybridParams;
-  embeddingModel: string | null;
-  lambda: number;
-}
-
 /** Ratings at or above this train the "liked" EASE. */
 const LIKED_RATING = 4;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 async function readInteractions(store: Store): Promise<Interaction[]> {
   const rows: Interaction[] = [];
@@ -255,56 +241,6 @@ export async function trainCollaborative(
   };
 }
 
-/**
- * Serves a collaborative recommender and fills what it cannot say (a
- * history of movies nobody rated, or fewer results than asked) from content.
- */
-export class FallbackRecommender implements Recommender {
-  readonly name: string;
-  constructor(
-    readonly primary: Recommender,
-    readonly fallback: Recommender | null,
-  ) {
-    this.name = primary.name;
-  }
-
-  recommend(
-    history: Interaction[],
-    options: RecommendOptions,
-  ): Recommendation[] {
-    const first = this.primary.recommend(history, options);
-    if (first.length >= options.limit || !this.fallback) return first;
-    const exclude = new Set(options.exclude ?? []);
-    for (const r of first) exclude.add(r.movieId);
-    const rest = this.fallback.recommend(history, {
-      ...options,
-      exclude,
-      limit: options.limit - first.length,
-    });
-    // Fallback scores live on another scale: place them below the primary's.
-    const floor = first.length ? Math.min(...first.map((r) => r.score)) : 0;
-    return [
-      ...first,
-      ...rest.map((r, i) => ({ ...r, score: Math.min(floor, 0) - 1 - i })),
-    ];
-  }
-}
-
-async function requiredBlob(store: Store, key: string): Promise<Uint8Array> {
-  const blob = await store.meta.getBlob(key);
-  if (!blob) {
-    throw new Error(
-      `Cannot load the collaborative model: expected blob "${key}" in the store, found none (run \`deno task pipeline\` to train it)`,
-    );
-  }
-  return blob;
-}
-
-async function storedHybrid(store: Store): Promise<StoredHybrid> {
-  const bytes = await requiredBlob(store, MODEL_KEYS.hybridParams);
-  return JSON.parse(decoder.decode(bytes)) as StoredHybrid;
-}
-
 async function contentRecommender(
   store: Store,
   model: string | null,
@@ -314,10 +250,10 @@ async function contentRecommender(
 }
 
 /**
- * Builds the recommender the API serves, from what the pipeline stored:
- * "hybrid" (default), "ease" or "itemknn" (each falling back to content for
- * histories of movies nobody rated), "content" or "popular". Throws with
- * the missing key when the collaborative models were never trained.
+ * Builds a recommender from what the pipeline stored, as the API does
+ * (`loadCollaborative`), loading the embeddings itself: "hybrid", "ease" or
+ * "itemknn" (each falling back to content for movies nobody rated),
+ * "content" or "popular". Throws naming what is missing.
  *
  * @example
  * ```ts
@@ -329,56 +265,39 @@ export async function loadServingRecommender(
   store: Store,
   name: ServingRecommenderName,
 ): Promise<Recommender> {
-  switch (name) {
-    case "popular": {
-      const movies = await store.movies.getMany(await store.movies.ids());
-      return new PopularityRecommender(
-        movies.map((m) => ({
-          movieId: m.id,
-          bayesianScore: m.bayesianScore,
-          ratingCount: m.ratingCount,
-        })),
-      );
-    }
-    case "content": {
-      const content = await contentRecommender(store, null);
-      if (!content) {
-        throw new Error(
-          "Cannot serve content recommendations: expected stored embeddings, found none (run `deno task pipeline`)",
-        );
-      }
-      return content;
-    }
-    case "ease":
-    case "itemknn": {
-      const model = ItemItemModel.fromBytes(
-        await requiredBlob(store, MODEL_KEYS[name]),
-      );
-      const hybrid = await storedHybrid(store);
-      return new FallbackRecommender(
-        new ItemItemRecommender(model),
-        await contentRecommender(store, hybrid.embeddingModel),
-      );
-    }
-    case "hybrid": {
-      const hybrid = await storedHybrid(store);
-      const [ease, liked, itemknn, timeline, content] = await Promise.all([
-        requiredBlob(store, MODEL_KEYS.ease).then(ItemItemModel.fromBytes),
-        requiredBlob(store, MODEL_KEYS.liked).then(ItemItemModel.fromBytes),
-        requiredBlob(store, MODEL_KEYS.itemknn).then(ItemItemModel.fromBytes),
-        requiredBlob(store, MODEL_KEYS.timeline).then(
-          RatingTimeline.fromBytes,
-        ),
-        loadEmbeddings(store, hybrid.embeddingModel ?? undefined),
-      ]);
-      return new HybridRecommender(
-        { ease, liked, itemknn, timeline, content: content?.matrix ?? null },
-        { ...HYBRID_DEFAULTS, ...hybrid.params },
-      );
-    }
-    default:
-      throw new Error(
-        `Unknown recommender "${name satisfies never}": expected hybrid, ease, itemknn, content or popular`,
-      );
+  if (name === "popular") {
+    const movies = await store.movies.getMany(await store.movies.ids());
+    return new PopularityRecommender(
+      movies.map((m) => ({
+        movieId: m.id,
+        bayesianScore: m.bayesianScore,
+        ratingCount: m.ratingCount,
+      })),
+    );
   }
+  const model = name === "content"
+    ? null
+    : (await storedHybrid(store))?.embeddingModel ?? null;
+  const content = await contentRecommender(store, model);
+  if (name === "content") {
+    if (!content) {
+      throw new Error(
+        "Cannot serve content recommendations: expected stored embeddings, found none (run `deno task pipeline`)",
+      );
+    }
+    return content;
+  }
+  const recommender = await loadCollaborative(
+    store,
+    name,
+    content?.matrix ?? null,
+  );
+  if (!recommender) {
+    throw new Error(
+      `Cannot load the collaborative model "${name}": expected blobs ${
+        Object.values(MODEL_KEYS).join(", ")
+      } in the store, found none or only some (run \`deno task pipeline\` to train them)`,
+    );
+  }
+  return recommender;
 }

@@ -128,7 +128,7 @@ Deno.test("loading before training names the missing model", async () => {
   try {
     await assert.rejects(
       () => loadServingRecommender(store, "hybrid"),
-      /expected blob "model:hybrid-params"/,
+      /Cannot load the collaborative model "hybrid": expected blobs .*model:hybrid-params/,
     );
     await assert.rejects(
       () => trainCollaborative(store),

@@ -12,6 +12,11 @@ import type { PipelineContext, StepResult } from "./context.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 import { extractZip, type ZipEntry, ZipError } from "./zip.ts";
 
+/** The dataset could not be fetched (network down, HTTP error). */
+export class DownloadError extends Error {
+  override name = "DownloadError";
+}
+
 /** Files a dataset folder must have. */
 export const REQUIRED_FILES = ["movies.csv", "ratings.csv"];
 
@@ -160,10 +165,22 @@ async function downloadTo(
   target: string,
   progress: ProgressReporter,
 ): Promise<string> {
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    // fetch rejects with TypeError only when the network fails.
+    if (!(error instanceof TypeError)) throw error;
+    const cause = error.cause instanceof Error ? error.cause.message : "";
+    throw new DownloadError(
+      `Cannot download ${url}: the network request failed (${
+        cause || error.message
+      }). Without network access, set MOVIELENS_DIR to a folder with the CSVs or MOVIELENS_ZIP to a local zip.`,
+    );
+  }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new Error(
+    throw new DownloadError(
       `Cannot download ${url}: expected HTTP 200, found ${response.status} ${response.statusText}`,
     );
   }

@@ -40,6 +40,21 @@ export class ModelNotFoundError extends Error {
   }
 }
 
+/** Thrown when the model is not on disk and the hub cannot be reached. */
+export class ModelUnavailableError extends Error {
+  constructor(model: string, folder: string, cause: TypeError) {
+    const reason = cause.cause instanceof Error
+      ? cause.cause.message
+      : cause.message;
+    super(
+      `Embedding model "${model}" is not in ${folder} and cannot be fetched from the Hugging Face hub (${reason}). ` +
+        `Run once with network access, copy a downloaded model folder to ${folder}, set MODEL_DIR to where it is, ` +
+        `or use EMBEDDER=tfidf.`,
+    );
+    this.name = "ModelUnavailableError";
+  }
+}
+
 async function missingFiles(folder: string): Promise<string[]> {
   const required = ["config.json", "tokenizer.json", "onnx/model.onnx"];
   const missing: string[] = [];
@@ -79,9 +94,15 @@ export function minilmEmbedder(options: MinilmOptions): Embedder {
         throw new ModelNotFoundError(options.model, folder, missing);
       }
     }
-    loaded = await pipeline("feature-extraction", options.model, {
-      dtype: "fp32",
-    });
+    try {
+      loaded = await pipeline("feature-extraction", options.model, {
+        dtype: "fp32",
+      });
+    } catch (error) {
+      // fetch rejects with TypeError only when the network fails.
+      if (!(error instanceof TypeError)) throw error;
+      throw new ModelUnavailableError(options.model, folder, error);
+    }
     return loaded;
   };
 

@@ -4,7 +4,11 @@
  */
 import { ConfigError, configFromEnv } from "../config/mod.ts";
 import { openObjectStorage, openStore } from "../store/mod.ts";
-import { ModelNotFoundError } from "./embedder_minilm.ts";
+import {
+  ModelNotFoundError,
+  ModelUnavailableError,
+} from "./embedder_minilm.ts";
+import { DownloadError } from "./download.ts";
 import { DatasetError } from "./parse.ts";
 import { consoleProgress } from "./progress.ts";
 import { ZipError } from "./zip.ts";
@@ -89,7 +93,8 @@ async function main(args: string[]): Promise<number> {
     // Bad input data or a missing model: the message says it all, no stack.
     if (
       error instanceof DatasetError || error instanceof ZipError ||
-      error instanceof ModelNotFoundError
+      error instanceof ModelNotFoundError ||
+      error instanceof ModelUnavailableError || error instanceof DownloadError
     ) {
       console.error(`pipeline failed: ${error.message}`);
       return 1;

@@ -20,6 +20,7 @@ import {
 } from "../store/serving_artifact.ts";
 import type { Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
+import { trainCollaborative } from "./collaborative.ts";
 import { embeddingModel } from "./embed.ts";
 import { inputsFingerprint, isStepDone, markStepDone } from "./fingerprint.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
@@ -36,16 +37,18 @@ export interface PrecomputeStep {
  * than loading modules by name at run time.
  */
 export const extraPrecomputeSteps: PrecomputeStep[] = [
-  // ── COLLABORATIVE HOOK ──────────────────────────────────────────────────
-  // When pipeline/collaborative.ts exists, add at the top of this file
-  //   import { trainCollaborative } from "./collaborative.ts";
-  // and here
-  //   {
-  //     name: "collaborative",
-  //     run: async (ctx) =>
-  //       String(await trainCollaborative(ctx.store, ctx.config, ctx.progress)),
-  //   },
-  // ────────────────────────────────────────────────────────────────────────
+  {
+    // EASE, item-kNN and the hybrid's settings, as blobs the API loads.
+    name: "collaborative",
+    run: async ({ config, store, progress }) =>
+      String(
+        await trainCollaborative(
+          store,
+          { EMBEDDER: embeddingModel(config), tune: config.HYBRID_TUNE },
+          progress,
+        ),
+      ),
+  },
 ];
 
 /** Growable parallel typed arrays of (movieId, rating). */

@@ -34,6 +34,7 @@ export const hasDataset: boolean = datasetPresent();
 /** Environment every test config starts from. */
 export const BASE_ENV: Record<string, string> = {
   EMBEDDER: "tfidf",
+  HYBRID_TUNE: "false",
   RECOMMENDER: "content",
   LOG_LEVEL: "error",
   LOCAL_AUTH_SECRET: "local-test-secret-that-is-long-enough-0123456789",
@@ -48,13 +49,18 @@ export interface LoadedStore {
 }
 
 /**
- * Opens a fresh SQLite store in a temp dir and runs the pipeline on the
- * real ml-latest-small (tfidf, so no model download).
+ * Loaded stores built once per test process (per env) and copied for each
+ * test: the pipeline, with collaborative training, is the slow part.
  */
-export async function loadedStore(
-  env: Record<string, string> = {},
-): Promise<LoadedStore> {
-  const dir = await Deno.makeTempDir({ prefix: "api_test_" });
+const templates = new Map<string, Promise<string>>();
+
+async function buildTemplate(env: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "api_template_" });
+  globalThis.addEventListener("unload", () => {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already gone */ }
+  });
   const config = parseConfig({
     ...BASE_ENV,
     DATA_DIR: dir,
@@ -62,12 +68,49 @@ export async function loadedStore(
     ...env,
   });
   const store = await openSqliteStore(`${dir}/movielens.db`);
-  await runPipeline({
-    config,
-    store,
-    objects: new FolderObjectStorage(`${dir}/objects`),
-    progress: silentProgress,
+  try {
+    await runPipeline({
+      config,
+      store,
+      objects: new FolderObjectStorage(`${dir}/objects`),
+      progress: silentProgress,
+    });
+  } finally {
+    await store.close(); // checkpoints the WAL into the one file copied below
+  }
+  return dir;
+}
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const source = `${from}/${entry.name}`;
+    const target = `${to}/${entry.name}`;
+    if (entry.isDirectory) await copyTree(source, target);
+    else await Deno.copyFile(source, target);
+  }
+}
+
+/**
+ * Opens a fresh SQLite store in a temp dir holding the real ml-latest-small
+ * as the pipeline loads it (tfidf, so no model download): a private copy,
+ * so tests may write to it.
+ */
+export async function loadedStore(
+  env: Record<string, string> = {},
+): Promise<LoadedStore> {
+  const key = JSON.stringify(env);
+  if (!templates.has(key)) templates.set(key, buildTemplate(env));
+  const template = await templates.get(key)!;
+  const dir = await Deno.makeTempDir({ prefix: "api_test_" });
+  await copyTree(template, dir);
+  const config = parseConfig({
+    ...BASE_ENV,
+    DATA_DIR: dir,
+    MOVIELENS_DIR: DATASET_DIR,
+    ...env,
   });
+  const store = await openSqliteStore(`${dir}/movielens.db`);
   return {
     store,
     dir,

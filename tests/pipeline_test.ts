@@ -24,6 +24,7 @@ Deno.test({
     const p = await tempPipeline({
       MOVIELENS_DIR: DATASET,
       EMBEDDER: "tfidf",
+      HYBRID_TUNE: "false",
       NEIGHBOURS_K: "20",
     });
     try {

@@ -1,0 +1,148 @@
+/**
+ * `deno task start`: web and API on one port (PORT, default 8000). On first
+ * start the store is empty, so the pipeline loads MovieLens first. With
+ * API_URL set, only the web runs, against that API.
+ */
+import { type Config, ConfigError, configFromEnv } from "./config/mod.ts";
+import { openObjectStorage, openStore } from "./store/mod.ts";
+import type { Store } from "./store/types.ts";
+import { runPipeline } from "./pipeline/run.ts";
+import {
+  ModelNotFoundError,
+  ModelUnavailableError,
+} from "./pipeline/embedder_minilm.ts";
+import { consoleProgress, type ProgressReporter } from "./pipeline/progress.ts";
+import { createApp } from "./api/app.ts";
+import { prepareDeps } from "./api/deps.ts";
+import { jsonLogger, type Logger } from "./api/logger.ts";
+import { ensureIslands } from "./web/build.ts";
+import { createServer } from "./web/server.ts";
+
+/** Options for `start`. */
+export interface StartOptions {
+  config: Config;
+  /** Default `config.PORT`; 0 picks a free port (tests). */
+  port?: number;
+  hostname?: string;
+  logger?: Logger;
+  progress?: ProgressReporter;
+}
+
+/** A running server. */
+export interface Running {
+  url: URL;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Loads the store with the pipeline when it holds no movies yet. When the
+ * MiniLM model cannot be had (offline, no copy in MODEL_DIR), a first start
+ * still succeeds with the TF-IDF embedder, and says so.
+ */
+async function fillIfEmpty(
+  config: Config,
+  store: Store,
+  progress: ProgressReporter,
+): Promise<void> {
+  if (await store.movies.count() > 0) return;
+  progress.log(
+    "The store is empty: running the pipeline once (download, embed, load, precompute)…",
+  );
+  const objects = openObjectStorage(config);
+  try {
+    await runPipeline({ config, store, objects, progress });
+  } catch (error) {
+    const modelMissing = error instanceof ModelNotFoundError ||
+      error instanceof ModelUnavailableError;
+    if (!modelMissing || config.EMBEDDER === "tfidf") throw error;
+    progress.log(
+      `${error.message}\nFalling back to EMBEDDER=tfidf for this first start; run \`EMBEDDER=minilm deno task pipeline\` once the model is available.`,
+    );
+    const tfidf: Config = { ...config, EMBEDDER: "tfidf" };
+    await runPipeline({ config: tfidf, store, objects, progress });
+  }
+}
+
+/**
+ * Starts web + API (or the web alone when API_URL is set).
+ *
+ * @example
+ * const running = await start({ config: parseConfig({}), port: 0 });
+ * await fetch(running.url);
+ * await running.shutdown();
+ */
+export async function start(options: StartOptions): Promise<Running> {
+  const { config } = options;
+  const logger = options.logger ?? jsonLogger({ level: config.LOG_LEVEL });
+  await ensureIslands();
+  let store: Store | null = null;
+  let api;
+  if (!config.API_URL) {
+    store = await openStore(config);
+    await fillIfEmpty(config, store, options.progress ?? consoleProgress());
+    api = createApp(await prepareDeps(config, store, { logger }));
+  }
+  const server = createServer({
+    config,
+    api,
+    onUnexpectedError: (error, path) =>
+      logger.error("Web page failed", {
+        path,
+        error: error instanceof Error ? error.stack : String(error),
+      }),
+  });
+  const { promise: listening, resolve } = Promise.withResolvers<
+    Deno.NetAddr
+  >();
+  const httpServer = Deno.serve({
+    port: options.port ?? config.PORT,
+    hostname: options.hostname ?? "0.0.0.0",
+    onListen: resolve,
+  }, server.fetch);
+  const address = await listening;
+  const host = address.hostname === "0.0.0.0" ? "localhost" : address.hostname;
+  const url = new URL(`http://${host}:${address.port}/`);
+  logger.info(`Listening on ${url}`, {
+    api: config.API_URL ?? "in-process",
+    store: store?.kind ?? "none",
+  });
+  return {
+    url,
+    async shutdown() {
+      await httpServer.shutdown();
+      await store?.close();
+    },
+  };
+}
+
+if (import.meta.main) {
+  let config: Config;
+  try {
+    config = configFromEnv();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(2);
+  }
+  let running: Running;
+  try {
+    running = await start({ config });
+  } catch (error) {
+    // Known failures (no network, bad data) carry a message that says it all.
+    if (
+      !(error instanceof Error) ||
+      !/^(DownloadError|DatasetError|ZipError|ModelNotFoundError)$/.test(
+        error.name,
+      )
+    ) throw error;
+    console.error(`start failed: ${error.message}`);
+    Deno.exit(1);
+  }
+  console.log(`Open ${running.url} in a browser.`);
+  const stop = async () => {
+    await running.shutdown();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+}

@@ -1,0 +1,167 @@
+/**
+ * What the web needs from the API, as small typed calls over the RPC client.
+ * Failures become `ApiError` (from the API's problem+json), so that pages
+ * show one friendly error state.
+ */
+import type { ClientResponse } from "hono/client";
+import type { ApiClient } from "./api_client.ts";
+import type { InteractionType } from "../core/types.ts";
+
+/** An API answer other than success, from its problem+json body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(`API answered ${status} ${title}: ${detail}`);
+    this.name = "ApiError";
+  }
+
+  /** Reads a failed response's problem+json (or its text when it has none). */
+  static async from(response: Response): Promise<ApiError> {
+    const text = await response.text();
+    try {
+      const problem = JSON.parse(text) as { title?: string; detail?: string };
+      return new ApiError(
+        response.status,
+        problem.title ?? response.statusText,
+        problem.detail ?? text,
+      );
+    } catch {
+      // Not JSON (a proxy's error page, say): keep the start of the text.
+      return new ApiError(
+        response.status,
+        response.statusText,
+        text.slice(0, 200),
+      );
+    }
+  }
+}
+
+// The body type of a response's success variants (2xx).
+type Success<R> = R extends ClientResponse<infer T, infer S, "json">
+  ? S extends 200 | 201 ? T : never
+  : never;
+
+async function data<R extends ClientResponse<unknown, number, string>>(
+  pending: Promise<R>,
+): Promise<Success<R>> {
+  const response = await pending;
+  if (!response.ok) throw await ApiError.from(response as unknown as Response);
+  return await response.json() as Success<R>;
+}
+
+/** Filters and paging of the browse page. */
+export interface MovieListQuery {
+  q?: string;
+  genres?: string[];
+  yearFrom?: number;
+  yearTo?: number;
+  sort?: "popular" | "rating" | "title" | "year";
+  order?: "asc" | "desc";
+  page?: number;
+  pageSize?: number;
+}
+
+const bearer = (token: string) => ({
+  headers: { authorization: `Bearer ${token}` },
+});
+
+/** Typed calls to the API. */
+export class WebApi {
+  constructor(readonly client: ApiClient) {}
+
+  /** A page of movies. */
+  movies(query: MovieListQuery) {
+    return data(this.client.api.movies.$get({
+      query: {
+        q: query.q || undefined,
+        genre: query.genres?.length ? query.genres : undefined,
+        yearFrom: query.yearFrom?.toString(),
+        yearTo: query.yearTo?.toString(),
+        sort: query.sort,
+        order: query.order,
+        page: query.page?.toString(),
+        pageSize: query.pageSize?.toString(),
+      },
+    }));
+  }
+
+  /** One movie with its links, or null when there is no such movie. */
+  async movie(id: number) {
+    const response = await this.client.api.movies[":id"].$get({
+      param: { id: String(id) },
+    });
+    if (response.status === 404) return null;
+    return await data(Promise.resolve(response));
+  }
+
+  /** Every genre with its movie count. */
+  genres() {
+    return data(this.client.api.genres.$get());
+  }
+
+  /** Movies similar to one movie. */
+  similar(id: number, limit: number) {
+    return data(this.client.api.recommendations.item[":id"].$get({
+      param: { id: String(id) },
+      query: { limit: String(limit) },
+    }));
+  }
+
+  /** Recommendations for the signed-in user. */
+  recommendations(token: string, limit: number, genre?: string) {
+    return data(this.client.api.recommendations.user.me.$get({
+      query: { limit: String(limit), genre },
+    }, bearer(token)));
+  }
+
+  /** The signed-in user's interactions, newest first. */
+  interactions(token: string) {
+    return data(
+      this.client.api.users.me.interactions.$get({}, bearer(token)),
+    );
+  }
+
+  /** Records a rating, like, dislike or view. */
+  interact(
+    token: string,
+    movieId: number,
+    type: InteractionType,
+    value?: number,
+  ) {
+    return data(this.client.api.interactions.$post({
+      json: { movieId, type, value: value ?? null },
+    }, bearer(token)));
+  }
+
+  /** Removes one type of interaction with a movie (204 even when absent). */
+  async removeInteraction(
+    token: string,
+    movieId: number,
+    type: InteractionType,
+  ): Promise<void> {
+    const response = await this.client.api.interactions[":movieId"].$delete({
+      param: { movieId: String(movieId) },
+      query: { type },
+    }, bearer(token));
+    if (!response.ok) {
+      throw await ApiError.from(response as unknown as Response);
+    }
+  }
+
+  /** Local sign up (when Supabase is not configured). */
+  signup(email: string, password: string) {
+    return data(this.client.api.auth.signup.$post({
+      json: { email, password },
+    }));
+  }
+
+  /** Local log in (when Supabase is not configured). */
+  login(email: string, password: string) {
+    return data(this.client.api.auth.login.$post({
+      json: { email, password },
+    }));
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Sign up and log in: Supabase Auth when configured, the API's local auth
+ * otherwise. Both hand back the same session (an access token the API
+ * verifies), which the web keeps in a cookie.
+ */
+import { ApiError, type WebApi } from "./api.ts";
+
+/** A signed-in session. */
+export interface WebSession {
+  accessToken: string;
+  /** Expiry, seconds since the epoch. */
+  expiresAt: number;
+  email: string;
+}
+
+/** What signing up gives: a session, or a request to confirm the email. */
+export type SignupResult =
+  | { kind: "session"; session: WebSession }
+  | { kind: "confirm-email" };
+
+/** A refused sign up or log in, with a message fit for the form. */
+export class AuthError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+/** One way to sign up and log in. */
+export interface AuthProvider {
+  readonly kind: "local" | "supabase";
+  signup(email: string, password: string): Promise<SignupResult>;
+  login(email: string, password: string): Promise<WebSession>;
+}
+
+function authError(e: unknown, fallback: string): never {
+  if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
+    throw new AuthError(e.status, e.detail || fallback);
+  }
+  throw e;
+}
+
+/**
+ * The API's own accounts (POST /api/auth/signup and /login).
+ *
+ * @example
+ * const auth = localAuth(api);
+ * const session = await auth.login("ada@example.com", "correct horse");
+ */
+export function localAuth(api: WebApi): AuthProvider {
+  const session = (r: {
+    accessToken: string;
+    expiresAt: number;
+    user: { email: string };
+  }): WebSession => ({
+    accessToken: r.accessToken,
+    expiresAt: r.expiresAt,
+    email: r.user.email,
+  });
+  return {
+    kind: "local",
+    async signup(email, password) {
+      const result = await api.signup(email, password).catch((e) =>
+        authError(e, "Could not sign up")
+      );
+      return { kind: "session", session: session(result) };
+    },
+    async login(email, password) {
+      const result = await api.login(email, password).catch((e) =>
+        authError(e, "Wrong email or password")
+      );
+      return session(result);
+    },
+  };
+}
+
+/** Options for `supabaseAuth`. */
+export interface SupabaseAuthOptions {
+  url: string;
+  anonKey: string;
+  fetch?: typeof fetch;
+  /** Current time in ms (tests). */
+  now?: () => number;
+}
+
+interface SupabaseSession {
+  access_token?: string;
+  expires_in?: number;
+  expires_at?: number;
+  user?: { email?: string };
+  error_description?: string;
+  msg?: string;
+  message?: string;
+}
+
+/**
+ * Supabase Auth over its REST API (`/auth/v1/signup`,
+ * `/auth/v1/token?grant_type=password`).
+ *
+ * @example
+ * const auth = supabaseAuth({ url: "https://x.supabase.co", anonKey: "..." });
+ */
+export function supabaseAuth(options: SupabaseAuthOptions): AuthProvider {
+  const base = options.url.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  async function call(path: string, email: string, password: string) {
+    const response = await doFetch(`${base}/auth/v1/${path}`, {
+      method: "POST",
+      headers: {
+        apikey: options.anonKey,
+        authorization: `Bearer ${options.anonKey}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ email, password }),
+    });
+    const body = await response.json() as SupabaseSession;
+    if (response.status >= 500) {
+      throw new Error(
+        `Supabase Auth answered ${response.status} on ${path}: ${
+          body.msg ?? body.message ?? ""
+        }`,
+      );
+    }
+    if (!response.ok) {
+      throw new AuthError(
+        response.status === 400 ? 401 : response.status,
+        body.error_description ?? body.msg ?? body.message ??
+          "Supabase refused the request",
+      );
+    }
+    return body;
+  }
+  const toSession = (body: SupabaseSession, email: string): WebSession => ({
+    accessToken: body.access_token!,
+    expiresAt: body.expires_at ??
+      Math.floor(now() / 1000) + (body.expires_in ?? 3600),
+    email: body.user?.email ?? email,
+  });
+  return {
+    kind: "supabase",
+    async signup(email, password) {
+      const body = await call("signup", email, password);
+      // With email confirmation on, Supabase returns the user but no session.
+      return body.access_token
+        ? { kind: "session", session: toSession(body, email) }
+        : { kind: "confirm-email" };
+    },
+    async login(email, password) {
+      const body = await call("token?grant_type=password", email, password);
+      if (!body.access_token) {
+        throw new Error(
+          "Expected an access_token from Supabase's password grant, found none",
+        );
+      }
+      return toSession(body, email);
+    },
+  };
+}

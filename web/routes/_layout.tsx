@@ -1,0 +1,120 @@
+/** The frame of every page: header with navigation and search, footer. */
+import type { ComponentChildren } from "preact";
+
+/** Props of `Layout`. */
+export interface LayoutProps {
+  title: string;
+  description?: string;
+  /** Current path, to mark the active link. */
+  path: string;
+  /** Signed-in user's email, or null. */
+  email: string | null;
+  children: ComponentChildren;
+}
+
+const NAV = [
+  { href: "/movies", label: "Browse" },
+  { href: "/for-you", label: "For you" },
+  { href: "/my-ratings", label: "My ratings" },
+];
+
+/** The page frame. */
+export function Layout(props: LayoutProps) {
+  const next = encodeURIComponent(props.path);
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · MovieLens Recommender`}</title>
+        <meta
+          name="description"
+          content={props.description ??
+            "Find movies you will like, from 100,000 MovieLens ratings."}
+        />
+        <meta name="color-scheme" content="light" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/style.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="site-header">
+          <div class="container header-row">
+            <a class="brand" href="/">
+              <span class="brand-mark" aria-hidden="true">▶</span> MovieLens
+              <span class="brand-sub">Recommender</span>
+            </a>
+            <form
+              class="header-search"
+              action="/movies"
+              method="get"
+              role="search"
+            >
+              <label for="header-q" class="sr-only">
+                Search movies by title
+              </label>
+              <input
+                id="header-q"
+                type="search"
+                name="q"
+                placeholder="Search movies…"
+              />
+              <button type="submit" class="button small">Search</button>
+            </form>
+            <nav aria-label="Main" class="main-nav">
+              <ul>
+                {NAV.map((link) => (
+                  <li key={link.href}>
+                    <a
+                      href={link.href}
+                      aria-current={props.path === link.href ||
+                          props.path.startsWith(`${link.href}/`)
+                        ? "page"
+                        : undefined}
+                    >
+                      {link.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+            <div class="account">
+              {props.email
+                ? (
+                  <form method="post" action="/logout" class="inline">
+                    <span class="muted account-email" title={props.email}>
+                      {props.email}
+                    </span>
+                    <button type="submit" class="button small ghost">
+                      Log out
+                    </button>
+                  </form>
+                )
+                : (
+                  <>
+                    <a class="button small ghost" href={`/login?next=${next}`}>
+                      Log in
+                    </a>
+                    <a class="button small" href={`/signup?next=${next}`}>
+                      Sign up
+                    </a>
+                  </>
+                )}
+            </div>
+          </div>
+        </header>
+        <main id="main" class="container" tabIndex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="container">
+            Data:{" "}
+            <a href="https://grouplens.org/datasets/movielens/">MovieLens</a>
+            {" "}
+            by GroupLens Research. · <a href="/docs">API docs</a>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

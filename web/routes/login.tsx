@@ -1,0 +1,54 @@
+/** Log in: the form, and its post (sets the session cookie, redirects). */
+import { defineRoute, safeNext, type WebContext } from "../define.ts";
+import { renderPage } from "../render.tsx";
+import { AuthForm } from "../components/auth_form.tsx";
+import { AuthError } from "../auth.ts";
+import { saveSession } from "../session.ts";
+
+/** Reads email, password and next from a posted auth form. */
+export async function readCredentials(c: WebContext) {
+  const form = await c.req.parseBody();
+  return {
+    email: typeof form.email === "string" ? form.email.trim() : "",
+    password: typeof form.password === "string" ? form.password : "",
+    next: safeNext(form.next, "/for-you"),
+  };
+}
+
+/** Checks the fields before asking the auth service; a message or null. */
+export function credentialsProblem(email: string, password: string) {
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    return "Please enter a valid email address.";
+  }
+  if (password.length < 8) return "The password needs at least 8 characters.";
+  return null;
+}
+
+export const handler = defineRoute({
+  GET(c) {
+    const next = safeNext(c.req.query("next"), "/for-you");
+    if (c.get("session")) return c.redirect(next, 303);
+    return renderPage(c, {
+      title: "Log in",
+      body: <AuthForm mode="login" next={next} />,
+    });
+  },
+  async POST(c) {
+    const { email, password, next } = await readCredentials(c);
+    const problem = credentialsProblem(email, password);
+    try {
+      if (problem) throw new AuthError(400, problem);
+      saveSession(c, await c.get("auth").login(email, password));
+    } catch (e) {
+      if (!(e instanceof AuthError)) throw e;
+      return renderPage(c, {
+        title: "Log in",
+        status: e.status === 400 ? 400 : 401,
+        body: (
+          <AuthForm mode="login" next={next} email={email} error={e.message} />
+        ),
+      });
+    }
+    return c.redirect(next, 303);
+  },
+});
