@@ -6,12 +6,16 @@
  * Per user, each component's scores over the catalogue are divided by their
  * largest value among unseen movies, so components are on one scale; then
  *
- *   score(j) = g(j) · [ a·t(j)·(wE·ease(j) + wL·liked(j) + wK·knn(j))
+ *   score(j) = g(j) · [ a·t(j)·(wE·ease(j) + wL·liked(j) + wK·knn(j)
+ *                               + wS·sequence(j))
  *                       + wC·(1 − a·t(j))·content(j)
  *                       + wP·pop(j) + wT·trend(j) ]
  *
  * where liked is EASE trained on ratings ≥ 4 only (what users liked rather
- * than merely watched: relevance is a high rating), and
+ * than merely watched: relevance is a high rating), sequence is what other
+ * users rated next after the user's latest movies (core/sequence.ts; its
+ * history weights decay by position by `sequenceDecay`, EASE's and
+ * item-kNN's by `historyDecay`), and
  * a = n / (n + historyPivot) for a history of n collaborative items
  * (trust in collaborative scores grows with history) and
  * t(j) = c / (c + itemPivot) for a movie rated c times in training (a movie
@@ -39,6 +43,7 @@ import type {
   Recommender,
   RecommendOptions,
 } from "./recommender.ts";
+import { sequenceWeights } from "./sequence.ts";
 import { rowIndex, TopK } from "./top_k.ts";
 import type { RatingTimeline } from "./timeline.ts";
 import type { EmbeddingMatrix, Interaction } from "./types.ts";
@@ -54,6 +59,16 @@ export interface HybridParams {
   itemPivot: number;
   /** Recency half-life of collaborative history weights, in days (0: none). */
   halfLifeDays: number;
+  /**
+   * Per-position decay of the EASE / item-kNN history weights, newest
+   * movie 1 (1: no decay); by position rather than clock since MovieLens
+   * users rate in bursts.
+   */
+  historyDecay: number;
+  /** Weight of the sequential part ("what people rated next"). */
+  sequenceWeight: number;
+  /** Per-position decay of the sequential part's history weights (last = 1). */
+  sequenceDecay: number;
   trendWeight: number;
   trendDays: number;
   unreleasedWeight: number;
@@ -63,13 +78,16 @@ export interface HybridParams {
 export const HYBRID_DEFAULTS: HybridParams = {
   easeWeight: 1,
   likedWeight: 2,
-  knnWeight: 0,
+  knnWeight: 0.4,
   contentWeight: 0.4,
-  popularityWeight: 0,
+  popularityWeight: 0.1,
   historyPivot: 20,
   itemPivot: 1,
-  halfLifeDays: 365,
-  trendWeight: 0.2,
+  halfLifeDays: 0,
+  historyDecay: 0.85,
+  sequenceWeight: 2,
+  sequenceDecay: 0.75,
+  trendWeight: 0.1,
   trendDays: 30,
   unreleasedWeight: 0.5,
 };
@@ -80,6 +98,8 @@ export interface HybridParts {
   /** EASE trained on high ratings only. */
   liked?: ItemItemModel | null;
   itemknn?: ItemItemModel | null;
+  /** Sequential co-occurrence (core/sequence.ts). */
+  sequence?: ItemItemModel | null;
   content?: EmbeddingMatrix | null;
   /** When each movie was rated in training: counts, popularity and trends. */
   timeline: RatingTimeline;
@@ -90,6 +110,7 @@ export interface HybridComponents {
   ease: Float32Array | null;
   liked: Float32Array | null;
   knn: Float32Array | null;
+  sequence: Float32Array | null;
   content: Float32Array | null;
   /** Number of history movies the collaborative models know. */
   collaborativeHistory: number;
@@ -102,6 +123,7 @@ export interface HybridComponents {
   /** 1 for movies others rated only after the reference time. */
   unreleased: Uint8Array;
   collaborativeWeights: ProfileWeight[];
+  sequenceWeights: ProfileWeight[];
   contentWeights: ProfileWeight[];
 }
 
@@ -123,6 +145,7 @@ export class HybridRecommender implements Recommender {
   readonly #easeRows: Int32Array | null;
   readonly #likedRows: Int32Array | null;
   readonly #knnRows: Int32Array | null;
+  readonly #sequenceRows: Int32Array | null;
   readonly #contentRows: Int32Array | null;
   readonly #contentIndex: Map<number, number> | null;
   /** t(j) before the pivot: training counts by catalogue index. */
@@ -137,6 +160,7 @@ export class HybridRecommender implements Recommender {
     for (const id of parts.ease?.items ?? []) ids.add(id);
     for (const id of parts.liked?.items ?? []) ids.add(id);
     for (const id of parts.itemknn?.items ?? []) ids.add(id);
+    for (const id of parts.sequence?.items ?? []) ids.add(id);
     for (const id of parts.content?.ids ?? []) ids.add(id);
     this.catalogue = Int32Array.from(ids).sort();
     this.catalogue.forEach((id, i) => this.#index.set(id, i));
@@ -145,6 +169,7 @@ export class HybridRecommender implements Recommender {
     this.#easeRows = rows(parts.ease?.items);
     this.#likedRows = rows(parts.liked?.items);
     this.#knnRows = rows(parts.itemknn?.items);
+    this.#sequenceRows = rows(parts.sequence?.items);
     this.#contentRows = rows(parts.content?.ids);
     this.#contentIndex = parts.content ? rowIndex(parts.content) : null;
     const { timeline } = parts;
@@ -173,13 +198,20 @@ export class HybridRecommender implements Recommender {
     );
     const contentWeights = profileWeights(history);
     let collaborativeHistory = 0;
+    const sequential = sequenceWeights(history, this.params.sequenceDecay);
+    if (this.params.historyDecay !== 1) {
+      const position = sequenceWeights(history, this.params.historyDecay);
+      const factor = new Map(position.map((w) => [w.movieId, w.weight]));
+      for (const w of collab) w.weight *= factor.get(w.movieId) ?? 1;
+    }
     const modelScores = (
       model: ItemItemModel | null | undefined,
       rows: Int32Array | null,
+      weights: ProfileWeight[] = collab,
     ): Float32Array | null => {
       if (!model || !rows) return null;
       const local = new Float32Array(model.items.length);
-      const known = model.scoreInto(collab, local);
+      const known = model.scoreInto(weights, local);
       collaborativeHistory = Math.max(collaborativeHistory, known);
       if (known === 0) return null;
       const out = new Float32Array(n);
@@ -189,6 +221,11 @@ export class HybridRecommender implements Recommender {
     const ease = modelScores(this.parts.ease, this.#easeRows);
     const liked = modelScores(this.parts.liked, this.#likedRows);
     const knn = modelScores(this.parts.itemknn, this.#knnRows);
+    const sequence = modelScores(
+      this.parts.sequence,
+      this.#sequenceRows,
+      sequential,
+    );
     let content: Float32Array | null = null;
     const matrix = this.parts.content;
     if (matrix && this.#contentRows && this.#contentIndex) {
@@ -209,10 +246,12 @@ export class HybridRecommender implements Recommender {
       ease,
       liked,
       knn,
+      sequence,
       content,
       collaborativeHistory,
       seen,
       collaborativeWeights: collab,
+      sequenceWeights: sequential,
       contentWeights,
       ...this.#timeSignals(history),
     };
@@ -262,7 +301,8 @@ export class HybridRecommender implements Recommender {
       const t = count / (count + params.itemPivot || 1);
       const collab = (c.ease ? params.easeWeight * c.ease[j] : 0) +
         (c.liked ? params.likedWeight * c.liked[j] : 0) +
-        (c.knn ? params.knnWeight * c.knn[j] : 0);
+        (c.knn ? params.knnWeight * c.knn[j] : 0) +
+        (c.sequence ? params.sequenceWeight * c.sequence[j] : 0);
       const score = a * t * collab +
         (c.content ? params.contentWeight * (1 - a * t) * c.content[j] : 0) +
         params.popularityWeight * c.popularity[j] +
@@ -295,7 +335,9 @@ export class HybridRecommender implements Recommender {
   ): Recommendation[] {
     if (history.length === 0) return [];
     const c = this.components(history);
-    if (!c.ease && !c.liked && !c.knn && !c.content) return [];
+    if (!c.ease && !c.liked && !c.knn && !c.sequence && !c.content) {
+      return [];
+    }
     const scores = this.blend(c);
     return this.rank(c, scores, options).map(({ index, score }) => ({
       movieId: this.catalogue[index],
@@ -311,23 +353,43 @@ export class HybridRecommender implements Recommender {
       (c.collaborativeHistory + p.historyPivot || 1);
     const count = this.#counts[index];
     const t = count / (count + p.itemPivot || 1);
-    const collabPart = a * t *
-      ((c.ease?.[index] ?? 0) * p.easeWeight +
-        (c.liked?.[index] ?? 0) * p.likedWeight +
-        (c.knn?.[index] ?? 0) * p.knnWeight);
+    // The collaborative part that contributed most to this movie explains it.
+    const parts: [number, ItemItemModel | null | undefined, ProfileWeight[]][] =
+      [
+        [
+          (c.ease?.[index] ?? 0) * p.easeWeight,
+          this.parts.ease,
+          c.collaborativeWeights,
+        ],
+        [
+          (c.liked?.[index] ?? 0) * p.likedWeight,
+          this.parts.liked,
+          c.collaborativeWeights,
+        ],
+        [
+          (c.knn?.[index] ?? 0) * p.knnWeight,
+          this.parts.itemknn,
+          c.collaborativeWeights,
+        ],
+        [
+          (c.sequence?.[index] ?? 0) * p.sequenceWeight,
+          this.parts.sequence,
+          c.sequenceWeights,
+        ],
+      ];
+    let strongest = parts[0];
+    let collab = 0;
+    for (const part of parts) {
+      collab += part[0];
+      if (part[0] > strongest[0]) strongest = part;
+    }
+    const collabPart = a * t * collab;
     const contentPart = p.contentWeight * (1 - a * t) *
       (c.content?.[index] ?? 0);
     const movieId = this.catalogue[index];
-    if (collabPart >= contentPart && collabPart > 0) {
-      const model = c.ease && p.easeWeight > 0
-        ? this.parts.ease!
-        : c.liked && p.likedWeight > 0
-        ? this.parts.liked!
-        : this.parts.itemknn!;
-      return explain(
-        c.collaborativeWeights,
-        model.contributions(c.collaborativeWeights, movieId),
-      );
+    if (collabPart >= contentPart && collabPart > 0 && strongest[1]) {
+      const [, model, weights] = strongest;
+      return explain(weights, model.contributions(weights, movieId));
     }
     if (contentPart > 0) {
       return explain(

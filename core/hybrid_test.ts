@@ -4,6 +4,7 @@ import { HYBRID_DEFAULTS, HybridRecommender } from "./hybrid.ts";
 import { tuneHybrid } from "./hybrid_tune.ts";
 import { buildInteractionMatrix } from "./interaction_matrix.ts";
 import { RatingTimeline } from "./timeline.ts";
+import { trainSequence } from "./sequence.ts";
 import type { EmbeddingMatrix, Interaction } from "./types.ts";
 
 const day = 86_400_000;
@@ -106,4 +107,38 @@ Deno.test("tuning picks weights that do not lower validation NDCG", () => {
   assert.ok(result.ndcg >= 0 && result.ndcg <= 1);
   const start = tuneHybrid(parts, HYBRID_DEFAULTS, users, { grid: {} });
   assert.ok(result.ndcg >= start.ndcg);
+});
+
+Deno.test("the sequence part ranks what others rated next and explains with the latest movie", () => {
+  // Everyone rates 1 then 2, and 5 then 6; EASE is silent on this history.
+  const seqRows: Interaction[] = [];
+  for (let u = 0; u < 6; u++) {
+    seqRows.push(
+      rate(`s${u}`, 5, 4, 1 * day),
+      rate(`s${u}`, 6, 4, 2 * day),
+      rate(`s${u}`, 1, 4, 3 * day),
+      rate(`s${u}`, 2, 4, 4 * day),
+    );
+  }
+  const hybrid = new HybridRecommender({
+    sequence: trainSequence(seqRows),
+    timeline: RatingTimeline.fromInteractions(seqRows),
+  }, {
+    ...only,
+    easeWeight: 0,
+    likedWeight: 0,
+    sequenceWeight: 1,
+    sequenceDecay: 0.5,
+    unreleasedWeight: 1,
+  });
+  // Shrink 10: W[5][6] = W[1][2] = 6 / 16, W[5][2] = 2 / 16. The newest
+  // movie is 5 (weight 1), 1 weighs 0.5: 6 scores 0.375, 2 scores 0.3125.
+  const recs = hybrid.recommend([
+    rate("me", 1, 4, day),
+    rate("me", 5, 4, 2 * day),
+  ], {
+    limit: 2,
+  });
+  assert.equal(recs[0].movieId, 6);
+  assert.deepEqual(recs[0].explanation, { kind: "rated", because: [5] });
 });

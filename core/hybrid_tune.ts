@@ -20,10 +20,23 @@ export interface ValidationUser {
 /** Candidate values per parameter; parameters absent here stay fixed. */
 export type HybridGrid = Partial<Record<keyof HybridParams, number[]>>;
 
+/** Parameters that change the per-user components, not just the blend. */
+const OUTER_KEYS: (keyof HybridParams)[] = [
+  "halfLifeDays",
+  "trendDays",
+  "sequenceDecay",
+  "historyDecay",
+];
+
 /** The default search grid. */
 export const DEFAULT_HYBRID_GRID: HybridGrid = {
-  halfLifeDays: [0, 365],
+  // Position decay of the sequential part made day-based decay redundant
+  // (365 days was never chosen once it was there), so one value only.
+  halfLifeDays: [0],
   trendDays: [30],
+  sequenceDecay: [0.6, 0.75],
+  historyDecay: [1, 0.85],
+  sequenceWeight: [0, 0.5, 1, 2, 4, 8],
   likedWeight: [0, 0.5, 1, 2],
   knnWeight: [0, 0.1, 0.2, 0.4, 0.8],
   contentWeight: [0, 0.05, 0.1, 0.2, 0.4],
@@ -54,8 +67,9 @@ export interface TuneResult {
 
 /**
  * Coordinate ascent: for each parameter in turn, tries every grid value with
- * the others fixed and keeps the best; `halfLifeDays` and `trendDays` change
- * the component scores themselves, so they form the outer loop.
+ * the others fixed and keeps the best; `halfLifeDays`, `trendDays` and
+ * `sequenceDecay` change the component scores themselves, so they form the
+ * outer loop.
  *
  * @example
  * ```ts
@@ -73,17 +87,15 @@ export function tuneHybrid(
   const rounds = options.rounds ?? 2;
   let best: TuneResult = { params: start, ndcg: -1, trials: 0 };
   let trials = 0;
-  // Both change the per-user components, so they form the outer loop.
-  const outer: [number, number][] = [];
-  for (const h of grid.halfLifeDays ?? [start.halfLifeDays]) {
-    for (const d of grid.trendDays ?? [start.trendDays]) outer.push([h, d]);
+  // These change the per-user components themselves, so they form the
+  // outer loop (components are computed once per combination).
+  let outer: Partial<HybridParams>[] = [{}];
+  for (const key of OUTER_KEYS) {
+    const values = grid[key] ?? [start[key]];
+    outer = outer.flatMap((o) => values.map((v) => ({ ...o, [key]: v })));
   }
-  for (const [halfLifeDays, trendDays] of outer) {
-    const recommender = new HybridRecommender(parts, {
-      ...start,
-      halfLifeDays,
-      trendDays,
-    });
+  for (const fixed of outer) {
+    const recommender = new HybridRecommender(parts, { ...start, ...fixed });
     const cached = users.map((u) => ({
       c: recommender.components(u.history),
       relevant: u.relevant,
@@ -98,15 +110,13 @@ export function tuneHybrid(
       options.onTrial?.(params, value);
       return value;
     };
-    let params = { ...best.params, halfLifeDays, trendDays };
+    let params = { ...best.params, ...fixed };
     let current = score(params);
     for (let round = 0; round < rounds; round++) {
       let improved = false;
       for (const [name, values] of Object.entries(grid)) {
-        if (name === "halfLifeDays" || name === "trendDays" || !values) {
-          continue;
-        }
         const key = name as keyof HybridParams;
+        if (OUTER_KEYS.includes(key) || !values) continue;
         for (const value of values) {
           if (value === params[key]) continue;
           const candidate = { ...params, [key]: value };

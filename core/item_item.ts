@@ -244,19 +244,26 @@ export function collaborativeWeights(
  */
 export class ItemItemRecommender implements Recommender {
   readonly name: string;
+  readonly #weigh: (history: Interaction[]) => ProfileWeight[];
 
   constructor(
     readonly model: ItemItemModel,
-    readonly weightOptions: HistoryWeightOptions = {},
+    /** `collaborativeWeights` options, or a function weighing a history. */
+    weighting:
+      | HistoryWeightOptions
+      | ((history: Interaction[]) => ProfileWeight[]) = {},
   ) {
     this.name = model.header.method;
+    this.#weigh = typeof weighting === "function"
+      ? weighting
+      : (history) => collaborativeWeights(history, weighting);
   }
 
   recommend(
     history: Interaction[],
     options: RecommendOptions,
   ): Recommendation[] {
-    const weights = collaborativeWeights(history, this.weightOptions);
+    const weights = this.#weigh(history);
     const { items } = this.model;
     const scores = new Float32Array(items.length);
     if (this.model.scoreInto(weights, scores) === 0) return [];

@@ -1,6 +1,6 @@
 /**
  * Collaborative training for serving: reads the stored interactions and
- * embeddings, trains EASE and item-kNN (tuning λ and the hybrid's blend on a
+ * embeddings, trains EASE, item-kNN and the sequential model (tuning λ and the hybrid's blend on a
  * temporal validation split of the data), and writes the models to
  * `store.meta` blobs that the API loads with `loadCollaborative` (store/serving_models.ts).
  */
@@ -11,7 +11,12 @@ import {
   type HybridParams,
   type HybridParts,
 } from "../core/hybrid.ts";
-import { tuneHybrid, type ValidationUser } from "../core/hybrid_tune.ts";
+import {
+  DEFAULT_HYBRID_GRID,
+  type HybridGrid,
+  tuneHybrid,
+  type ValidationUser,
+} from "../core/hybrid_tune.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
 import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
@@ -20,6 +25,7 @@ import { PopularityRecommender } from "../core/popular.ts";
 import type { Recommender } from "../core/recommender.ts";
 import { temporalSplit } from "../core/split.ts";
 import { RatingTimeline } from "../core/timeline.ts";
+import { trainSequence } from "../core/sequence.ts";
 import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { Store } from "../store/types.ts";
 import {
@@ -48,7 +54,11 @@ export interface CollaborativeOptions {
    * that model has no stored rows, "tfidf" is tried, then none.
    */
   EMBEDDER?: string;
-  /** EASE λ values tried on the validation split (default [250, 500]). */
+  /**
+   * EASE λ values tried on the validation split (default [500], what
+   * `deno task eval` chose under both protocols; each extra value costs an
+   * EASE training).
+   */
   lambdas?: number[];
   /** Tune λ and the blend on a validation split (default true); else use the defaults. */
   tune?: boolean;
@@ -70,6 +80,16 @@ export interface CollaborativeSummary {
   ms: number;
   toString(): string;
 }
+
+/**
+ * The evaluation's grid with the sequence decay fixed at its default (what
+ * the evaluation's temporal validation chose): each decay value recomputes
+ * every validation user's components, and this keeps training near a minute.
+ */
+const PIPELINE_GRID: HybridGrid = {
+  ...DEFAULT_HYBRID_GRID,
+  sequenceDecay: [HYBRID_DEFAULTS.sequenceDecay],
+};
 
 /** Ratings at or above this train the "liked" EASE. */
 const LIKED_RATING = 4;
@@ -151,7 +171,7 @@ export async function trainCollaborative(
       ndcg: -1,
       model: null,
     };
-    for (const candidate of options.lambdas ?? [250, 500]) {
+    for (const candidate of options.lambdas ?? [500]) {
       const model = trainEase(matrix, { lambda: candidate, minCount });
       const recommender = new ItemItemRecommender(model);
       let sum = 0;
@@ -178,11 +198,13 @@ export async function trainCollaborative(
         { lambda, minCount },
       ),
       itemknn: trainItemKnn(matrix),
+      sequence: trainSequence(split.train),
       content: embedded?.matrix ?? null,
       timeline: RatingTimeline.fromInteractions(split.train),
     };
     const task = progress.task("collaborative: tune hybrid", 0, "trials");
     const tuned = tuneHybrid(parts, HYBRID_DEFAULTS, users, {
+      grid: PIPELINE_GRID,
       onTrial: () => task.advance(1),
     });
     task.done();
@@ -196,6 +218,7 @@ export async function trainCollaborative(
     { lambda, minCount },
   );
   const itemknn = trainItemKnn(matrix);
+  const sequence = trainSequence(ratings);
   const timeline = RatingTimeline.fromInteractions(ratings);
   const easeBytes = ease.toBytes();
   const itemknnBytes = itemknn.toBytes();
@@ -207,6 +230,7 @@ export async function trainCollaborative(
   await store.meta.setBlob(MODEL_KEYS.ease, easeBytes);
   await store.meta.setBlob(MODEL_KEYS.liked, liked.toBytes());
   await store.meta.setBlob(MODEL_KEYS.itemknn, itemknnBytes);
+  await store.meta.setBlob(MODEL_KEYS.sequence, sequence.toBytes());
   await store.meta.setBlob(MODEL_KEYS.timeline, timeline.toBytes());
   await store.meta.setBlob(
     MODEL_KEYS.hybridParams,

@@ -42,6 +42,7 @@ import {
 import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { ProgressReporter } from "./progress.ts";
 import { RatingTimeline } from "../core/timeline.ts";
+import { sequenceWeights, trainSequence } from "../core/sequence.ts";
 import { HYBRID_DEFAULTS } from "../core/hybrid.ts";
 
 export type Protocol = "random" | "temporal";
@@ -259,6 +260,7 @@ export function evaluateProtocol(
       { lambda },
     ),
     itemknn: trainItemKnn(valMatrix),
+    sequence: trainSequence(val.train),
     content,
     timeline: RatingTimeline.fromInteractions(val.train),
   };
@@ -316,6 +318,9 @@ export function evaluateProtocol(
     { lambda },
   );
   const likedMs = performance.now() - started;
+  started = performance.now();
+  const sequence = trainSequence(split.train);
+  const sequenceMs = performance.now() - started;
   progress.log(
     `[${protocol}] trained item-kNN in ${
       Math.round(knnMs)
@@ -324,15 +329,28 @@ export function evaluateProtocol(
   timed(() => new ItemItemRecommender(itemknn), knnMs);
   timed(() => new ItemItemRecommender(ease), easeMs);
   timed(
+    () => Object.assign(new ItemItemRecommender(liked), { name: "ease-liked" }),
+    likedMs,
+  );
+  timed(
+    () =>
+      new ItemItemRecommender(
+        sequence,
+        (history) => sequenceWeights(history, tuned.params.sequenceDecay),
+      ),
+    sequenceMs,
+  );
+  timed(
     () =>
       new HybridRecommender({
         ease,
         liked,
         itemknn,
+        sequence,
         content,
         timeline: RatingTimeline.fromInteractions(split.train),
       }, tuned.params),
-    knnMs + easeMs + likedMs + tuneMs,
+    knnMs + easeMs + likedMs + sequenceMs + tuneMs,
   );
 
   // Rank for every test user with relevant items, once per method at max k.

@@ -83,6 +83,8 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
       "content-tfidf",
       "itemknn",
       "ease",
+      "ease-liked",
+      "sequence",
       "hybrid",
     ]);
     const ndcg = (name: string) =>

@@ -28,6 +28,8 @@ import { type ProgressReporter, silentProgress } from "./progress.ts";
 /** An extra precompute step, run after stats and neighbours. */
 export interface PrecomputeStep {
   name: string;
+  /** Bump when what the step writes changes, so stores made before re-run it. */
+  version: number;
   /** Does the work; returns a one-line summary. */
   run(ctx: PipelineContext): Promise<string>;
 }
@@ -40,6 +42,7 @@ export const extraPrecomputeSteps: PrecomputeStep[] = [
   {
     // EASE, item-kNN and the hybrid's settings, as blobs the API loads.
     name: "collaborative",
+    version: 2, // 2: the hybrid's sequence model
     run: async ({ config, store, progress }) =>
       String(
         await trainCollaborative(
@@ -165,7 +168,7 @@ async function precomputeFingerprint(
     embeddings: embeddings.digest("hex"),
     movies: await store.movies.count(),
     interactions: await store.interactions.count(),
-    extra: extraPrecomputeSteps.map((s) => s.name),
+    extra: extraPrecomputeSteps.map((s) => `${s.name}@${s.version}`),
   });
 }
 

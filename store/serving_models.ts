@@ -20,6 +20,7 @@ export const MODEL_KEYS = {
   ease: "model:ease",
   liked: "model:ease-liked",
   itemknn: "model:itemknn",
+  sequence: "model:sequence",
   timeline: "model:timeline",
   hybridParams: "model:hybrid-params",
 } as const;
@@ -75,18 +76,20 @@ export async function loadCollaborative(
       content ? new ContentRecommender(content) : null,
     );
   }
-  const [ease, liked, itemknn, timelineBytes] = await Promise.all([
+  const [ease, liked, itemknn, sequence, timelineBytes] = await Promise.all([
     model(MODEL_KEYS.ease),
     model(MODEL_KEYS.liked),
     model(MODEL_KEYS.itemknn),
+    model(MODEL_KEYS.sequence),
     store.meta.getBlob(MODEL_KEYS.timeline),
   ]);
-  if (!ease || !liked || !itemknn || !timelineBytes) return null;
+  if (!ease || !liked || !itemknn || !sequence || !timelineBytes) return null;
   return new HybridRecommender(
     {
       ease,
       liked,
       itemknn,
+      sequence,
       timeline: RatingTimeline.fromBytes(timelineBytes),
       content,
     },
