@@ -13,8 +13,10 @@ import { secureHeaders } from "hono/secure-headers";
 import { TieredCache } from "../store/cache.ts";
 import { LocalAuth } from "./auth/local.ts";
 import { supabaseVerifier } from "./auth/supabase.ts";
+import { rememberVerified } from "./auth/token.ts";
 import type { AppEnv } from "./context.ts";
 import type { AppDeps, RouteDeps } from "./deps.ts";
+import { FastPath } from "./fast_path.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { requestLog } from "./middleware/request_log.ts";
@@ -50,7 +52,8 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
   }
   let serving: Promise<Serving> | undefined;
   const loadServing = async (): Promise<Serving> => {
-    const built = await (deps.serving ?? buildServing(store, config, logger));
+    const built =
+      await (deps.serving ?? buildServing(store, config, { logger }));
     return deps.recommender
       ? { ...built, recommender: deps.recommender }
       : built;
@@ -60,7 +63,7 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
     store,
     logger,
     localAuth,
-    verifier,
+    verifier: rememberVerified(verifier),
     cache: deps.cache ??
       new TieredCache({
         maxEntries: config.CACHE_MAX_ENTRIES,
@@ -91,6 +94,15 @@ export function createApp(deps: AppDeps) {
   const resolved = resolveDeps(deps);
   const { config, logger } = resolved;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Public cached GETs are answered from stored bytes ahead of the chain
+  // below (`app.fetch` is wrapped at the end); this keeps them up to date.
+  const fast = new FastPath({
+    cache: resolved.cache,
+    logger,
+    projectId: config.GOOGLE_CLOUD_PROJECT,
+    maxEntries: config.CACHE_MAX_ENTRIES,
+  });
+  app.use(fast.capture());
   app.use(requestId());
   app.use(requestLog(logger, { projectId: config.GOOGLE_CLOUD_PROJECT }));
   app.use(secureHeaders());
@@ -151,6 +163,11 @@ export function createApp(deps: AppDeps) {
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
   app.onError(onError);
   app.notFound(notFound);
+  // `fetch` is an own property of a Hono app, and `app.request()` (tests,
+  // the web server) goes through it too.
+  const fetchThroughChain = routes.fetch;
+  routes.fetch = (request, env, executionCtx) =>
+    fast.serve(request) ?? fetchThroughChain(request, env, executionCtx);
   return routes;
 }
 

@@ -19,6 +19,11 @@ export interface AppVariables {
   user: AuthUser;
   /** How the response was served from the cache, for the request log. */
   cache?: "hit-memory" | "hit-redis" | "miss";
+  /**
+   * Every cache entry the response was built from, with its memory-layer
+   * version (undefined when the value was not cached, e.g. a 404).
+   */
+  cacheSources?: { key: string; version: number | undefined }[];
 }
 
 /** The Hono `Env` of the API. */

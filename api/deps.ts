@@ -8,7 +8,8 @@ import type { Config } from "../config/mod.ts";
 import type { Recommender } from "../core/recommender.ts";
 import type { Cache } from "../store/cache.ts";
 import { openCache } from "../store/cache_factory.ts";
-import type { Store } from "../store/types.ts";
+import { openObjectStorage } from "../store/mod.ts";
+import type { ObjectStorage, Store } from "../store/types.ts";
 import type { LocalAuth } from "./auth/local.ts";
 import type { TokenVerifier } from "./auth/token.ts";
 import type { Logger } from "./logger.ts";
@@ -56,12 +57,18 @@ export interface PrepareDepsOptions {
   logger: Logger;
   /** Build serving now (the default), so the first request is not slow. */
   eager?: boolean;
+  /**
+   * Where the serving artifact is read from; default
+   * `openObjectStorage(config)` (the GCS bucket, or the local folder).
+   */
+  objects?: ObjectStorage;
 }
 
 /**
  * Everything `createApp` needs beyond config and store, chosen from config:
  * the cache (memory, or memory + Upstash), the rate limiter (Upstash or
- * memory) and, eagerly, the serving state.
+ * memory) and, eagerly, the serving state (from the serving artifact in
+ * object storage when there is one: one object instead of every row).
  *
  * @example
  * const deps = await prepareDeps(config, store, { logger });
@@ -83,6 +90,9 @@ export async function prepareDeps(
     : new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const serving = options.eager === false
     ? undefined
-    : await buildServing(store, config, logger);
+    : await buildServing(store, config, {
+      logger,
+      objects: options.objects ?? openObjectStorage(config),
+    });
   return { config, store, cache, rateLimiter, logger, serving };
 }

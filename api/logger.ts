@@ -19,6 +19,11 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every entry. */
   child(fields: LogFields): Logger;
+  /**
+   * False when entries of `severity` are dropped, so that a caller can skip
+   * building them (absent: assume they are written).
+   */
+  enabled?(severity: Severity): boolean;
 }
 
 /** Options for `jsonLogger`. */
@@ -37,6 +42,25 @@ const RANK: Record<Severity, number> = {
   WARNING: 2,
   ERROR: 3,
 };
+
+const encoder = new TextEncoder();
+
+/**
+ * One line to stdout. A direct write costs about a third of `console.log`
+ * per request log line (no console formatting); like `console.log`, it
+ * drops the line when nobody reads stdout any more.
+ */
+function writeLine(line: string): void {
+  const bytes = encoder.encode(line + "\n");
+  try {
+    let written = 0;
+    while (written < bytes.length) {
+      written += Deno.stdout.writeSync(bytes.subarray(written));
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
 
 const SECRET_KEY = /authorization|cookie|password|secret|token|api[-_]?key/i;
 
@@ -70,7 +94,7 @@ export function redact(value: unknown, depth = 0): unknown {
  */
 export function jsonLogger(options: JsonLoggerOptions = {}): Logger {
   const min = RANK[(options.level ?? "info").toUpperCase() as Severity];
-  const write = options.write ?? ((line: string) => console.log(line));
+  const write = options.write ?? writeLine;
   const base = options.base ?? {};
   const entry =
     (severity: Severity) => (message: string, fields?: LogFields) => {
@@ -89,6 +113,7 @@ export function jsonLogger(options: JsonLoggerOptions = {}): Logger {
     warning: entry("WARNING"),
     error: entry("ERROR"),
     child: (fields) => jsonLogger({ ...options, base: { ...base, ...fields } }),
+    enabled: (severity) => RANK[severity] >= min,
   };
 }
 
@@ -99,4 +124,5 @@ export const silentLogger: Logger = {
   warning() {},
   error() {},
   child: () => silentLogger,
+  enabled: () => false,
 };

@@ -1,21 +1,37 @@
 /**
- * What serving needs, built once at start-up from the store: the catalogue
- * (titles and genres, for filters and explanations), the embedding matrix,
- * the personalised recommender chosen by `RECOMMENDER` and the popularity
+ * What serving needs, built once at start-up: the catalogue (titles and
+ * genres, for filters and explanations) from the store, the embeddings from
+ * the serving artifact or the store (api/serving_source.ts), where
+ * similarity search runs (in memory or Atlas, api/vector_index.ts), the
+ * personalised recommender chosen by `RECOMMENDER` and the popularity
  * fallback. Nothing here runs per request except `similar`.
  * @module
  */
 import type { Config } from "../config/mod.ts";
-import {
-  ContentRecommender,
-  PopularityRecommender,
-  rowIndex,
-  similarMovies,
-} from "../core/mod.ts";
-import type { Recommender } from "../core/recommender.ts";
-import type { EmbeddingMatrix, ScoredMovie } from "../core/types.ts";
-import type { Store } from "../store/types.ts";
+import { ContentRecommender, PopularityRecommender } from "../core/mod.ts";
+import type {
+  Recommendation,
+  Recommender,
+  RecommendOptions,
+} from "../core/recommender.ts";
+import type {
+  EmbeddingMatrix,
+  Interaction,
+  ScoredMovie,
+} from "../core/types.ts";
+import type { ObjectStorage, Store } from "../store/types.ts";
+import { loadCollaborative } from "../store/serving_models.ts";
 import type { Logger } from "./logger.ts";
+import {
+  loadServingEmbeddings,
+  type ServingEmbeddings,
+} from "./serving_source.ts";
+import { VectorContentRecommender } from "./vector_content.ts";
+import {
+  chooseVectorSearch,
+  MemoryVectorIndex,
+  type VectorIndex,
+} from "./vector_index.ts";
 
 /** The catalogue facts serving looks up per candidate. */
 export interface CatalogEntry {
@@ -24,15 +40,32 @@ export interface CatalogEntry {
   genres: string[];
 }
 
+/**
+ * A recommender serving awaits: the core ones answer synchronously, the
+ * `$vectorSearch` one (`VectorContentRecommender`) asynchronously.
+ */
+export interface ServingRecommender {
+  readonly name: string;
+  recommend(
+    history: Interaction[],
+    options: RecommendOptions,
+  ): Recommendation[] | Promise<Recommendation[]>;
+}
+
 /** Everything a request needs that does not change between requests. */
 export interface Serving {
   /** The personalised recommender (content, or a plugged-in model). */
-  recommender: Recommender;
+  recommender: ServingRecommender;
   /** Cold-start fallback. */
   popular: Recommender;
   catalog: Map<number, CatalogEntry>;
-  /** Embedding model whose matrix is loaded, or null. */
+  /** Embedding model searched, or null. */
   embeddingModel: string | null;
+  /**
+   * Where the embeddings came from: the serving artifact, the store's rows,
+   * Atlas (searched in place, never loaded) or nowhere.
+   */
+  embeddingSource: ServingEmbeddings["source"] | "atlas";
   /** Similar movies: precomputed neighbours, else computed from the matrix. */
   similar(movieId: number, limit: number): Promise<ScoredMovie[]>;
 }
@@ -56,26 +89,28 @@ export type RecommenderFactory = (
   inputs: RecommenderInputs,
 ) => Promise<Recommender | null>;
 
-/**
- * The plug-in point for recommendation methods: collaborative and hybrid
- * models register here (see `registerRecommender`). Content and popularity
- * are always available.
- */
-export const recommenderFactories: Partial<
-  Record<RecommenderName, RecommenderFactory>
-> = {
-  content: ({ matrix }) =>
-    Promise.resolve(matrix ? new ContentRecommender(matrix) : null),
-  popular: ({ popular }) => Promise.resolve(popular),
-};
+/** Builds a collaborative recommender from the models the pipeline trained. */
+const collaborative = (
+  name: "hybrid" | "ease" | "itemknn",
+): RecommenderFactory =>
+({ store, matrix }) => loadCollaborative(store, name, matrix);
 
-/** Adds or replaces the factory of a recommender name. */
-export function registerRecommender(
-  name: RecommenderName,
-  factory: RecommenderFactory,
-): void {
-  recommenderFactories[name] = factory;
-}
+/**
+ * How each recommendation method is built. Collaborative models come from
+ * the pipeline's precompute step (null when it never ran); content and
+ * popularity are always available.
+ */
+export const recommenderFactories: Record<RecommenderName, RecommenderFactory> =
+  {
+    hybrid: collaborative("hybrid"),
+    ease: collaborative("ease"),
+    itemknn: collaborative("itemknn"),
+    // With VECTOR_SEARCH=atlas there is no matrix: content then runs through
+    // $vectorSearch (`VectorContentRecommender`, chosen in buildServing).
+    content: ({ matrix }) =>
+      Promise.resolve(matrix ? new ContentRecommender(matrix) : null),
+    popular: ({ popular }) => Promise.resolve(popular),
+  };
 
 /**
  * The recommender `name` asks for, falling back to content and then to
@@ -88,8 +123,7 @@ export async function selectRecommender(
 ): Promise<Recommender> {
   const order: RecommenderName[] = [name, "content", "popular"];
   for (const candidate of order) {
-    const factory = recommenderFactories[candidate];
-    const recommender = factory ? await factory(inputs) : null;
+    const recommender = await recommenderFactories[candidate](inputs);
     if (recommender) {
       if (candidate !== name) {
         logger?.warning("Recommender unavailable; using a fallback", {
@@ -103,23 +137,60 @@ export async function selectRecommender(
   return inputs.popular;
 }
 
-/** Embedding models tried, the configured one first. */
-function embeddingModels(config: Config): string[] {
-  return [...new Set([config.EMBEDDER, "minilm", "tfidf"])];
+/** Options of `buildServing`. */
+export interface BuildServingOptions {
+  logger?: Logger;
+  /**
+   * Object storage holding the serving artifact (`openObjectStorage`);
+   * without it, embeddings come from the store.
+   */
+  objects?: ObjectStorage;
 }
 
 /**
- * Loads the catalogue and embeddings and chooses the recommender.
+ * The personalised recommender. With the matrix in Atlas, content
+ * similarity goes through `$vectorSearch` instead of falling back to
+ * popularity; plugged-in recommenders that need no matrix still win.
+ */
+async function personalRecommender(
+  config: Config,
+  inputs: RecommenderInputs,
+  index: VectorIndex | null,
+  logger?: Logger,
+): Promise<ServingRecommender> {
+  const atlas = index?.kind === "atlas" ? index : null;
+  if (atlas && config.RECOMMENDER === "content") {
+    return new VectorContentRecommender(atlas);
+  }
+  const selected = await selectRecommender(config.RECOMMENDER, inputs, logger);
+  if (
+    atlas && selected === inputs.popular && config.RECOMMENDER !== "popular"
+  ) {
+    logger?.info("Using content recommendations through $vectorSearch", {
+      requested: config.RECOMMENDER,
+    });
+    return new VectorContentRecommender(atlas);
+  }
+  return selected;
+}
+
+/**
+ * Loads the catalogue and embeddings, chooses where search runs and the
+ * recommender.
  *
  * @example
- * const serving = await buildServing(store, config);
- * serving.recommender.recommend(history, { limit: 10 });
+ * const serving = await buildServing(store, config, {
+ *   objects: openObjectStorage(config),
+ * });
+ * await serving.recommender.recommend(history, { limit: 10 });
  */
 export async function buildServing(
   store: Store,
   config: Config,
-  logger?: Logger,
+  options: BuildServingOptions = {},
 ): Promise<Serving> {
+  const { logger } = options;
+  const started = performance.now();
   const movies = await store.movies.getMany(await store.movies.ids());
   const catalog = new Map<number, CatalogEntry>();
   for (const m of movies) {
@@ -132,35 +203,59 @@ export async function buildServing(
       ratingCount: m.ratingCount,
     })),
   );
-  let matrix: EmbeddingMatrix | null = null;
-  let embeddingModel: string | null = null;
-  for (const model of embeddingModels(config)) {
-    matrix = await store.embeddings.load(model);
-    if (matrix) {
-      embeddingModel = model;
-      break;
+  const search = chooseVectorSearch({
+    mode: config.VECTOR_SEARCH,
+    store: store.kind,
+    movies: catalog.size,
+    minMovies: config.VECTOR_SEARCH_MIN_MOVIES,
+  });
+  logger?.info("Vector search", { ...search });
+  let embeddings: ServingEmbeddings;
+  let index: VectorIndex | null = null;
+  if (search.use === "atlas") {
+    // Loaded on demand so that local runs never load the MongoDB driver.
+    const { atlasVectorIndex } = await import("./vector_index_atlas.ts");
+    index = atlasVectorIndex(store, config.EMBEDDER);
+    embeddings = {
+      source: "none",
+      model: config.EMBEDDER,
+      matrix: null,
+      neighbours: null,
+    };
+  } else {
+    embeddings = await loadServingEmbeddings(store, config, options);
+    if (embeddings.matrix && embeddings.model) {
+      index = new MemoryVectorIndex(embeddings.matrix, embeddings.model);
     }
   }
-  const recommender = await selectRecommender(
-    config.RECOMMENDER,
+  const { matrix, neighbours } = embeddings;
+  const recommender = await personalRecommender(
+    config,
     { store, config, matrix, popular },
+    index,
     logger,
   );
-  const index = matrix ? rowIndex(matrix) : null;
+  const embeddingSource = index?.kind === "atlas" ? "atlas" : embeddings.source;
   logger?.info("Serving ready", {
     movies: catalog.size,
-    embeddingModel,
+    embeddingModel: embeddings.model,
+    embeddingSource,
     recommender: recommender.name,
+    ms: Math.round(performance.now() - started),
   });
   return {
     recommender,
     popular,
     catalog,
-    embeddingModel,
+    embeddingModel: embeddings.model,
+    embeddingSource,
     async similar(movieId, limit) {
+      // Precomputed lists first (memory, then one store read), search last.
+      const packed = neighbours?.get(movieId, limit);
+      if (packed?.length) return packed;
       const stored = await store.neighbours.get(movieId, limit);
-      if (stored.length > 0 || !matrix || !index) return stored;
-      return similarMovies(matrix, index, movieId, limit);
+      if (stored.length > 0 || !index) return stored;
+      return await index.similar(movieId, limit);
     },
   };
 }

@@ -18,15 +18,23 @@ export function explain(
   weights: ProfileWeight[],
   contributions: ArrayLike<number>,
 ): Explanation {
-  const order: number[] = [];
+  // the MAX_BECAUSE best by (contribution desc, movie id asc), by insertion:
+  // what sorting every positive contributor would give, without the sort
+  const top: number[] = [];
+  const ahead = (a: number, b: number) =>
+    contributions[a] > contributions[b] ||
+    (contributions[a] === contributions[b] &&
+      weights[a].movieId < weights[b].movieId);
   for (let i = 0; i < weights.length; i++) {
-    if (contributions[i] > 0 && weights[i].weight > 0) order.push(i);
+    if (!(contributions[i] > 0 && weights[i].weight > 0)) continue;
+    if (top.length === MAX_BECAUSE) {
+      if (!ahead(i, top[MAX_BECAUSE - 1])) continue;
+      top.pop();
+    }
+    let at = top.length;
+    while (at > 0 && ahead(i, top[at - 1])) at--;
+    top.splice(at, 0, i);
   }
-  order.sort((a, b) =>
-    contributions[b] - contributions[a] ||
-    weights[a].movieId - weights[b].movieId
-  );
-  const top = order.slice(0, MAX_BECAUSE);
   if (top.length === 0) return { kind: "popular", because: [] };
   const kind = weights[top[0]].type === "like" ? "liked" : "rated";
   return { kind, because: top.map((i) => weights[i].movieId) };

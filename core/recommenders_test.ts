@@ -62,3 +62,44 @@ Deno.test("explain names at most three positive contributors, strongest first", 
     because: [],
   });
 });
+
+Deno.test("content explains with the values contributions() gives, for every candidate", () => {
+  // seeded random unit rows, 37 of them, 12 dims (not a multiple of 4)
+  let seed = 11;
+  const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+  const rows = 37;
+  const dim = 12;
+  const vectors = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) {
+      vectors[r * dim + d] = next();
+      norm += vectors[r * dim + d] ** 2;
+    }
+    for (let d = 0; d < dim; d++) vectors[r * dim + d] /= Math.sqrt(norm);
+  }
+  const matrix: EmbeddingMatrix = {
+    ids: Int32Array.from({ length: rows }, (_, i) => 100 + i),
+    dim,
+    vectors,
+  };
+  const recommender = new ContentRecommender(matrix);
+  const weights = [
+    { movieId: 100, weight: 1.5, type: "rating" as const },
+    { movieId: 101, weight: -0.5, type: "rating" as const },
+    { movieId: 999, weight: 1, type: "like" as const }, // no embedding
+    { movieId: 105, weight: 0.25, type: "view" as const },
+    { movieId: 107, weight: 0, type: "rating" as const },
+  ];
+  // 7 candidates: one short block of four, plus one without an embedding
+  const candidates = [110, 111, 112, 113, 114, 115, 998];
+  const fast = recommender.explainedContributions(weights, candidates);
+  candidates.forEach((id, c) => {
+    const slow = recommender.contributions(weights, id);
+    weights.forEach((w, i) => {
+      const expected = w.weight > 0 ? slow[i] : 0;
+      assert.ok(Object.is(fast[c][i], expected), `${id} × ${w.movieId}`);
+      assert.deepEqual(explain(weights, fast[c]), explain(weights, slow));
+    });
+  });
+});

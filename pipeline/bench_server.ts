@@ -95,6 +95,25 @@ export interface StartApiOptions {
   /** Secret local tokens are signed with (LOCAL_AUTH_SECRET). */
   authSecret: string;
   logPath: string;
+  /** V8 flags, as the Dockerfile's CMD passes them (`--v8-flags=…`). */
+  v8Flags?: string;
+}
+
+/**
+ * The V8 flags the Dockerfile's CMD gives the API, so that the benchmark
+ * runs the API as it is deployed; "" when it passes none.
+ */
+export async function deployedV8Flags(): Promise<string> {
+  const dockerfile = await Deno.readTextFile(`${REPO}Dockerfile`);
+  const cmd = dockerfile.match(/^CMD\s+(\[.*\])\s*$/m);
+  if (!cmd) {
+    throw new Error(
+      "Expected a CMD [...] line in the Dockerfile, found none",
+    );
+  }
+  const argv: string[] = JSON.parse(cmd[1]);
+  const flag = argv.find((arg) => arg.startsWith("--v8-flags="));
+  return flag ? flag.slice("--v8-flags=".length) : "";
 }
 
 /**
@@ -120,7 +139,13 @@ export function startApi(options: StartApiOptions): Promise<BenchServer> {
     GCS_BUCKET: "",
     ...options.env,
   };
-  return spawn(["run", "-A", "api/main.ts"], env, port, options.logPath);
+  const flags = options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : [];
+  return spawn(
+    ["run", "-A", ...flags, "api/main.ts"],
+    env,
+    port,
+    options.logPath,
+  );
 }
 
 /** Starts the bare hello-world server on a free port. */

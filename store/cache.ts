@@ -28,11 +28,26 @@ export interface Cache {
   readonly kind: "memory" | "upstash";
   /** The value and the layer it came from, or null on a miss. */
   lookup<T>(key: string): Promise<{ value: T; layer: CacheLayer } | null>;
+  /**
+   * Like `lookup`, but the value's JSON text as stored, unparsed. Optional:
+   * callers fall back to `lookup`.
+   */
+  lookupText?(key: string): Promise<{ text: string; layer: CacheLayer } | null>;
   set(key: string, value: unknown, ttlSeconds?: number): Promise<void>;
   delete(keys: string[]): Promise<void>;
   /** Checks the shared layer answers (always true for memory only). */
   ping(): Promise<boolean>;
   stats(): CacheStats;
+  /**
+   * The version of `key` in the memory layer: a number that changes every
+   * time the key is set there, or undefined when it is absent or expired.
+   * Counts nothing. With `touch`, the entry becomes the most recently used,
+   * as a lookup would make it. Optional: responses built from a cache
+   * without it are simply not kept as bytes (api/fast_path.ts).
+   */
+  memoryVersion?(key: string, touch?: boolean): number | undefined;
+  /** Counts a memory hit served without `lookup` (from stored response bytes). */
+  countMemoryHit?(): void;
 }
 
 /** A layer shared between instances (Redis). Values are JSON strings. */
@@ -59,7 +74,11 @@ export interface CacheWarningLogger {
  * lru.get("a"); // "1"
  */
 export class LruCache<V> {
-  readonly #entries = new Map<string, { value: V; expiresAt: number }>();
+  readonly #entries = new Map<
+    string,
+    { value: V; expiresAt: number; version: number }
+  >();
+  #nextVersion = 1;
 
   constructor(
     readonly maxEntries: number,
@@ -77,17 +96,38 @@ export class LruCache<V> {
   }
 
   get(key: string): V | undefined {
+    return this.#live(key, true)?.value;
+  }
+
+  /**
+   * The version of `key`'s entry (it changes on every `set`), or undefined
+   * when absent or expired; `touch` makes the entry the most recently used.
+   */
+  version(key: string, touch = false): number | undefined {
+    return this.#live(key, touch)?.version;
+  }
+
+  #live(key: string, touch: boolean) {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= this.now()) return undefined;
-    this.#entries.set(key, entry);
-    return entry.value;
+    if (entry.expiresAt <= this.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    if (touch) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+    }
+    return entry;
   }
 
   set(key: string, value: V, ttlMs: number): void {
     this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.#entries.set(key, {
+      value,
+      expiresAt: this.now() + ttlMs,
+      version: this.#nextVersion++,
+    });
     while (this.#entries.size > this.maxEntries) {
       const oldest = this.#entries.keys().next().value as string;
       this.#entries.delete(oldest);
@@ -148,10 +188,17 @@ export class TieredCache implements Cache {
   async lookup<T>(
     key: string,
   ): Promise<{ value: T; layer: CacheLayer } | null> {
+    const found = await this.lookupText(key);
+    return found && { value: JSON.parse(found.text) as T, layer: found.layer };
+  }
+
+  async lookupText(
+    key: string,
+  ): Promise<{ text: string; layer: CacheLayer } | null> {
     const local = this.#memory.get(key);
     if (local !== undefined) {
       this.#hit("memory");
-      return { value: JSON.parse(local) as T, layer: "memory" };
+      return { text: local, layer: "memory" };
     }
     const remote = await this.#callShared(
       "get",
@@ -161,7 +208,7 @@ export class TieredCache implements Cache {
     if (remote !== null) {
       this.#memory.set(key, remote, this.#ttlSeconds * 1000);
       this.#hit("redis");
-      return { value: JSON.parse(remote) as T, layer: "redis" };
+      return { text: remote, layer: "redis" };
     }
     this.#misses++;
     return null;
@@ -198,6 +245,14 @@ export class TieredCache implements Cache {
       this.#sharedFailed("ping", error);
       return false;
     }
+  }
+
+  memoryVersion(key: string, touch = false): number | undefined {
+    return this.#memory.version(key, touch);
+  }
+
+  countMemoryHit(): void {
+    this.#hit("memory");
   }
 
   stats(): CacheStats {

@@ -16,6 +16,7 @@ import {
   Binary,
   type ClientSession,
   type Collection,
+  type Db,
   type Document,
   type Filter,
   MongoBulkWriteError,
@@ -31,6 +32,7 @@ import type {
   MovieWithStats,
   ScoredMovie,
 } from "../core/types.ts";
+import { allocateVectors } from "../core/score_kernel.ts";
 import {
   checkBatchSize,
   defaultScanBatchSize,
@@ -64,6 +66,8 @@ export interface MongoStore extends Store {
   readonly kind: "mongodb";
   /** True on replica sets and sharded clusters (Atlas); false on a standalone server. */
   readonly supportsTransactions: boolean;
+  /** The database, for queries outside the contract (Atlas `$vectorSearch`). */
+  readonly db: Db;
 }
 
 interface MovieDoc {
@@ -467,7 +471,7 @@ function createMongoStore(
       );
       if (capacity === 0) return null;
       let ids = new Int32Array(capacity);
-      let vectors = new Float32Array(0);
+      let vectors: Float32Array = new Float32Array(0);
       let dim = -1;
       let n = 0;
       const cursor = c.embeddings.find(
@@ -478,7 +482,8 @@ function createMongoStore(
         const vector = doc.vector.toFloat32Array();
         if (dim < 0) {
           dim = vector.length;
-          vectors = new Float32Array(capacity * dim);
+          // where the scoring kernel reads it: the first search copies nothing
+          vectors = allocateVectors(capacity, dim);
         } else if (vector.length !== dim) {
           throw new Error(
             `Embedding of movie ${doc.movieId} in model "${model}" has ${vector.length} dimensions, expected ${dim} like the first row`,
@@ -489,7 +494,7 @@ function createMongoStore(
           const grownIds = new Int32Array(capacity);
           grownIds.set(ids);
           ids = grownIds;
-          const grownVectors = new Float32Array(capacity * dim);
+          const grownVectors = allocateVectors(capacity, dim);
           grownVectors.set(vectors);
           vectors = grownVectors;
         }
@@ -498,9 +503,11 @@ function createMongoStore(
         n++;
       }
       if (n === 0) return null;
-      return n === capacity
-        ? { ids, dim, vectors }
-        : { ids: ids.slice(0, n), dim, vectors: vectors.slice(0, n * dim) };
+      if (n === capacity) return { ids, dim, vectors };
+      // rows were removed meanwhile: an exact-size matrix, again kernel-placed
+      const exact = allocateVectors(n, dim);
+      exact.set(vectors.subarray(0, n * dim));
+      return { ids: ids.slice(0, n), dim, vectors: exact };
     },
 
     async prune(model: string, keep: Set<number>): Promise<number> {
@@ -741,6 +748,7 @@ function createMongoStore(
   return {
     kind: "mongodb",
     supportsTransactions,
+    db: client.db(c.movies.dbName),
     movies,
     embeddings,
     interactions,

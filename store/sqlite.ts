@@ -18,6 +18,7 @@ import type {
   MovieWithStats,
   ScoredMovie,
 } from "../core/types.ts";
+import { allocateVectors } from "../core/score_kernel.ts";
 import {
   bytesIntoFloat32,
   decodeNeighbours,
@@ -349,12 +350,14 @@ function createSqliteStore(db: DatabaseSync): Store {
     async getMany(ids: number[]): Promise<MovieWithStats[]> {
       await gate();
       if (ids.length === 0) return [];
-      const rows = all<MovieRow>(
+      // rows are streamed: a whole-catalogue read never holds every raw row
+      // beside every movie
+      const byId = new Map<number, MovieWithStats>();
+      const rows = sql(
         `SELECT ${movieColumns} FROM movies
          WHERE id IN (SELECT value FROM json_each(?))`,
-        JSON.stringify(ids),
-      );
-      const byId = new Map(rows.map((row) => [row.id, toMovie(row)]));
+      ).iterate(JSON.stringify(ids)) as Iterable<MovieRow>;
+      for (const row of rows) byId.set(row.id, toMovie(row));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
 
@@ -454,24 +457,29 @@ function createSqliteStore(db: DatabaseSync): Store {
     async load(model: string): Promise<EmbeddingMatrix | null> {
       await gate();
       return read(() => {
+        const first = one<{ bytes: number }>(
+          `SELECT length(vector) AS bytes FROM embeddings WHERE model = ?
+           ORDER BY movie_id LIMIT 1`,
+          model,
+        );
         const { n } = one<{ n: number }>(
           "SELECT COUNT(*) AS n FROM embeddings WHERE model = ?",
           model,
         )!;
-        if (n === 0) return null;
+        if (n === 0 || !first) return null;
+        const dim = first.bytes / 4;
         const ids = new Int32Array(n);
-        let vectors = new Float32Array(0);
-        let dim = -1;
+        // Allocated where the scoring kernel reads it, so that the first
+        // search does not copy it (core/score_kernel.ts); rows are streamed
+        // one at a time into it, never all held as BLOBs.
+        const vectors = allocateVectors(n, dim);
         let i = 0;
         const rows = sql(
           `SELECT movie_id, vector FROM embeddings WHERE model = ?
            ORDER BY movie_id`,
         ).iterate(model) as Iterable<{ movie_id: number; vector: Uint8Array }>;
         for (const row of rows) {
-          if (dim < 0) {
-            dim = row.vector.length / 4;
-            vectors = new Float32Array(n * dim);
-          } else if (row.vector.length !== dim * 4) {
+          if (row.vector.length !== dim * 4) {
             throw new Error(
               `Embedding of movie ${row.movie_id} in model "${model}" has ${
                 row.vector.length / 4
@@ -508,9 +516,17 @@ function createSqliteStore(db: DatabaseSync): Store {
   };
 
   // --- Interactions -------------------------------------------------------
+  // History versions: this connection counts its own writes per user, and
+  // SQLite's data_version changes whenever another connection (the pipeline,
+  // another process) commits, which may touch any user.
+  const userWrites = new Map<string, number>();
+  const wrote = (userId: string) =>
+    userWrites.set(userId, (userWrites.get(userId) ?? 0) + 1);
   const interactions: InteractionStore = {
     async upsert(rows: Interaction[]): Promise<void> {
       await gate();
+      // counted before the write: a reader in between only re-reads
+      for (const row of rows) wrote(row.userId);
       batch(() => {
         for (const row of rows) {
           run(
@@ -543,6 +559,7 @@ function createSqliteStore(db: DatabaseSync): Store {
       type?: InteractionType,
     ): Promise<number> {
       await gate();
+      wrote(userId);
       return type === undefined
         ? run(
           "DELETE FROM interactions WHERE user_id = ? AND movie_id = ?",
@@ -561,6 +578,14 @@ function createSqliteStore(db: DatabaseSync): Store {
     async count(): Promise<number> {
       await gate();
       return one<{ n: number }>("SELECT COUNT(*) AS n FROM interactions")!.n;
+    },
+
+    async historyVersion(userId: string): Promise<string> {
+      await gate();
+      const { data_version: external } = one<{ data_version: number }>(
+        "PRAGMA data_version",
+      )!;
+      return `${external}:${userWrites.get(userId) ?? 0}`;
     },
 
     async *scan(

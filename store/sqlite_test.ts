@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { storeContractTests, withCloseHook } from "./contract_test_suite.ts";
+import { simdAvailable } from "../core/score_kernel.ts";
 import { openSqliteStore } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 
@@ -113,6 +114,71 @@ Deno.test("sqlite: load refuses rows of mixed dimensions", async () => {
       store.embeddings.load("m"),
       /movie 2 in model "m" has 4 dimensions, expected 3/,
     );
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("sqlite: a user's history version changes with every write to it, from any connection", async () => {
+  const { store, path } = await openTemp();
+  const view = (userId: string, movieId: number) => ({
+    userId,
+    movieId,
+    type: "view" as const,
+    value: null,
+    timestamp: movieId,
+  });
+  try {
+    const version = (userId: string) =>
+      store.interactions.historyVersion!(userId);
+    const empty = await version("u");
+    assert.equal(await version("u"), empty, "reads leave it alone");
+    await store.interactions.upsert([view("u", 1)]);
+    const afterUpsert = await version("u");
+    assert.notEqual(afterUpsert, empty);
+    const other = await version("v");
+    await store.interactions.upsert([view("v", 1)]);
+    assert.equal(await version("u"), afterUpsert, "another user's write");
+    assert.notEqual(await version("v"), other);
+    await store.interactions.remove("u", 1);
+    const afterRemove = await version("u");
+    assert.notEqual(afterRemove, afterUpsert);
+    // a write through another connection (another process, the pipeline)
+    const writer = await openSqliteStore(path);
+    try {
+      await writer.interactions.upsert([view("u", 2)]);
+    } finally {
+      await writer.close();
+    }
+    assert.notEqual(await version("u"), afterRemove);
+    assert.equal((await store.interactions.forUser("u")).length, 1);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("sqlite: load puts a large matrix where the scoring kernel reads it", async () => {
+  const { store } = await openTemp();
+  try {
+    const rows = 200;
+    const dim = 128;
+    await store.embeddings.put(
+      "m",
+      Array.from({ length: rows }, (_, i) => ({
+        movieId: rows - i,
+        textHash: String(i),
+        vector: Float32Array.from({ length: dim }, (_, d) => i + d / dim),
+      })),
+    );
+    const matrix = (await store.embeddings.load("m"))!;
+    assert.equal(matrix.ids[0], 1);
+    assert.equal(matrix.vectors[0], rows - 1);
+    assert.equal(matrix.vectors[dim + 1], rows - 2 + 1 / dim);
+    // the kernel's memory holds query and scores after the matrix
+    if (simdAvailable()) {
+      assert.equal(matrix.vectors.byteOffset, 0);
+      assert.ok(matrix.vectors.buffer.byteLength > rows * dim * 4);
+    }
   } finally {
     await store.close();
   }

@@ -95,6 +95,13 @@ export interface InteractionStore {
   count(): Promise<number>;
   /** Every interaction, in batches of at most `batchSize`, ordered by user then movie. */
   scan(batchSize?: number): AsyncIterable<Interaction[]>;
+  /**
+   * A token that changes whenever `userId`'s interactions may have changed,
+   * by any writer, and costs far less than `forUser`; null when this store
+   * cannot tell cheaply. Read it before the history it vouches for.
+   * Optional: callers then read the history every time.
+   */
+  historyVersion?(userId: string): Promise<string | null>;
 }
 
 export interface NeighbourStore {

@@ -15,6 +15,7 @@ import {
   verifyPassword,
 } from "./password.ts";
 import {
+  hmacVerifyKey,
   refusal,
   TOKEN_AUDIENCE,
   type TokenVerifier,
@@ -77,6 +78,7 @@ export class LocalAuth {
   readonly #meta: MetaStore;
   readonly #options: LocalAuthOptions;
   #secret?: Promise<Uint8Array>;
+  #verifyKey?: Promise<CryptoKey>;
   /** Serialises sign-ups: the meta store has no insert-if-absent. */
   #signupQueue: Promise<unknown> = Promise.resolve();
 
@@ -87,7 +89,8 @@ export class LocalAuth {
       kind: "local",
       verify: async (token: string): Promise<AuthUser> => {
         try {
-          const { payload } = await jwtVerify(token, await this.#key(), {
+          this.#verifyKey ??= this.#key().then(hmacVerifyKey);
+          const { payload } = await jwtVerify(token, await this.#verifyKey, {
             algorithms: ["HS256"],
             audience: TOKEN_AUDIENCE,
             issuer: LOCAL_ISSUER,

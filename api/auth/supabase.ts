@@ -12,6 +12,7 @@ import {
 } from "jose";
 import type { AuthUser } from "../context.ts";
 import {
+  hmacVerifyKey,
   InvalidTokenError,
   refusal,
   TOKEN_AUDIENCE,
@@ -57,6 +58,7 @@ export function supabaseVerifier(
   const secret = options.jwtSecret
     ? new TextEncoder().encode(options.jwtSecret)
     : null;
+  let secretKey: Promise<CryptoKey> | undefined;
   const jwks = options.supabaseUrl
     ? createRemoteJWKSet(jwksUrl(options.supabaseUrl), {
       timeoutDuration: options.jwksTimeoutMs ?? 5000,
@@ -87,7 +89,8 @@ export function supabaseVerifier(
       }
       try {
         if (alg === "HS256" && secret) {
-          const { payload } = await jwtVerify(token, secret, {
+          secretKey ??= hmacVerifyKey(secret);
+          const { payload } = await jwtVerify(token, await secretKey, {
             ...claims,
             algorithms: ["HS256"],
           });

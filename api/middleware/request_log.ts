@@ -18,6 +18,12 @@ const SECRET_PARAMS = /token|key|secret|password|code/i;
 
 /** The request URL with secret-looking query values replaced. */
 export function loggableUrl(url: string): string {
+  // A request URL is already serialised: without a query there is nothing
+  // to redact, and its path is what `new URL(url).pathname` would give.
+  if (!url.includes("?") && !url.includes("#")) {
+    const start = url.indexOf("/", url.indexOf(":") + 3);
+    if (start > 0) return url.slice(start);
+  }
   const parsed = new URL(url);
   for (const name of [...parsed.searchParams.keys()]) {
     if (SECRET_PARAMS.test(name)) parsed.searchParams.set(name, "[redacted]");
@@ -48,6 +54,67 @@ export function traceFields(
   };
 }
 
+/** What the log entry of one finished request says beyond the request. */
+export interface FinishedRequest {
+  status: number;
+  /** `performance.now()` when the request arrived. */
+  started: number;
+  /** The path without the query, as routed. */
+  path: string;
+  responseSize?: string;
+  userId?: string;
+  cache?: string;
+}
+
+/** The child logger of one request: every entry names its id and trace. */
+export function requestLogger(
+  logger: Logger,
+  request: Request,
+  requestId: string,
+  projectId?: string,
+): Logger {
+  return logger.child({
+    requestId,
+    ...traceFields(
+      request.headers.get("x-cloud-trace-context") ?? undefined,
+      projectId,
+    ),
+  });
+}
+
+/**
+ * Writes the entry of a finished request with severity by status. Shared by
+ * `requestLog` and the stored-response fast path (api/fast_path.ts), so that
+ * both write the same line.
+ */
+export function logRequest(
+  logger: Logger,
+  request: Request,
+  finished: FinishedRequest,
+): void {
+  const { status } = finished;
+  const seconds = (performance.now() - finished.started) / 1000;
+  const headers = request.headers;
+  const fields = {
+    httpRequest: {
+      requestMethod: request.method,
+      requestUrl: loggableUrl(request.url),
+      status,
+      latency: `${seconds.toFixed(4)}s`,
+      userAgent: headers.get("user-agent") ?? undefined,
+      remoteIp: headers.get("x-forwarded-for")?.split(",")[0].trim(),
+      referer: headers.get("referer") ?? undefined,
+      responseSize: finished.responseSize,
+    },
+    userId: finished.userId,
+    cache: finished.cache,
+  };
+  const message = `${request.method} ${finished.path} ${status}`;
+  if (status >= 500) logger.error(message, fields);
+  else if (status >= 400) logger.warning(message, fields);
+  else logger.info(message, fields);
+}
+
 /**
  * Gives each request a child logger (with request id and trace) and logs
  * the finished request with severity by status.
@@ -55,35 +122,21 @@ export function traceFields(
 export function requestLog(logger: Logger, options: RequestLogOptions = {}) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const started = performance.now();
-    const trace = traceFields(
-      c.req.header("x-cloud-trace-context"),
+    const child = requestLogger(
+      logger,
+      c.req.raw,
+      c.get("requestId"),
       options.projectId,
     );
-    const requestLogger = logger.child({
-      requestId: c.get("requestId"),
-      ...trace,
-    });
-    c.set("logger", requestLogger);
+    c.set("logger", child);
     await next();
-    const status = c.res.status;
-    const seconds = (performance.now() - started) / 1000;
-    const fields = {
-      httpRequest: {
-        requestMethod: c.req.method,
-        requestUrl: loggableUrl(c.req.url),
-        status,
-        latency: `${seconds.toFixed(4)}s`,
-        userAgent: c.req.header("user-agent"),
-        remoteIp: c.req.header("x-forwarded-for")?.split(",")[0].trim(),
-        referer: c.req.header("referer"),
-        responseSize: c.res.headers.get("content-length") ?? undefined,
-      },
+    logRequest(child, c.req.raw, {
+      status: c.res.status,
+      started,
+      path: c.req.path,
+      responseSize: c.res.headers.get("content-length") ?? undefined,
       userId: c.get("user")?.id,
       cache: c.get("cache"),
-    };
-    const message = `${c.req.method} ${c.req.path} ${status}`;
-    if (status >= 500) requestLogger.error(message, fields);
-    else if (status >= 400) requestLogger.warning(message, fields);
-    else requestLogger.info(message, fields);
+    });
   });
 }

@@ -3,11 +3,11 @@
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { Interaction } from "../../core/types.ts";
-import { cached } from "../cached.ts";
+import { cachedJson, jsonText } from "../cached.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { explanationText } from "../explanation_text.ts";
+import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import {
@@ -21,31 +21,14 @@ import {
 } from "../schemas.ts";
 import { checkGenres } from "./movies.ts";
 
-/**
- * A 53-bit hash of a user's history (cyrb53). It is part of the cache key of
- * the user's recommendations, so any change to the history, on any instance,
- * makes the old entry unreachable: invalidation without a delete race.
- */
-export function historyFingerprint(history: Interaction[]): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (const i of history) {
-    const text = `${i.movieId}:${i.type}:${i.value}:${i.timestamp};`;
-    for (let k = 0; k < text.length; k++) {
-      const ch = text.charCodeAt(k);
-      h1 = Math.imul(h1 ^ ch, 2654435761);
-      h2 = Math.imul(h2 ^ ch, 1597334677);
-    }
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^
-    Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^
-    Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
+export { historyFingerprint } from "../history_fingerprint.ts";
 
 /** The recommendation routes. */
 export function recommendationRoutes(deps: RouteDeps) {
+  const fingerprints = new HistoryFingerprints(
+    deps.store.interactions,
+    deps.config.CACHE_MAX_ENTRIES,
+  );
   const forUser = createRoute({
     method: "get",
     path: "/api/recommendations/user/me",
@@ -81,11 +64,10 @@ export function recommendationRoutes(deps: RouteDeps) {
       const { limit, genre } = c.req.valid("query");
       if (genre) await checkGenres(c, deps, [genre]);
       const userId = c.get("user").id;
-      const history = await deps.store.interactions.forUser(userId);
-      const key = `recs:user:${userId}:${
-        historyFingerprint(history)
-      }:${limit}:${genre ?? ""}`;
-      const body = await cached(c, deps.cache, key, async () => {
+      const { fingerprint, history: read } = await fingerprints.of(userId);
+      const key = `recs:user:${userId}:${fingerprint}:${limit}:${genre ?? ""}`;
+      const build = async () => {
+        const history = read ?? await deps.store.interactions.forUser(userId);
         const serving = await deps.serving();
         const filter = genre
           ? (id: number) =>
@@ -93,7 +75,7 @@ export function recommendationRoutes(deps: RouteDeps) {
           : undefined;
         let strategy = serving.recommender.name;
         let recommendations = history.length > 0
-          ? serving.recommender.recommend(history, { limit, filter })
+          ? await serving.recommender.recommend(history, { limit, filter })
           : [];
         if (recommendations.length === 0) {
           strategy = serving.popular.name;
@@ -128,39 +110,42 @@ export function recommendationRoutes(deps: RouteDeps) {
           }];
         });
         return { strategy, coldStart: history.length === 0, items };
-      });
+      };
+      // a hit is answered with the stored JSON text, never re-serialised
+      const text = await cachedJson(c, deps.cache, key, build);
       c.header("Cache-Control", "private, no-store");
-      return c.json(body, 200);
+      return jsonText<Awaited<ReturnType<typeof build>>>(c, text);
     })
     .openapi(forItem, async (c) => {
       const { id } = c.req.valid("param");
       const { limit } = c.req.valid("query");
-      const body = await cached(
+      const build = async () => {
+        const movie = await deps.store.movies.get(id);
+        if (!movie) return null;
+        const serving = await deps.serving();
+        const neighbours = await serving.similar(id, limit);
+        const movies = new Map(
+          (await deps.store.movies.getMany(neighbours.map((n) => n.movieId)))
+            .map((m) => [m.id, m]),
+        );
+        return {
+          movie: { id: movie.id, title: movie.title, year: movie.year },
+          items: neighbours.flatMap((n) => {
+            const m = movies.get(n.movieId);
+            return m ? [{ movie: m, score: n.score }] : [];
+          }),
+        };
+      };
+      const text = await cachedJson(
         c,
         deps.cache,
         `recs:item:${id}:${limit}`,
-        async () => {
-          const movie = await deps.store.movies.get(id);
-          if (!movie) return null;
-          const serving = await deps.serving();
-          const neighbours = await serving.similar(id, limit);
-          const movies = new Map(
-            (await deps.store.movies.getMany(neighbours.map((n) => n.movieId)))
-              .map((m) => [m.id, m]),
-          );
-          return {
-            movie: { id: movie.id, title: movie.title, year: movie.year },
-            items: neighbours.flatMap((n) => {
-              const m = movies.get(n.movieId);
-              return m ? [{ movie: m, score: n.score }] : [];
-            }),
-          };
-        },
+        build,
       );
-      if (!body) {
+      if (text === null) {
         throw new ProblemError(404, "Movie not found", `No movie has id ${id}`);
       }
       c.header("Cache-Control", "public, max-age=60");
-      return c.json(body, 200);
+      return jsonText<NonNullable<Awaited<ReturnType<typeof build>>>>(c, text);
     });
 }
