@@ -13,6 +13,7 @@ import {
 } from "./pipeline/embedder_minilm.ts";
 import { consoleProgress, type ProgressReporter } from "./pipeline/progress.ts";
 import { createApp } from "./api/app.ts";
+import { listen } from "./api/listen.ts";
 import { prepareDeps } from "./api/deps.ts";
 import { jsonLogger, type Logger } from "./api/logger.ts";
 import { ensureIslands } from "./web/build.ts";
@@ -91,17 +92,11 @@ export async function start(options: StartOptions): Promise<Running> {
         error: error instanceof Error ? error.stack : String(error),
       }),
   });
-  const { promise: listening, resolve } = Promise.withResolvers<
-    Deno.NetAddr
-  >();
-  const httpServer = Deno.serve({
+  const { server: httpServer, url } = await listen(server.fetch, {
     port: options.port ?? config.PORT,
-    hostname: options.hostname ?? "0.0.0.0",
-    onListen: resolve,
-  }, server.fetch);
-  const address = await listening;
-  const host = address.hostname === "0.0.0.0" ? "localhost" : address.hostname;
-  const url = new URL(`http://${host}:${address.port}/`);
+    hostname: options.hostname,
+    publicHost: "localhost",
+  });
   logger.info(`Listening on ${url}`, {
     api: config.API_URL ?? "in-process",
     store: store?.kind ?? "none",

@@ -9,6 +9,7 @@ import { openStore } from "../store/mod.ts";
 import type { Store } from "../store/types.ts";
 import { createApp } from "./app.ts";
 import { prepareDeps } from "./deps.ts";
+import { listen } from "./listen.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 
 /** Options for `serveApi`. */
@@ -50,17 +51,12 @@ export async function serveApi(
   const store = options.store ?? await openStore(config);
   const deps = await prepareDeps(config, store, { logger });
   const app = createApp(deps);
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
+  const { server, url } = await listen(app.fetch, {
     port: options.port ?? config.PORT,
-    hostname: options.hostname ?? "0.0.0.0",
-    onListen: resolve,
-  }, app.fetch);
-  const address = await listening;
-  const host = address.hostname === "0.0.0.0" ? "127.0.0.1" : address.hostname;
-  const url = new URL(`http://${host}:${address.port}/`);
+    hostname: options.hostname,
+  });
   logger.info("API listening", {
-    port: address.port,
+    port: Number(url.port),
     store: store.kind,
     cache: deps.cache?.kind,
     auth: config.supabaseAuth ? "supabase" : "local",

@@ -54,6 +54,15 @@ export interface LoadedStore {
  */
 const templates = new Map<string, Promise<string>>();
 
+function datasetConfig(dir: string, env: Record<string, string>): Config {
+  return parseConfig({
+    ...BASE_ENV,
+    DATA_DIR: dir,
+    MOVIELENS_DIR: DATASET_DIR,
+    ...env,
+  });
+}
+
 async function buildTemplate(env: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "api_template_" });
   globalThis.addEventListener("unload", () => {
@@ -61,12 +70,7 @@ async function buildTemplate(env: Record<string, string>): Promise<string> {
       Deno.removeSync(dir, { recursive: true });
     } catch { /* already gone */ }
   });
-  const config = parseConfig({
-    ...BASE_ENV,
-    DATA_DIR: dir,
-    MOVIELENS_DIR: DATASET_DIR,
-    ...env,
-  });
+  const config = datasetConfig(dir, env);
   const store = await openSqliteStore(`${dir}/movielens.db`);
   try {
     await runPipeline({
@@ -104,12 +108,7 @@ export async function loadedStore(
   const template = await templates.get(key)!;
   const dir = await Deno.makeTempDir({ prefix: "api_test_" });
   await copyTree(template, dir);
-  const config = parseConfig({
-    ...BASE_ENV,
-    DATA_DIR: dir,
-    MOVIELENS_DIR: DATASET_DIR,
-    ...env,
-  });
+  const config = datasetConfig(dir, env);
   const store = await openSqliteStore(`${dir}/movielens.db`);
   return {
     store,
