@@ -98,7 +98,8 @@ export const envSchema = z.object({
       message: "must be less than CLOUD_RUN_TASK_COUNT",
     });
   }
-});
+  // Run even when single fields failed, so that one error lists every problem.
+}, { when: () => true });
 
 export type Env = z.infer<typeof envSchema>;
 

@@ -25,6 +25,7 @@ Deno.test("every bad variable is named in one error, secrets not echoed", () => 
     parseConfig({
       PORT: "eighty",
       EMBEDDER: "word2vec",
+      STORE: "mongodb",
       UPSTASH_REDIS_REST_URL: "not a url",
       UPSTASH_REDIS_REST_TOKEN: "s3cret-token",
     });
@@ -35,6 +36,8 @@ Deno.test("every bad variable is named in one error, secrets not echoed", () => 
   assert.match(message, /PORT: .*\(got "eighty"\)/);
   assert.match(message, /EMBEDDER: .*\(got "word2vec"\)/);
   assert.match(message, /UPSTASH_REDIS_REST_URL/);
+  // cross-field rules are reported alongside single-field ones
+  assert.match(message, /MONGODB_URI: is required when STORE=mongodb/);
   assert.doesNotMatch(message, /s3cret-token/);
 });
 
