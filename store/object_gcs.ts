@@ -52,8 +52,13 @@ export class GcsObjectStorage implements ObjectStorage {
 
   /** True when an object is stored under `key`. */
   async exists(key: string): Promise<boolean> {
-    const [found] = await (await this.#file(key)).exists();
-    return found;
+    const file = await this.#file(key);
+    try {
+      const [found] = await file.exists();
+      return found;
+    } catch (error) {
+      throw this.#failed("check", key, error);
+    }
   }
 
   /** The object's bytes, or null when there is none. */
@@ -68,17 +73,34 @@ export class GcsObjectStorage implements ObjectStorage {
       );
     } catch (error) {
       if (isNotFound(error)) return null;
-      throw error;
+      throw this.#failed("read", key, error);
     }
   }
 
-  /** Uploads the object in one request (no resumable session for small files). */
+  /**
+   * Uploads the object in one multipart request. The bytes are already in
+   * memory, so a resumable session (two round trips, session state) buys
+   * nothing; the client still checks the stored CRC32C against ours.
+   */
   async write(key: string, data: Uint8Array): Promise<void> {
     const file = await this.#file(key);
-    await file.save(data, {
-      resumable: data.length > 32 * 1024 * 1024,
-      contentType: "application/octet-stream",
-    });
+    try {
+      await file.save(data, {
+        resumable: false,
+        contentType: "application/octet-stream",
+      });
+    } catch (error) {
+      throw this.#failed("write", key, error);
+    }
+  }
+
+  /** The client's error with the object it was about (its own messages omit it). */
+  #failed(action: string, key: string, error: unknown): Error {
+    const detail = error instanceof Error ? error.message : String(error);
+    return new Error(
+      `Cannot ${action} ${this.description}${key}: ${detail}`,
+      { cause: error },
+    );
   }
 }
 
