@@ -137,6 +137,49 @@ export async function selectRecommender(
   return inputs.popular;
 }
 
+/** Movies read per `getMany` call while loading the catalogue. */
+const CATALOG_PAGE = 2_000;
+
+/**
+ * The catalogue and popularity inputs, read a page of movies at a time:
+ * full records (tags, links, histograms) are dropped page by page, so a
+ * large catalogue never sits in memory whole, and genre names are shared
+ * between movies rather than held once per movie.
+ */
+async function loadCatalog(store: Store): Promise<{
+  catalog: Map<number, CatalogEntry>;
+  scores: { movieId: number; bayesianScore: number; ratingCount: number }[];
+}> {
+  const ids = await store.movies.ids();
+  const catalog = new Map<number, CatalogEntry>();
+  const scores = [];
+  const genreNames = new Map<string, string>();
+  const shared = (genre: string) => {
+    const known = genreNames.get(genre);
+    if (known !== undefined) return known;
+    genreNames.set(genre, genre);
+    return genre;
+  };
+  for (let from = 0; from < ids.length; from += CATALOG_PAGE) {
+    const page = await store.movies.getMany(
+      ids.slice(from, from + CATALOG_PAGE),
+    );
+    for (const m of page) {
+      catalog.set(m.id, {
+        title: m.title,
+        year: m.year,
+        genres: m.genres.map(shared),
+      });
+      scores.push({
+        movieId: m.id,
+        bayesianScore: m.bayesianScore,
+        ratingCount: m.ratingCount,
+      });
+    }
+  }
+  return { catalog, scores };
+}
+
 /** Options of `buildServing`. */
 export interface BuildServingOptions {
   logger?: Logger;
@@ -191,18 +234,8 @@ export async function buildServing(
 ): Promise<Serving> {
   const { logger } = options;
   const started = performance.now();
-  const movies = await store.movies.getMany(await store.movies.ids());
-  const catalog = new Map<number, CatalogEntry>();
-  for (const m of movies) {
-    catalog.set(m.id, { title: m.title, year: m.year, genres: m.genres });
-  }
-  const popular = new PopularityRecommender(
-    movies.map((m) => ({
-      movieId: m.id,
-      bayesianScore: m.bayesianScore,
-      ratingCount: m.ratingCount,
-    })),
-  );
+  const { catalog, scores } = await loadCatalog(store);
+  const popular = new PopularityRecommender(scores);
   const search = chooseVectorSearch({
     mode: config.VECTOR_SEARCH,
     store: store.kind,

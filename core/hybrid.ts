@@ -128,6 +128,85 @@ export interface HybridComponents {
 }
 
 /**
+ * The content matrix as the hybrid scores it: each row's catalogue index,
+ * and, when most entries are zero (tf-idf), the non-zero entries packed
+ * row by row in dimension order. Skipping zero terms leaves every sum
+ * bit-for-bit unchanged (adding ±0 to a sum that starts at +0 never changes
+ * it), so sparse and dense scoring agree exactly.
+ */
+interface PackedContent {
+  /** Catalogue index of each matrix row. */
+  catalogueRows: Int32Array;
+  /** Row r's entries span `dims/values[starts[r] .. starts[r + 1])`; null: dense. */
+  starts: Int32Array | null;
+  dims: Int32Array;
+  values: Float32Array;
+}
+
+/** Pack the matrix sparse when at most this share of its entries is non-zero. */
+const SPARSE_DENSITY = 0.5;
+
+function packContent(
+  matrix: EmbeddingMatrix,
+  catalogueRows: Int32Array,
+): PackedContent {
+  const { vectors } = matrix;
+  let nonZero = 0;
+  for (let p = 0; p < vectors.length; p++) if (vectors[p] !== 0) nonZero++;
+  if (nonZero > SPARSE_DENSITY * vectors.length) {
+    return {
+      catalogueRows,
+      starts: null,
+      dims: new Int32Array(0),
+      values: new Float32Array(0),
+    };
+  }
+  const { dim } = matrix;
+  const rows = matrix.ids.length;
+  const starts = new Int32Array(rows + 1);
+  const dims = new Int32Array(nonZero);
+  const values = new Float32Array(nonZero);
+  let q = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let d = 0, o = r * dim; d < dim; d++) {
+      const v = vectors[o + d];
+      if (v !== 0) {
+        dims[q] = d;
+        values[q++] = v;
+      }
+    }
+    starts[r + 1] = q;
+  }
+  return { catalogueRows, starts, dims, values };
+}
+
+/**
+ * Per-request buffers of `recommend`, reused across calls: recommend is
+ * synchronous, so one call never sees another's data, and a request then
+ * allocates nothing proportional to the catalogue.
+ */
+interface ServingBuffers {
+  seen: Uint8Array;
+  /** Per collaborative model (ease, liked, knn, sequence): its own rows. */
+  local: Float32Array[];
+  /** Per collaborative model: scores by catalogue index. */
+  scores: Float32Array[];
+  content: Float32Array;
+  blended: Float32Array;
+  until: Int32Array;
+  recent: Int32Array;
+  /** Time signals of the last reference time (the same for every current user). */
+  signals: TimeSignals & { reference: number };
+}
+
+/** Popularity, trend and not-yet-released flags at a reference time. */
+interface TimeSignals {
+  popularity: Float32Array;
+  trend: Float32Array;
+  unreleased: Uint8Array;
+}
+
+/**
  * Blends collaborative, content and popularity scores (see module comment).
  *
  * @example
@@ -146,11 +225,16 @@ export class HybridRecommender implements Recommender {
   readonly #likedRows: Int32Array | null;
   readonly #knnRows: Int32Array | null;
   readonly #sequenceRows: Int32Array | null;
-  readonly #contentRows: Int32Array | null;
+  readonly #content: PackedContent | null;
   readonly #contentIndex: Map<number, number> | null;
   /** t(j) before the pivot: training counts by catalogue index. */
   readonly #counts: Float32Array;
+  /** Timeline row of each catalogue index (−1: never rated). */
+  readonly #timelineRows: Int32Array;
+  /** log1p(k) as float32, for every rating count k the timeline holds. */
+  readonly #logCounts: Float32Array;
   readonly #latestMs: number;
+  #buffers: ServingBuffers | null = null;
 
   constructor(
     readonly parts: HybridParts,
@@ -170,22 +254,68 @@ export class HybridRecommender implements Recommender {
     this.#likedRows = rows(parts.liked?.items);
     this.#knnRows = rows(parts.itemknn?.items);
     this.#sequenceRows = rows(parts.sequence?.items);
-    this.#contentRows = rows(parts.content?.ids);
+    this.#content = parts.content
+      ? packContent(parts.content, rows(parts.content.ids)!)
+      : null;
     this.#contentIndex = parts.content ? rowIndex(parts.content) : null;
     const { timeline } = parts;
-    this.#counts = Float32Array.from(this.catalogue, (id) => {
-      const i = timeline.index.get(id);
-      return i === undefined
-        ? 0
-        : timeline.offsets[i + 1] - timeline.offsets[i];
+    this.#timelineRows = timeline.rowsOf(this.catalogue);
+    let most = 0;
+    this.#counts = Float32Array.from(this.#timelineRows, (i) => {
+      const count = i < 0 ? 0 : timeline.offsets[i + 1] - timeline.offsets[i];
+      most = Math.max(most, count);
+      return count;
     });
+    this.#logCounts = Float32Array.from(
+      { length: most + 1 },
+      (_, k) => Math.log1p(k),
+    );
     this.#latestMs = timeline.latestMs;
   }
 
   /** Normalised per-component scores for one history (reused across blends when tuning). */
   components(history: Interaction[]): HybridComponents {
+    return this.#components(history, null);
+  }
+
+  /** `recommend`'s buffers, allocated on first use. */
+  #serving(): ServingBuffers {
+    if (this.#buffers) return this.#buffers;
     const n = this.catalogue.length;
-    const seen = new Uint8Array(n);
+    const models = [
+      this.parts.ease,
+      this.parts.liked,
+      this.parts.itemknn,
+      this.parts.sequence,
+    ];
+    this.#buffers = {
+      seen: new Uint8Array(n),
+      local: models.map((m) => new Float32Array(m?.items.length ?? 0)),
+      scores: models.map((m) => new Float32Array(m ? n : 0)),
+      content: new Float32Array(this.#content ? n : 0),
+      blended: new Float32Array(n),
+      until: new Int32Array(n),
+      recent: new Int32Array(n),
+      signals: {
+        reference: NaN,
+        popularity: new Float32Array(n),
+        trend: new Float32Array(n),
+        unreleased: new Uint8Array(n),
+      },
+    };
+    return this.#buffers;
+  }
+
+  /**
+   * The components, in fresh arrays (`buffers` null: the caller may keep
+   * them) or in `recommend`'s reused buffers.
+   */
+  #components(
+    history: Interaction[],
+    buffers: ServingBuffers | null,
+  ): HybridComponents {
+    const n = this.catalogue.length;
+    const seen = buffers ? buffers.seen.fill(0) : new Uint8Array(n);
     for (const i of history) {
       const c = this.#index.get(i.movieId);
       if (c !== undefined) seen[c] = 1;
@@ -205,43 +335,45 @@ export class HybridRecommender implements Recommender {
       for (const w of collab) w.weight *= factor.get(w.movieId) ?? 1;
     }
     const modelScores = (
+      slot: number,
       model: ItemItemModel | null | undefined,
       rows: Int32Array | null,
       weights: ProfileWeight[] = collab,
     ): Float32Array | null => {
       if (!model || !rows) return null;
-      const local = new Float32Array(model.items.length);
+      const local = buffers
+        ? buffers.local[slot].fill(0)
+        : new Float32Array(model.items.length);
       const known = model.scoreInto(weights, local);
       collaborativeHistory = Math.max(collaborativeHistory, known);
       if (known === 0) return null;
-      const out = new Float32Array(n);
+      const out = buffers ? buffers.scores[slot].fill(0) : new Float32Array(n);
       for (let r = 0; r < rows.length; r++) out[rows[r]] = local[r];
       return normaliseByMax(out, seen);
     };
-    const ease = modelScores(this.parts.ease, this.#easeRows);
-    const liked = modelScores(this.parts.liked, this.#likedRows);
-    const knn = modelScores(this.parts.itemknn, this.#knnRows);
+    const ease = modelScores(0, this.parts.ease, this.#easeRows);
+    const liked = modelScores(1, this.parts.liked, this.#likedRows);
+    const knn = modelScores(2, this.parts.itemknn, this.#knnRows);
     const sequence = modelScores(
+      3,
       this.parts.sequence,
       this.#sequenceRows,
       sequential,
     );
     let content: Float32Array | null = null;
     const matrix = this.parts.content;
-    if (matrix && this.#contentRows && this.#contentIndex) {
+    if (matrix && this.#content && this.#contentIndex) {
       const profile = userProfile(matrix, this.#contentIndex, contentWeights);
       if (profile) {
-        content = new Float32Array(n);
-        const { dim, vectors } = matrix;
-        for (let r = 0; r < this.#contentRows.length; r++) {
-          let s = 0;
-          const o = r * dim;
-          for (let d = 0; d < dim; d++) s += vectors[o + d] * profile[d];
-          content[this.#contentRows[r]] = s;
-        }
+        content = buffers ? buffers.content.fill(0) : new Float32Array(n);
+        this.#contentScores(matrix, profile, content);
         content = normaliseByMax(content, seen);
       }
     }
+    const { popularity, trend, unreleased } = this.#timeSignals(
+      history,
+      buffers,
+    );
     return {
       ease,
       liked,
@@ -253,39 +385,111 @@ export class HybridRecommender implements Recommender {
       collaborativeWeights: collab,
       sequenceWeights: sequential,
       contentWeights,
-      ...this.#timeSignals(history),
+      popularity,
+      trend,
+      unreleased,
     };
   }
 
-  /** Popularity, trend and not-yet-released flags at the user's reference time. */
-  #timeSignals(history: Interaction[]) {
+  /**
+   * Profile · row for every content row, into `out` by catalogue index.
+   * Each row is summed in double precision in dimension order, as a plain
+   * loop would; dense rows go four at a time with independent sums, which
+   * keeps each sum's order (and so its value) while the additions overlap.
+   */
+  #contentScores(
+    matrix: EmbeddingMatrix,
+    profile: Float32Array,
+    out: Float32Array,
+  ): void {
+    const { catalogueRows, starts, dims, values } = this.#content!;
+    const rows = catalogueRows.length;
+    if (starts) {
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        const end = starts[r + 1];
+        for (let p = starts[r]; p < end; p++) s += values[p] * profile[dims[p]];
+        out[catalogueRows[r]] = s;
+      }
+      return;
+    }
+    const { dim, vectors } = matrix;
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const o0 = r * dim;
+      const o1 = o0 + dim;
+      const o2 = o1 + dim;
+      const o3 = o2 + dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < dim; d++) {
+        const q = profile[d];
+        s0 += vectors[o0 + d] * q;
+        s1 += vectors[o1 + d] * q;
+        s2 += vectors[o2 + d] * q;
+        s3 += vectors[o3 + d] * q;
+      }
+      out[catalogueRows[r]] = s0;
+      out[catalogueRows[r + 1]] = s1;
+      out[catalogueRows[r + 2]] = s2;
+      out[catalogueRows[r + 3]] = s3;
+    }
+    for (; r < rows; r++) {
+      let s = 0;
+      const o = r * dim;
+      for (let d = 0; d < dim; d++) s += vectors[o + d] * profile[d];
+      out[catalogueRows[r]] = s;
+    }
+  }
+
+  /**
+   * Popularity, trend and not-yet-released flags at the user's reference
+   * time. With `buffers`, the last reference time's signals are kept: every
+   * user active since training shares one (the end of the data).
+   */
+  #timeSignals(
+    history: Interaction[],
+    buffers: ServingBuffers | null,
+  ): TimeSignals {
     const n = this.catalogue.length;
     let reference = -Infinity;
     for (const i of history) reference = Math.max(reference, i.timestamp);
     reference = Math.min(reference, this.#latestMs);
     if (!Number.isFinite(reference)) reference = this.#latestMs;
-    const popularity = new Float32Array(n);
-    const trend = new Float32Array(n);
-    const unreleased = new Uint8Array(n);
-    const { timeline } = this.parts;
+    if (buffers && buffers.signals.reference === reference) {
+      return buffers.signals;
+    }
+    const signals: TimeSignals = buffers ? buffers.signals : {
+      popularity: new Float32Array(n),
+      trend: new Float32Array(n),
+      unreleased: new Uint8Array(n),
+    };
+    const { popularity, trend, unreleased } = signals;
+    const until = buffers ? buffers.until : new Int32Array(n);
+    const recent = buffers ? buffers.recent : new Int32Array(n);
+    this.parts.timeline.countsInto(
+      this.#timelineRows,
+      reference,
+      this.params.trendDays,
+      until,
+      recent,
+    );
+    const logCounts = this.#logCounts;
     let maxPop = 0;
     let maxTrend = 0;
     for (let j = 0; j < n; j++) {
-      const id = this.catalogue[j];
-      const until = timeline.countUntil(id, reference);
-      if (until === 0 && this.#counts[j] > 0) unreleased[j] = 1;
-      popularity[j] = Math.log1p(until);
-      trend[j] = Math.log1p(
-        timeline.countBefore(id, reference, this.params.trendDays),
-      );
-      maxPop = Math.max(maxPop, popularity[j]);
-      maxTrend = Math.max(maxTrend, trend[j]);
+      unreleased[j] = until[j] === 0 && this.#counts[j] > 0 ? 1 : 0;
+      const p = popularity[j] = logCounts[until[j]];
+      const t = trend[j] = logCounts[recent[j]];
+      if (p > maxPop) maxPop = p;
+      if (t > maxTrend) maxTrend = t;
     }
-    for (let j = 0; j < n; j++) {
-      if (maxPop > 0) popularity[j] /= maxPop;
-      if (maxTrend > 0) trend[j] /= maxTrend;
-    }
-    return { popularity, trend, unreleased };
+    if (maxPop > 0) { for (let j = 0; j < n; j++) popularity[j] /= maxPop; }
+    if (maxTrend > 0) { for (let j = 0; j < n; j++) trend[j] /= maxTrend; }
+    if (buffers) buffers.signals.reference = reference;
+    return signals;
   }
 
   /** Blended scores over the catalogue (seen movies are not masked here). */
@@ -296,35 +500,48 @@ export class HybridRecommender implements Recommender {
   ): Float32Array {
     const a = c.collaborativeHistory /
       (c.collaborativeHistory + params.historyPivot || 1);
+    const counts = this.#counts;
+    const { ease, liked, knn, sequence, content } = c;
+    const { popularity, trend, unreleased } = c;
     for (let j = 0; j < out.length; j++) {
-      const count = this.#counts[j];
+      const count = counts[j];
       const t = count / (count + params.itemPivot || 1);
-      const collab = (c.ease ? params.easeWeight * c.ease[j] : 0) +
-        (c.liked ? params.likedWeight * c.liked[j] : 0) +
-        (c.knn ? params.knnWeight * c.knn[j] : 0) +
-        (c.sequence ? params.sequenceWeight * c.sequence[j] : 0);
+      const collab = (ease ? params.easeWeight * ease[j] : 0) +
+        (liked ? params.likedWeight * liked[j] : 0) +
+        (knn ? params.knnWeight * knn[j] : 0) +
+        (sequence ? params.sequenceWeight * sequence[j] : 0);
       const score = a * t * collab +
-        (c.content ? params.contentWeight * (1 - a * t) * c.content[j] : 0) +
-        params.popularityWeight * c.popularity[j] +
-        params.trendWeight * c.trend[j];
-      out[j] = c.unreleased[j] ? params.unreleasedWeight * score : score;
+        (content ? params.contentWeight * (1 - a * t) * content[j] : 0) +
+        params.popularityWeight * popularity[j] +
+        params.trendWeight * trend[j];
+      out[j] = unreleased[j] ? params.unreleasedWeight * score : score;
     }
     return out;
   }
 
-  /** Top catalogue indices of blended scores, honouring the exclusions. */
+  /**
+   * Top catalogue indices of blended scores, honouring the exclusions.
+   * Exclusions and the filter are only consulted for movies that would
+   * enter the heap: the best k by (score, index) do not depend on the
+   * order they are offered in.
+   */
   rank(
     c: HybridComponents,
     scores: Float32Array,
     options: RecommendOptions,
   ): { index: number; score: number }[] {
     const heap = new TopK(options.limit);
+    const { seen } = c;
+    const { exclude, filter } = options;
+    let threshold = -Infinity;
     for (let j = 0; j < scores.length; j++) {
-      if (c.seen[j]) continue;
+      const score = scores[j];
+      if (score < threshold || seen[j]) continue;
       const id = this.catalogue[j];
-      if (options.exclude?.has(id)) continue;
-      if (options.filter && !options.filter(id)) continue;
-      heap.push(j, scores[j]);
+      if (exclude?.has(id)) continue;
+      if (filter && !filter(id)) continue;
+      heap.push(j, score);
+      threshold = heap.threshold;
     }
     return heap.result().map((s) => ({ index: s.movieId, score: s.score }));
   }
@@ -334,20 +551,27 @@ export class HybridRecommender implements Recommender {
     options: RecommendOptions,
   ): Recommendation[] {
     if (history.length === 0) return [];
-    const c = this.components(history);
+    const buffers = this.#serving();
+    const c = this.#components(history, buffers);
     if (!c.ease && !c.liked && !c.knn && !c.sequence && !c.content) {
       return [];
     }
-    const scores = this.blend(c);
+    const scores = this.blend(c, this.params, buffers.blended);
+    // Each model's history rows are looked up once for all explanations.
+    const historyRows = new Map<ItemItemModel, Int32Array>();
     return this.rank(c, scores, options).map(({ index, score }) => ({
       movieId: this.catalogue[index],
       score,
-      explanation: this.#explain(c, index),
+      explanation: this.#explain(c, index, historyRows),
     }));
   }
 
   /** Names the history movies behind the component that dominated the score. */
-  #explain(c: HybridComponents, index: number): Explanation {
+  #explain(
+    c: HybridComponents,
+    index: number,
+    historyRows: Map<ItemItemModel, Int32Array>,
+  ): Explanation {
     const p = this.params;
     const a = c.collaborativeHistory /
       (c.collaborativeHistory + p.historyPivot || 1);
@@ -389,7 +613,9 @@ export class HybridRecommender implements Recommender {
     const movieId = this.catalogue[index];
     if (collabPart >= contentPart && collabPart > 0 && strongest[1]) {
       const [, model, weights] = strongest;
-      return explain(weights, model.contributions(weights, movieId));
+      let rows = historyRows.get(model);
+      if (!rows) historyRows.set(model, rows = model.historyRows(weights));
+      return explain(weights, model.contributionsAt(weights, rows, movieId));
     }
     if (contentPart > 0) {
       return explain(
@@ -400,6 +626,11 @@ export class HybridRecommender implements Recommender {
     return { kind: "popular", because: [] };
   }
 
+  /**
+   * weight × (history row · target row) per content weight, summed in
+   * dimension order; over the non-zero entries of the history row when the
+   * content is packed sparse (the same value: see `PackedContent`).
+   */
   #contentContributions(
     weights: ProfileWeight[],
     movieId: number,
@@ -410,6 +641,24 @@ export class HybridRecommender implements Recommender {
     const target = index?.get(movieId);
     if (!matrix || !index || target === undefined) return out;
     const { dim, vectors } = matrix;
+    const packed = this.#content!;
+    const { starts, dims, values } = packed;
+    if (starts) {
+      const dense = new Float32Array(dim);
+      for (let p = starts[target]; p < starts[target + 1]; p++) {
+        dense[dims[p]] = values[p];
+      }
+      for (let w = 0; w < weights.length; w++) {
+        const row = index.get(weights[w].movieId);
+        if (row === undefined) continue;
+        let s = 0;
+        for (let p = starts[row]; p < starts[row + 1]; p++) {
+          s += values[p] * dense[dims[p]];
+        }
+        out[w] = weights[w].weight * s;
+      }
+      return out;
+    }
     for (let w = 0; w < weights.length; w++) {
       const row = index.get(weights[w].movieId);
       if (row === undefined) continue;

@@ -61,23 +61,48 @@ export class ItemItemModel {
    * many history movies the model knew.
    */
   scoreInto(history: ProfileWeight[], out: Float32Array): number {
+    const { index, offsets, targets, weights } = this;
     let known = 0;
-    for (const { movieId, weight } of history) {
-      const row = this.index.get(movieId);
+    for (let h = 0; h < history.length; h++) {
+      const { movieId, weight } = history[h];
+      const row = index.get(movieId);
       if (row === undefined || weight === 0) continue;
       known++;
-      for (let p = this.offsets[row]; p < this.offsets[row + 1]; p++) {
-        out[this.targets[p]] += weight * this.weights[p];
+      const end = offsets[row + 1];
+      for (let p = offsets[row]; p < end; p++) {
+        out[targets[p]] += weight * weights[p];
       }
     }
     return known;
   }
 
-  /** W[from][to] for two movie ids; 0 when the pair is not stored. */
-  weight(fromMovieId: number, toMovieId: number): number {
-    const row = this.index.get(fromMovieId);
-    const target = this.index.get(toMovieId);
-    if (row === undefined || target === undefined) return 0;
+  /** The row of each history movie (−1: unknown), for `contributionsAt`. */
+  historyRows(history: ProfileWeight[]): Int32Array {
+    return Int32Array.from(history, (w) => this.index.get(w.movieId) ?? -1);
+  }
+
+  /**
+   * `contributions(history, movieId)` with the history's rows looked up
+   * once (`historyRows`), for explaining several movies of one history.
+   */
+  contributionsAt(
+    history: ProfileWeight[],
+    rows: Int32Array,
+    movieId: number,
+  ): Float64Array {
+    const out = new Float64Array(history.length);
+    const target = this.index.get(movieId);
+    if (target === undefined) return out;
+    for (let h = 0; h < history.length; h++) {
+      if (rows[h] >= 0) {
+        out[h] = history[h].weight * this.#weightAt(rows[h], target);
+      }
+    }
+    return out;
+  }
+
+  /** W[row][target] by binary search over the row's sorted targets. */
+  #weightAt(row: number, target: number): number {
     let lo = this.offsets[row];
     let hi = this.offsets[row + 1] - 1;
     while (lo <= hi) {
@@ -88,6 +113,14 @@ export class ItemItemModel {
       else hi = mid - 1;
     }
     return 0;
+  }
+
+  /** W[from][to] for two movie ids; 0 when the pair is not stored. */
+  weight(fromMovieId: number, toMovieId: number): number {
+    const row = this.index.get(fromMovieId);
+    const target = this.index.get(toMovieId);
+    if (row === undefined || target === undefined) return 0;
+    return this.#weightAt(row, target);
   }
 
   /** weight(i) × W[i][movieId] for each history movie i, in history order. */
