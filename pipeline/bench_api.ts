@@ -49,7 +49,7 @@ const CLOSE = {
   userCached:
     "A hit verifies the token (remembered after the first time), reads the history version and serves the stored JSON text; what remains is Hono's middleware chain (request id, log, security headers, CORS, body limit, validation: about 80 µs in-process)",
   userUncached:
-    "At 32 connections latency ≈ 32 / throughput, so p99 < 25 ms needs ≥ about 2,000 misses/s, about 0.5 ms of CPU per miss. A content miss costs about 3 ms in-process (history read from SQLite 0.25 ms, top-k over the catalogue 0.4 ms, explanations 0.5 ms, movie reads, JSON, the middleware chain); the hybrid recommender (the default once its models are trained) costs more (see the recommender in the note). Out of reach on one JS thread here: a second instance or a worker per core would be needed",
+    "At 32 connections latency ≈ 32 / throughput, so p99 < 25 ms needs ≥ about 2,000 misses/s, about 0.5 ms of CPU per miss. A miss costs about 3 ms of CPU in-process: the hybrid's recommend() about 1.2 ms (median over MovieLens users 1–200), the rest the API's own work (history read from SQLite, movie reads, JSON, the middleware chain). Out of reach on one JS thread here, with wrk on the same two cores: a second instance or a worker per core would be needed",
   recs100k:
     "The top-k over 100k × 384 is about 6 ms with the SIMD kernel; the rest is history read, explanations and movie lookups",
   memory:
