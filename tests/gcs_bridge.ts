@@ -19,6 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { Storage } from "@google-cloud/storage";
+import { listen } from "../api/listen.ts";
 
 /** One request the bridge answered. */
 export interface GcsBridgeRequest {
@@ -324,14 +325,12 @@ export async function startGcsBridge(
     );
   };
 
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: resolve },
-    handle,
-  );
-  const address = await listening;
+  const { server, url } = await listen(handle, {
+    hostname: "127.0.0.1",
+    port: 0,
+  });
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: url.origin,
     requests,
     object: (bucket, name) => objects.get(keyOf(bucket, name)),
     names: (bucket) =>

@@ -11,6 +11,7 @@
  * result is base64 (UTF-8) encoded.
  * @module
  */
+import { listen } from "../api/listen.ts";
 
 /** A RESP error reply (`-ERR …`). */
 export class RespError extends Error {
@@ -503,14 +504,12 @@ export async function startUpstashBridge(
     }
   };
 
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: resolve },
-    handle,
-  );
-  const address = await listening;
+  const { server, url } = await listen(handle, {
+    hostname: "127.0.0.1",
+    port: 0,
+  });
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: url.origin,
     token,
     commands: () => commandCount,
     setHanging(value) {
