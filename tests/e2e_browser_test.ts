@@ -67,6 +67,7 @@ Deno.test({
     const running = await start({
       config: parseConfig({
         ...BASE_ENV,
+        RECOMMENDER: "hybrid", // what users get by default
         DATA_DIR: dataDir,
         MOVIELENS_DIR: DATASET_DIR,
       }),
