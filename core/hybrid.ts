@@ -32,6 +32,12 @@
  */
 import { explain } from "./explain.ts";
 import {
+  assertCurrentFeatures,
+  candidateFeatures,
+  type LearnedBlend,
+  scoreFeatures,
+} from "./learned_blend.ts";
+import {
   collaborativeWeights,
   type HistoryWeightOptions,
   type ItemItemModel,
@@ -72,6 +78,11 @@ export interface HybridParams {
   trendWeight: number;
   trendDays: number;
   unreleasedWeight: number;
+  /**
+   * Optional learned re-ranking of the blend's candidates
+   * (core/learned_blend.ts); absent or null: the formula above ranks.
+   */
+  learned?: LearnedBlend | null;
 }
 
 /** Defaults as tuned by `deno task eval` (temporal validation split). */
@@ -271,6 +282,7 @@ export class HybridRecommender implements Recommender {
       (_, k) => Math.log1p(k),
     );
     this.#latestMs = timeline.latestMs;
+    if (params.learned) assertCurrentFeatures(params.learned);
   }
 
   /** Normalised per-component scores for one history (reused across blends when tuning). */
@@ -546,6 +558,73 @@ export class HybridRecommender implements Recommender {
     return heap.result().map((s) => ({ index: s.movieId, score: s.score }));
   }
 
+  /**
+   * The learned blend's candidates, ascending catalogue indices: the `n`
+   * best by the blended score plus the n / 4 best of each part and of
+   * popularity, each honouring the exclusions.
+   */
+  candidates(
+    c: HybridComponents,
+    blended: Float32Array,
+    options: RecommendOptions,
+    n: number,
+  ): Int32Array {
+    const picked = new Set<number>();
+    const add = (scores: Float32Array | null, limit: number) => {
+      if (!scores) return;
+      for (const r of this.rank(c, scores, { ...options, limit })) {
+        picked.add(r.index);
+      }
+    };
+    add(blended, n);
+    const each = Math.ceil(n / 4);
+    for (const part of [c.ease, c.liked, c.knn, c.sequence, c.content]) {
+      add(part, each);
+    }
+    add(c.popularity, each);
+    return Int32Array.from(picked).sort();
+  }
+
+  /** Features of `candidates` for the learned blend (core/learned_blend.ts). */
+  features(
+    c: HybridComponents,
+    blended: Float32Array,
+    candidates: Int32Array,
+  ): Float32Array {
+    return candidateFeatures({
+      ...c,
+      blended,
+      historyLength: c.collaborativeHistory,
+    }, candidates);
+  }
+
+  /**
+   * Top `limit` by the learned blend among the candidates (ties by
+   * catalogue index).
+   */
+  rankLearned(
+    c: HybridComponents,
+    blended: Float32Array,
+    options: RecommendOptions,
+    learned: LearnedBlend,
+  ): { index: number; score: number }[] {
+    const candidates = this.candidates(
+      c,
+      blended,
+      options,
+      learned.candidates,
+    );
+    const x = this.features(c, blended, candidates);
+    const scores = scoreFeatures(learned, x, candidates.length);
+    const order = Array.from(candidates.keys()).sort((a, b) =>
+      scores[b] - scores[a] || candidates[a] - candidates[b]
+    );
+    return order.slice(0, Math.max(0, options.limit)).map((i) => ({
+      index: candidates[i],
+      score: scores[i],
+    }));
+  }
+
   recommend(
     history: Interaction[],
     options: RecommendOptions,
@@ -559,7 +638,11 @@ export class HybridRecommender implements Recommender {
     const scores = this.blend(c, this.params, buffers.blended);
     // Each model's history rows are looked up once for all explanations.
     const historyRows = new Map<ItemItemModel, Int32Array>();
-    return this.rank(c, scores, options).map(({ index, score }) => ({
+    const learned = this.params.learned;
+    const ranked = learned
+      ? this.rankLearned(c, scores, options, learned)
+      : this.rank(c, scores, options);
+    return ranked.map(({ index, score }) => ({
       movieId: this.catalogue[index],
       score,
       explanation: this.#explain(c, index, historyRows),

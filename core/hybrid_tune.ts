@@ -17,11 +17,14 @@ export interface ValidationUser {
   relevant: ReadonlySet<number>;
 }
 
+/** The numeric parameters the grid searches (not the learned blend). */
+export type HybridGridKey = Exclude<keyof HybridParams, "learned">;
+
 /** Candidate values per parameter; parameters absent here stay fixed. */
-export type HybridGrid = Partial<Record<keyof HybridParams, number[]>>;
+export type HybridGrid = Partial<Record<HybridGridKey, number[]>>;
 
 /** Parameters that change the per-user components, not just the blend. */
-const OUTER_KEYS: (keyof HybridParams)[] = [
+const OUTER_KEYS: HybridGridKey[] = [
   "halfLifeDays",
   "trendDays",
   "sequenceDecay",
@@ -115,7 +118,7 @@ export function tuneHybrid(
     for (let round = 0; round < rounds; round++) {
       let improved = false;
       for (const [name, values] of Object.entries(grid)) {
-        const key = name as keyof HybridParams;
+        const key = name as HybridGridKey;
         if (OUTER_KEYS.includes(key) || !values) continue;
         for (const value of values) {
           if (value === params[key]) continue;

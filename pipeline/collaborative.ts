@@ -17,6 +17,7 @@ import {
   tuneHybrid,
   type ValidationUser,
 } from "../core/hybrid_tune.ts";
+import { learnHybridBlend } from "../core/hybrid_learn.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
 import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
@@ -64,6 +65,11 @@ export interface CollaborativeOptions {
   tune?: boolean;
   /** Movies need this many interactions to enter EASE (default 10). */
   minCount?: number;
+  /**
+   * With `tune`, also fit the learned blend (core/learned_blend.ts) and keep
+   * it when cross-validation prefers it (default true).
+   */
+  learn?: boolean;
 }
 
 /** What `trainCollaborative` did, for the pipeline summary. */
@@ -210,6 +216,13 @@ export async function trainCollaborative(
     task.done();
     params = tuned.params;
     validationNdcg = tuned.ndcg;
+    if (options.learn ?? true) {
+      const fit = learnHybridBlend(parts, params, users, {
+        log: (line) => progress.log(`collaborative:${line}`),
+      });
+      params = { ...params, learned: fit.learned };
+      if (fit.learned) validationNdcg = fit.learnedNdcg;
+    }
   }
   const matrix = buildInteractionMatrix(ratings);
   const ease = trainEase(matrix, { lambda, minCount });
@@ -261,7 +274,9 @@ export async function trainCollaborative(
       } s` +
       (validationNdcg === null
         ? ""
-        : `; validation NDCG@10 of the hybrid ${validationNdcg.toFixed(4)}`),
+        : `; validation NDCG@10 of the hybrid ${validationNdcg.toFixed(4)}${
+          params.learned ? " (learned blend, cross-validated)" : ""
+        }`),
   };
 }
 

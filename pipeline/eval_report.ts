@@ -178,6 +178,25 @@ export interface ReportContext {
   easeBuild: string;
 }
 
+/** One sentence on the learned blend's validation and whether it was kept. */
+function learnedLine(r: ProtocolResult): string {
+  const v = r.learnedValidation;
+  if (!v) return "Learned blend: not tried.";
+  const learned = r.hybridParams.learned;
+  const verdict = learned
+    ? `kept (${learned.loss} loss, L2 ${learned.l2}); weights on standardised features: ${
+      learned.features.map((name, i) =>
+        `${name} ${learned.weights[i].toFixed(2)}`
+      ).join(", ")
+    }`
+    : "not kept: the tuned formula ranks";
+  return `Learned blend: cross-validated NDCG@10 ${
+    v.learnedNdcg.toFixed(4)
+  } vs the tuned formula's ${
+    v.baseNdcg.toFixed(4)
+  } on the validation users, ${verdict}.`;
+}
+
 /** The whole docs/EVALUATION.md. */
 export function evaluationMarkdown(
   results: ProtocolResult[],
@@ -250,6 +269,13 @@ export function evaluationMarkdown(
     "  (movies nobody rated get content only), and popularity / recent-trend priors at the user's last",
     "  activity time. Weights per protocol below (tuned on validation); a part tuned to weight 0 is unused",
     "  under that protocol.",
+    "- **learned blend** (`core/learned_blend.ts`, optional part of the hybrid): a linear re-ranker of each",
+    "  user's ~100–250 candidates (the formula's best 100 plus each part's best 25) over per-candidate",
+    "  features: every part's normalised score and its rank among the candidates, popularity, trend,",
+    "  not-yet-released, and parts × log history length. Fitted by full-batch Adam (listwise softmax or",
+    "  pointwise logistic loss, L2) on the validation split; each (loss, L2) is cross-validated over the",
+    "  validation users (2 folds) and the blend is kept only if it beats the tuned formula's NDCG@10 on",
+    "  those users (which favours the formula: it was tuned on all of them).",
     "",
   );
   for (const r of results) {
@@ -260,7 +286,9 @@ export function evaluationMarkdown(
         `${r.trainRatings} training / ${r.testRatings} held-out ratings, ${r.relevantItems} relevant. ` +
         `EASE λ = ${r.easeLambda} over ${r.easeItems} movies. Hybrid (validation NDCG@10 ${
           f(r.validationNdcg)
-        }): \`${JSON.stringify(r.hybridParams)}\`.`,
+        }): \`${JSON.stringify({ ...r.hybridParams, learned: undefined })}\`. ${
+          learnedLine(r)
+        }`,
       "",
     );
     for (const k of context.ks) {

@@ -14,6 +14,7 @@ import {
   tuneHybrid,
   type ValidationUser,
 } from "../core/hybrid_tune.ts";
+import { learnHybridBlend } from "../core/hybrid_learn.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
 import { ItemItemRecommender } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
@@ -62,6 +63,8 @@ export interface EvalOptions {
   hybridEmbedding?: string;
   /** EASE λ values tried on the validation split. */
   lambdas?: number[];
+  /** Try the learned blend on the validation split (default true). */
+  learned?: boolean;
   /** Bootstrap resamples (default 1000). */
   bootstrapSamples?: number;
   progress: ProgressReporter;
@@ -101,6 +104,8 @@ export interface ProtocolResult {
   easeBuildMs: number;
   hybridParams: HybridParams;
   validationNdcg: number;
+  /** The learned blend's cross-validation (absent: not tried). */
+  learnedValidation?: { learnedNdcg: number; baseNdcg: number };
   methods: MethodResult[];
 }
 
@@ -270,11 +275,33 @@ export function evaluateProtocol(
     onTrial: () => task.advance(1),
   });
   task.done();
+  let learnedValidation: ProtocolResult["learnedValidation"];
+  if (options.learned ?? true) {
+    const learnedStart = performance.now();
+    const fit = learnHybridBlend(valParts, tuned.params, val.users, {
+      seed,
+      log: (line) => progress.log(`[${protocol}]${line}`),
+    });
+    progress.log(
+      `[${protocol}] learned blend ${
+        fit.learned ? "kept" : "not kept"
+      }: cross-validated NDCG@10 ${
+        fit.learnedNdcg.toFixed(4)
+      } vs tuned formula ${fit.baseNdcg.toFixed(4)} (${
+        Math.round(performance.now() - learnedStart)
+      } ms)`,
+    );
+    tuned.params = { ...tuned.params, learned: fit.learned };
+    learnedValidation = {
+      learnedNdcg: fit.learnedNdcg,
+      baseNdcg: fit.baseNdcg,
+    };
+  }
   const tuneMs = performance.now() - started;
   progress.log(
     `[${protocol}] validation: λ=${lambda}, hybrid NDCG@10 ${
       tuned.ndcg.toFixed(4)
-    } with ${JSON.stringify(tuned.params)}`,
+    } with ${JSON.stringify({ ...tuned.params, learned: undefined })}`,
   );
 
   // Final models on the full training split.
@@ -433,6 +460,7 @@ export function evaluateProtocol(
     easeBuildMs: easeMs,
     hybridParams: tuned.params,
     validationNdcg: tuned.ndcg,
+    learnedValidation,
     methods: results,
   };
 }
