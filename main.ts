@@ -7,6 +7,7 @@ import { type Config, ConfigError, configFromEnv } from "./config/mod.ts";
 import { openObjectStorage, openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
 import { runPipeline } from "./pipeline/run.ts";
+import { DownloadError } from "./pipeline/download.ts";
 import {
   ModelNotFoundError,
   ModelUnavailableError,
@@ -35,10 +36,54 @@ export interface Running {
   shutdown(): Promise<void>;
 }
 
+/** Where a first start looks for a local MovieLens copy when GroupLens is unreachable. */
+const LOCAL_DATASET_PARENTS = ["./data", "../shared/data"];
+
+async function localDataset(variant: string): Promise<string | null> {
+  for (const parent of LOCAL_DATASET_PARENTS) {
+    const dir = `${parent}/${variant}`;
+    const found = await Deno.stat(`${dir}/movies.csv`).then(
+      (info) => info.isFile,
+      () => false,
+    );
+    if (found) return dir;
+  }
+  return null;
+}
+
 /**
- * Loads the store with the pipeline when it holds no movies yet. When the
- * MiniLM model cannot be had (offline, no copy in MODEL_DIR), a first start
- * still succeeds with the TF-IDF embedder, and says so.
+ * What a first start tries next after `error`, or null to give up: without
+ * the MiniLM model it uses TF-IDF; without GroupLens, a local copy of the
+ * dataset in a conventional place. Each fallback is announced.
+ */
+export async function fallbackAfter(
+  error: unknown,
+  config: Config,
+  progress: ProgressReporter,
+): Promise<Config | null> {
+  const modelMissing = error instanceof ModelNotFoundError ||
+    error instanceof ModelUnavailableError;
+  if (modelMissing && config.EMBEDDER !== "tfidf") {
+    progress.log(
+      `${error.message}\nFalling back to EMBEDDER=tfidf for this first start; run \`EMBEDDER=minilm deno task pipeline\` once the model is available.`,
+    );
+    return { ...config, EMBEDDER: "tfidf" };
+  }
+  if (
+    error instanceof DownloadError && !config.MOVIELENS_DIR &&
+    !config.MOVIELENS_ZIP
+  ) {
+    const dir = await localDataset(config.MOVIELENS_VARIANT);
+    if (!dir) return null;
+    progress.log(`${error.message}\nUsing the local copy in ${dir} instead.`);
+    return { ...config, MOVIELENS_DIR: dir };
+  }
+  return null;
+}
+
+/**
+ * Loads the store with the pipeline when it holds no movies yet, so that a
+ * first start works even offline (see `fallbackAfter`).
  */
 async function fillIfEmpty(
   config: Config,
@@ -50,17 +95,16 @@ async function fillIfEmpty(
     "The store is empty: running the pipeline once (download, embed, load, precompute)…",
   );
   const objects = openObjectStorage(config);
-  try {
-    await runPipeline({ config, store, objects, progress });
-  } catch (error) {
-    const modelMissing = error instanceof ModelNotFoundError ||
-      error instanceof ModelUnavailableError;
-    if (!modelMissing || config.EMBEDDER === "tfidf") throw error;
-    progress.log(
-      `${error.message}\nFalling back to EMBEDDER=tfidf for this first start; run \`EMBEDDER=minilm deno task pipeline\` once the model is available.`,
-    );
-    const tfidf: Config = { ...config, EMBEDDER: "tfidf" };
-    await runPipeline({ config: tfidf, store, objects, progress });
+  let attempt: Config | null = config;
+  while (attempt) {
+    try {
+      await runPipeline({ config: attempt, store, objects, progress });
+      return;
+    } catch (error) {
+      const next: Config | null = await fallbackAfter(error, attempt, progress);
+      if (!next) throw error;
+      attempt = next;
+    }
   }
 }
 
