@@ -27,6 +27,23 @@ export const FILTER_OVERFETCH = 10;
 /** Largest `limit` Atlas accepts. */
 const ATLAS_MAX_LIMIT = 10_000;
 
+/**
+ * How many results to ask Atlas for: `k`, or `k` × `FILTER_OVERFETCH` when a
+ * filter runs afterwards, an integer within Atlas's limit; 0 when `k` < 1
+ * (nothing to search: the in-memory index then returns [], and Atlas would
+ * refuse a limit of 0).
+ *
+ * @example
+ * atlasSearchLimit(20, true); // 200
+ */
+export function atlasSearchLimit(k: number, filtered: boolean): number {
+  if (!(k >= 1)) return 0;
+  return Math.min(
+    ATLAS_MAX_LIMIT,
+    Math.floor(filtered ? k * FILTER_OVERFETCH : k),
+  );
+}
+
 /** True when `store` is the MongoDB adapter (and so exposes its database). */
 export function isMongoStore(store: Store): store is MongoStore {
   return store.kind === "mongodb" && "db" in store;
@@ -54,7 +71,8 @@ export class AtlasVectorIndex implements VectorIndex {
     options: VectorQueryOptions = {},
   ): Promise<ScoredMovie[]> {
     const { exclude = new Set<number>(), filter } = options;
-    const limit = filter ? Math.min(ATLAS_MAX_LIMIT, k * FILTER_OVERFETCH) : k;
+    const limit = atlasSearchLimit(k, filter !== undefined);
+    if (limit === 0) return [];
     const found = await vectorSearch(
       this.db,
       this.model,
@@ -70,11 +88,13 @@ export class AtlasVectorIndex implements VectorIndex {
   }
 
   similar(movieId: number, k: number): Promise<ScoredMovie[]> {
+    const limit = atlasSearchLimit(k, false);
+    if (limit === 0) return Promise.resolve([]);
     return similarMoviesByVectorSearch(
       this.db,
       this.model,
       movieId,
-      k,
+      limit,
       this.options,
     );
   }

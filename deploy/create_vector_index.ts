@@ -8,7 +8,7 @@
  *     [--similarity dotProduct|cosine] [--wait]
  */
 import { parseArgs } from "node:util";
-import { type Db, MongoClient } from "mongodb";
+import { type Db, type Document, MongoClient } from "mongodb";
 import { configFromEnv } from "../config/mod.ts";
 import {
   EMBEDDINGS_COLLECTION,
@@ -52,24 +52,67 @@ export async function createVectorIndex(
     }
     dim = vectorFromDocument(row.vector).length;
   }
-  const action = await ensureVectorSearchIndex(
-    collection,
-    vectorSearchIndexDefinition(dim, options.similarity),
-  );
-  return { action, dim };
+  const definition = vectorSearchIndexDefinition(dim, options.similarity);
+  try {
+    const action = await ensureVectorSearchIndex(collection, definition);
+    return { action, dim };
+  } catch (error) {
+    // Shared tiers (M0/M2/M5) may refuse the driver's search index commands
+    // and allow at most 3 search indexes; the Atlas UI always works.
+    throw new Error(
+      `Could not create or update the vector index ${VECTOR_INDEX_NAME} on ${db.databaseName}.${EMBEDDINGS_COLLECTION}: ${
+        error instanceof Error ? error.message : String(error)
+      }. On an M0/M2/M5 cluster, create it in the Atlas UI (Atlas Search > Create Search Index > Vector Search > JSON Editor) ` +
+        `with the name ${VECTOR_INDEX_NAME} and this definition: ${
+          JSON.stringify(definition)
+        }`,
+      { cause: error },
+    );
+  }
 }
 
-/** Polls until Atlas reports the index queryable, or `timeoutMs` passes. */
+/** Where an Atlas search index stands, from its `listSearchIndexes` entry. */
+export type SearchIndexState = "ready" | "building" | "failed";
+
+/**
+ * Reads a `listSearchIndexes` entry. Ready means built with its latest
+ * definition: after an update, `queryable` stays true (the old definition
+ * still serves) while `status` is "BUILDING", so both are checked.
+ *
+ * @example
+ * searchIndexState({ status: "READY", queryable: true }); // "ready"
+ */
+export function searchIndexState(
+  index: Document | undefined,
+): SearchIndexState {
+  if (!index) return "building"; // just created: not listed yet
+  if (index.status === "FAILED") return "failed";
+  return index.status === "READY" && index.queryable === true
+    ? "ready"
+    : "building";
+}
+
+/**
+ * Polls until Atlas reports the index built with its latest definition;
+ * throws when the build failed or `timeoutMs` passes.
+ */
 export async function waitUntilQueryable(
   db: Db,
   timeoutMs = 300_000,
 ): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const [index] = await db.collection(EMBEDDINGS_COLLECTION)
+    const [index]: Document[] = await db.collection(EMBEDDINGS_COLLECTION)
       .listSearchIndexes(VECTOR_INDEX_NAME).toArray();
-    // Atlas adds `queryable` once the first build has finished.
-    if (index && "queryable" in index && index.queryable === true) return;
+    const state = searchIndexState(index);
+    if (state === "ready") return;
+    if (state === "failed") {
+      throw new Error(
+        `Index ${VECTOR_INDEX_NAME} failed to build: ${
+          JSON.stringify(index?.statusDetail ?? index)
+        }; check Atlas UI > Search`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 5000));
   }
   throw new Error(

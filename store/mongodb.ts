@@ -8,7 +8,15 @@
  * replica set or sharded cluster, as every Atlas tier is); on a standalone
  * server `transaction()` runs the work directly and it is skipped. There is
  * no server in this repository's dev container, so CI without MONGODB_URI
- * only type-checks this file.
+ * only type-checks this file; the filters, sorts and retry rule it sends are
+ * unit-tested in `mongodb_query_test.ts`.
+ *
+ * Atlas M0 (free tier): 512 MB of storage in all. The MovieLens small set
+ * (movies, 100k interactions, one 384-d embedding model, neighbours) needs
+ * a few tens of MB; model blobs are the large items, and a blob whose
+ * setBlob was interrupted (or lost a race) leaves its parts orphaned in
+ * `blob_parts`. M0 also caps Atlas Search and Vector Search at 3 indexes per
+ * cluster (store/mongodb_vector.ts uses one).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import {
@@ -40,6 +48,18 @@ import {
   searchText,
   sortNeighbours,
 } from "./movie_query.ts";
+import {
+  duplicateKeyRetries,
+  type InteractionDoc,
+  interactionHistorySort,
+  interactionKey,
+  interactionsAfter,
+  interactionScanSort,
+  type MovieDoc,
+  movieFilter,
+  movieIndexes,
+  movieSort,
+} from "./mongodb_query.ts";
 import type {
   EmbeddingRow,
   EmbeddingStore,
@@ -70,35 +90,12 @@ export interface MongoStore extends Store {
   readonly db: Db;
 }
 
-interface MovieDoc {
-  _id: number;
-  title: string;
-  searchTitle: string;
-  year: number | null;
-  genres: string[];
-  tags: string[];
-  imdbId: string | null;
-  tmdbId: number | null;
-  ratingCount: number;
-  ratingMean: number;
-  bayesianScore: number;
-  ratingHistogram: number[];
-}
-
 interface EmbeddingDoc {
   model: string;
   movieId: number;
   textHash: string;
   /** BSON vector (subtype 9) of float32, as Atlas Vector Search expects. */
   vector: Binary;
-}
-
-interface InteractionDoc {
-  userId: string;
-  movieId: number;
-  type: InteractionType;
-  value: number | null;
-  timestamp: number;
 }
 
 interface NeighbourDoc {
@@ -130,7 +127,6 @@ interface BlobPartDoc {
 
 /** Blobs above this are split: a BSON document holds at most 16 MiB. */
 const blobPartBytes = 8 * 1024 * 1024;
-const duplicateKeyCode = 11000;
 
 const zeroStats = {
   ratingCount: 0,
@@ -163,11 +159,6 @@ function toInteraction(doc: InteractionDoc): Interaction {
     value: doc.value ?? null,
     timestamp: doc.timestamp,
   };
-}
-
-/** Escapes text for a literal match inside a regular expression. */
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /** A plain `Uint8Array` copy of a BSON binary (the driver hands out Buffers). */
@@ -243,19 +234,13 @@ interface Collections {
 async function createIndexes(c: Collections): Promise<void> {
   // Sort indexes: each also serves the reverse order (asc reverses every key).
   await Promise.all([
-    c.movies.createIndexes([
-      { key: { bayesianScore: -1, _id: 1 }, name: "popular" },
-      { key: { ratingMean: -1, ratingCount: -1, _id: 1 }, name: "rating" },
-      { key: { searchTitle: 1, _id: 1 }, name: "title" },
-      { key: { year: -1, _id: 1 }, name: "year" },
-      { key: { genres: 1 }, name: "genres" },
-    ]),
+    c.movies.createIndexes(movieIndexes),
     c.embeddings.createIndexes([
       { key: { model: 1, movieId: 1 }, name: "model_movie", unique: true },
     ]),
     c.interactions.createIndexes([
       {
-        key: { userId: 1, movieId: 1, type: 1 },
+        key: interactionKey,
         name: "user_movie_type",
         unique: true,
       },
@@ -275,6 +260,8 @@ function createMongoStore(
 ): MongoStore {
   // The session of the transaction the caller is in, so that every store
   // call inside `transaction(work)` joins it without passing it around.
+  // Calls inside `work` must run one after the other: the driver does not
+  // support parallel operations on one transaction's session.
   const sessions = new AsyncLocalStorage<ClientSession>();
   const withSession = <T extends object>(options: T): T & {
     session?: ClientSession;
@@ -286,7 +273,10 @@ function createMongoStore(
   /**
    * Unordered bulk writes in chunks. Two concurrent upserts of a new key can
    * both try to insert it; the loser gets a duplicate key error and is
-   * retried (it then updates the winner's document).
+   * retried (it then updates the winner's document). Not inside a
+   * transaction: a write error aborts it on the server, and only
+   * `withTransaction` may retry (it cannot tell an aborted transaction when
+   * the callback swallows the error).
    */
   const bulk = async <T extends Document>(
     collection: Collection<T>,
@@ -302,14 +292,22 @@ function createMongoStore(
           );
           pending = [];
         } catch (error) {
-          if (!(error instanceof MongoBulkWriteError) || attempt >= 3) {
+          if (
+            !(error instanceof MongoBulkWriteError) || attempt >= 3 ||
+            sessions.getStore()
+          ) {
             throw error;
           }
-          const failed = Array.isArray(error.writeErrors)
-            ? error.writeErrors
-            : [error.writeErrors];
-          if (failed.some((e) => e.code !== duplicateKeyCode)) throw error;
-          pending = failed.map((e) => pending[e.index]);
+          // A network or write concern error is a MongoBulkWriteError with
+          // no write errors: it must be thrown, not taken for success.
+          const retry = duplicateKeyRetries(
+            Array.isArray(error.writeErrors)
+              ? error.writeErrors
+              : [error.writeErrors],
+            pending,
+          );
+          if (!retry) throw error;
+          pending = retry;
         }
       }
     }
@@ -385,19 +383,8 @@ function createMongoStore(
 
     async query(query: MovieQuery): Promise<MoviePage> {
       const q = resolveMovieQuery(query);
-      const filter: Filter<MovieDoc> = {};
-      if (q.q !== null) filter.searchTitle = { $regex: escapeRegExp(q.q) };
-      if (q.genres.length > 0) filter.genres = { $all: q.genres };
-      if (q.yearFrom !== null || q.yearTo !== null) {
-        filter.year = {
-          ...(q.yearFrom !== null ? { $gte: q.yearFrom } : {}),
-          ...(q.yearTo !== null ? { $lte: q.yearTo } : {}),
-        };
-      }
-      const sort: [string, 1 | -1][] = q.keys.map((key) => [
-        key.field === "id" ? "_id" : key.field,
-        key.direction,
-      ]);
+      const filter = movieFilter(q);
+      const sort = movieSort(q.keys);
       const [total, docs] = await both(
         () => c.movies.countDocuments(filter, withSession({})),
         // limit(0) means "no limit" to MongoDB, not "no items".
@@ -562,7 +549,7 @@ function createMongoStore(
     async forUser(userId: string): Promise<Interaction[]> {
       const docs = await c.interactions
         .find({ userId }, withSession({ projection: interactionProjection }))
-        .sort([["timestamp", -1], ["movieId", 1], ["type", 1]])
+        .sort(interactionHistorySort)
         .toArray();
       return docs.map(toInteraction);
     },
@@ -590,22 +577,12 @@ function createMongoStore(
       // Keyset paging on the unique (userId, movieId, type) index.
       let last: InteractionDoc | null = null;
       while (true) {
-        const filter: Filter<InteractionDoc> = last
-          ? {
-            $or: [
-              { userId: { $gt: last.userId } },
-              { userId: last.userId, movieId: { $gt: last.movieId } },
-              {
-                userId: last.userId,
-                movieId: last.movieId,
-                type: { $gt: last.type },
-              },
-            ],
-          }
-          : {};
         const docs = await c.interactions
-          .find(filter, withSession({ projection: interactionProjection }))
-          .sort([["userId", 1], ["movieId", 1], ["type", 1]])
+          .find(
+            interactionsAfter(last),
+            withSession({ projection: interactionProjection }),
+          )
+          .sort(interactionScanSort)
           .limit(batchSize)
           .toArray();
         if (docs.length === 0) return;

@@ -34,8 +34,11 @@ export interface VectorSearchIndexDefinition {
 
 /**
  * The index definition for vectors of width `dim`. `model` is a filter field
- * so one index serves every embedding model; `movieId` is one so that a
- * user's already-seen movies are excluded inside the search, not after it.
+ * so one index serves every embedding model of that width (Atlas leaves out
+ * vectors of another width, so only models of width `dim` are searchable);
+ * `movieId` is one so that a user's already-seen movies are excluded inside
+ * the search (`$nin` needs it indexed as a filter), not after it. One index
+ * in all, since Atlas M0 allows at most 3 Search and Vector Search indexes.
  *
  * @example
  * vectorSearchIndexDefinition(384).fields[0];
