@@ -42,8 +42,8 @@ import type {
 } from "../core/types.ts";
 import { allocateVectors } from "../core/score_kernel.ts";
 import {
-  checkBatchSize,
   defaultScanBatchSize,
+  keysetPages,
   resolveMovieQuery,
   searchText,
   sortNeighbours,
@@ -570,26 +570,23 @@ function createMongoStore(
       return c.interactions.countDocuments({}, withSession({}));
     },
 
-    async *scan(
+    scan(
       batchSize: number = defaultScanBatchSize,
     ): AsyncIterable<Interaction[]> {
-      checkBatchSize(batchSize);
       // Keyset paging on the unique (userId, movieId, type) index.
-      let last: InteractionDoc | null = null;
-      while (true) {
-        const docs = await c.interactions
-          .find(
-            interactionsAfter(last),
-            withSession({ projection: interactionProjection }),
-          )
-          .sort(interactionScanSort)
-          .limit(batchSize)
-          .toArray();
-        if (docs.length === 0) return;
-        yield docs.map(toInteraction);
-        if (docs.length < batchSize) return;
-        last = docs[docs.length - 1];
-      }
+      return keysetPages<InteractionDoc, Interaction>(
+        batchSize,
+        (last) =>
+          c.interactions
+            .find(
+              interactionsAfter(last),
+              withSession({ projection: interactionProjection }),
+            )
+            .sort(interactionScanSort)
+            .limit(batchSize)
+            .toArray(),
+        toInteraction,
+      );
     },
   };
 

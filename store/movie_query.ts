@@ -147,6 +147,27 @@ export function checkBatchSize(batchSize: number): number {
   return batchSize;
 }
 
+/**
+ * Keyset paging shared by the adapters' `scan`: each batch starts after the
+ * last row seen (`fetchAfter(null)` is the first), so the cost per batch
+ * stays flat and concurrent writes cannot shift pages.
+ */
+export async function* keysetPages<Row, Out>(
+  batchSize: number,
+  fetchAfter: (last: Row | null) => Promise<Row[]>,
+  map: (row: Row) => Out,
+): AsyncIterable<Out[]> {
+  checkBatchSize(batchSize);
+  let last: Row | null = null;
+  while (true) {
+    const rows = await fetchAfter(last);
+    if (rows.length === 0) return;
+    yield rows.map(map);
+    if (rows.length < batchSize) return;
+    last = rows[rows.length - 1];
+  }
+}
+
 /** Neighbours best first, ties by movie id, whatever order the caller gave. */
 export function sortNeighbours<T extends { movieId: number; score: number }>(
   list: T[],

@@ -26,8 +26,8 @@ import {
   float32ToBytes,
 } from "./binary_codec.ts";
 import {
-  checkBatchSize,
   defaultScanBatchSize,
+  keysetPages,
   type MovieSortField,
   resolveMovieQuery,
   searchText,
@@ -588,35 +588,31 @@ function createSqliteStore(db: DatabaseSync): Store {
       return `${external}:${userWrites.get(userId) ?? 0}`;
     },
 
-    async *scan(
+    scan(
       batchSize: number = defaultScanBatchSize,
     ): AsyncIterable<Interaction[]> {
-      checkBatchSize(batchSize);
-      // Keyset paging: each batch starts after the last key seen, so the
-      // cost per batch stays flat and concurrent writes cannot shift pages.
-      let last: InteractionRow | null = null;
-      while (true) {
-        await gate();
-        const rows: InteractionRow[] = last
-          ? all<InteractionRow>(
-            `SELECT ${interactionColumns} FROM interactions
-             WHERE (user_id, movie_id, type) > (?, ?, ?)
-             ORDER BY user_id, movie_id, type LIMIT ?`,
-            last.user_id,
-            last.movie_id,
-            last.type,
-            batchSize,
-          )
-          : all<InteractionRow>(
-            `SELECT ${interactionColumns} FROM interactions
-             ORDER BY user_id, movie_id, type LIMIT ?`,
-            batchSize,
-          );
-        if (rows.length === 0) return;
-        yield rows.map(toInteraction);
-        if (rows.length < batchSize) return;
-        last = rows[rows.length - 1];
-      }
+      return keysetPages<InteractionRow, Interaction>(
+        batchSize,
+        async (last) => {
+          await gate();
+          return last
+            ? all<InteractionRow>(
+              `SELECT ${interactionColumns} FROM interactions
+               WHERE (user_id, movie_id, type) > (?, ?, ?)
+               ORDER BY user_id, movie_id, type LIMIT ?`,
+              last.user_id,
+              last.movie_id,
+              last.type,
+              batchSize,
+            )
+            : all<InteractionRow>(
+              `SELECT ${interactionColumns} FROM interactions
+               ORDER BY user_id, movie_id, type LIMIT ?`,
+              batchSize,
+            );
+        },
+        toInteraction,
+      );
     },
   };
 
