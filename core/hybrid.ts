@@ -12,7 +12,8 @@
  *                       + wP·pop(j) + wT·trend(j) ]
  *
  * where liked is EASE trained on ratings ≥ 4 only (what users liked rather
- * than merely watched: relevance is a high rating), sequence is what other
+ * than merely watched: relevance is a high rating) and fed the user's liked
+ * movies only, sequence is what other
  * users rated next after the user's latest movies (core/sequence.ts; its
  * history weights decay by position by `sequenceDecay`, EASE's and
  * item-kNN's by `historyDecay`), and
@@ -41,6 +42,7 @@ import {
   collaborativeWeights,
   type HistoryWeightOptions,
   type ItemItemModel,
+  likedOnly,
 } from "./item_item.ts";
 import { type ProfileWeight, profileWeights, userProfile } from "./profile.ts";
 import type {
@@ -134,6 +136,8 @@ export interface HybridComponents {
   /** 1 for movies others rated only after the reference time. */
   unreleased: Uint8Array;
   collaborativeWeights: ProfileWeight[];
+  /** `collaborativeWeights` of liked movies only, for the liked model. */
+  likedWeights: ProfileWeight[];
   sequenceWeights: ProfileWeight[];
   contentWeights: ProfileWeight[];
 }
@@ -364,7 +368,13 @@ export class HybridRecommender implements Recommender {
       return normaliseByMax(out, seen);
     };
     const ease = modelScores(0, this.parts.ease, this.#easeRows);
-    const liked = modelScores(1, this.parts.liked, this.#likedRows);
+    const likedWeights = likedOnly(history, collab);
+    const liked = modelScores(
+      1,
+      this.parts.liked,
+      this.#likedRows,
+      likedWeights,
+    );
     const knn = modelScores(2, this.parts.itemknn, this.#knnRows);
     const sequence = modelScores(
       3,
@@ -395,6 +405,7 @@ export class HybridRecommender implements Recommender {
       collaborativeHistory,
       seen,
       collaborativeWeights: collab,
+      likedWeights,
       sequenceWeights: sequential,
       contentWeights,
       popularity,
@@ -671,7 +682,7 @@ export class HybridRecommender implements Recommender {
         [
           (c.liked?.[index] ?? 0) * p.likedWeight,
           this.parts.liked,
-          c.collaborativeWeights,
+          c.likedWeights,
         ],
         [
           (c.knn?.[index] ?? 0) * p.knnWeight,

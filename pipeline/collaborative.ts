@@ -19,7 +19,11 @@ import {
 } from "../core/hybrid_tune.ts";
 import { learnHybridBlend } from "../core/hybrid_learn.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
-import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
+import {
+  ItemItemModel,
+  ItemItemRecommender,
+  LIKED_RATING,
+} from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
 import { ndcgAtK } from "../core/metrics.ts";
 import { PopularityRecommender } from "../core/popular.ts";
@@ -96,9 +100,6 @@ const PIPELINE_GRID: HybridGrid = {
   ...DEFAULT_HYBRID_GRID,
   sequenceDecay: [HYBRID_DEFAULTS.sequenceDecay],
 };
-
-/** Ratings at or above this train the "liked" EASE. */
-const LIKED_RATING = 4;
 
 const encoder = new TextEncoder();
 

@@ -16,7 +16,11 @@ import {
 } from "../core/hybrid_tune.ts";
 import { learnHybridBlend } from "../core/hybrid_learn.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
-import { ItemItemRecommender } from "../core/item_item.ts";
+import {
+  collaborativeWeights,
+  ItemItemRecommender,
+  likedOnly,
+} from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
 import {
   bootstrapDifference,
@@ -356,7 +360,14 @@ export function evaluateProtocol(
   timed(() => new ItemItemRecommender(itemknn), knnMs);
   timed(() => new ItemItemRecommender(ease), easeMs);
   timed(
-    () => Object.assign(new ItemItemRecommender(liked), { name: "ease-liked" }),
+    () =>
+      Object.assign(
+        new ItemItemRecommender(
+          liked,
+          (history) => likedOnly(history, collaborativeWeights(history)),
+        ),
+        { name: "ease-liked" },
+      ),
     likedMs,
   );
   timed(
