@@ -40,7 +40,7 @@ export const DEFAULT_HYBRID_GRID: HybridGrid = {
   sequenceDecay: [0.6, 0.75],
   historyDecay: [1, 0.85],
   sequenceWeight: [0, 0.5, 1, 2, 4, 8],
-  likedWeight: [0, 0.5, 1, 2],
+  likedWeight: [0, 0.5, 1, 2, 4],
   knnWeight: [0, 0.1, 0.2, 0.4, 0.8],
   contentWeight: [0, 0.05, 0.1, 0.2, 0.4],
   popularityWeight: [0, 0.05, 0.1, 0.2, 0.4],

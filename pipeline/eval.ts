@@ -5,7 +5,7 @@
  *
  *   deno task eval [--data ../shared/data/ml-latest-small]
  *     [--protocol random|temporal|both] [--k 10,20] [--seed 42]
- *     [--lambdas 125,250,500] [--samples 1000] [--out docs] [--no-write]
+ *     [--lambdas 125,250,500,1000] [--samples 1000] [--out docs] [--no-write]
  */
 import { configFromEnv } from "../config/mod.ts";
 import type { EmbeddingMatrix, Movie } from "../core/types.ts";
@@ -45,7 +45,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     protocols: ["random", "temporal"],
     ks: [10, 20],
     seed: 42,
-    lambdas: [125, 250, 500],
+    lambdas: [125, 250, 500, 1000],
     samples: 1000,
     out: "docs",
     write: true,

@@ -260,7 +260,7 @@ export function evaluationMarkdown(
     "- **content-<embedder>**: cosine to the user's profile vector (`core/content.ts`).",
     "- **itemknn**: binary cosine with shrinkage 10, 100 neighbours per movie (`core/itemknn.ts`).",
     `- **ease**: EASE on movies with ≥ 10 training ratings, 200 largest weights kept per movie (\`core/ease.ts\`, pure-TS Cholesky in \`core/linalg.ts\`). ${context.easeBuild}`,
-    '- **ease-liked**: the same EASE trained on ratings ≥ 4 only ("liked", since relevance is a high rating).',
+    '- **ease-liked**: the same EASE trained on ratings ≥ 4 only ("liked", since relevance is a high rating) and fed each user\'s liked movies only (likes, views, ratings ≥ 4; `likedOnly` in `core/item_item.ts`).',
     "- **sequence** (`core/sequence.ts`): what other users rated within 20 positions *after* each movie in",
     "  their own time order (pairs weighted 1 / distance, cosine-normalised, shrinkage 10), summed over the",
     "  user's history with weights decaying by position from the newest movie (decay as tuned for the hybrid).",
