@@ -1,6 +1,7 @@
 /**
  * `deno task eval`: offline evaluation of every recommendation method on a
- * MovieLens folder. Prints the tables, writes docs/EVALUATION.md and
+ * MovieLens folder (the CSV releases such as ml-latest-small, or the classic
+ * ml-1m / ml-100k files). Prints the tables, writes docs/EVALUATION.md and
  * docs/ndcg.svg. Progress goes to stderr.
  *
  *   deno task eval [--data ../shared/data/ml-latest-small]

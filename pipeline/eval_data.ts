@@ -4,7 +4,17 @@
  * stores them) and movies with tags.
  */
 import type { Interaction, Movie } from "../core/types.ts";
-import { datasetFiles, ratingBatches, readMovies } from "./parse.ts";
+import {
+  datasetFiles,
+  type RatingBatch,
+  ratingBatches,
+  readMovies,
+} from "./parse.ts";
+import {
+  detectFormat,
+  readClassicMovies,
+  readClassicRatings,
+} from "./parse_classic.ts";
 
 /** Ratings and movies of one dataset folder. */
 export interface EvalDataset {
@@ -14,7 +24,8 @@ export interface EvalDataset {
 }
 
 /**
- * Reads movies.csv (+ tags, links) and ratings.csv from `dir`.
+ * Reads movies.csv (+ tags, links) and ratings.csv from `dir`, or the
+ * classic ml-1m / ml-100k files when the folder holds those instead.
  *
  * @example
  * ```ts
@@ -22,9 +33,9 @@ export interface EvalDataset {
  * ```
  */
 export async function loadEvalDataset(dir: string): Promise<EvalDataset> {
-  const movies = await readMovies(dir);
+  const format = await detectFormat(dir);
   const ratings: Interaction[] = [];
-  for await (const batch of ratingBatches(datasetFiles(dir).ratings)) {
+  const add = (batch: RatingBatch) => {
     for (let i = 0; i < batch.size; i++) {
       ratings.push({
         userId: `ml:${batch.userIds[i]}`,
@@ -34,6 +45,13 @@ export async function loadEvalDataset(dir: string): Promise<EvalDataset> {
         timestamp: batch.timestamps[i],
       });
     }
+  };
+  if (format !== "csv") {
+    add(await readClassicRatings(dir, format));
+    return { dir, movies: await readClassicMovies(dir, format), ratings };
   }
-  return { dir, movies, ratings };
+  for await (const batch of ratingBatches(datasetFiles(dir).ratings)) {
+    add(batch);
+  }
+  return { dir, movies: await readMovies(dir), ratings };
 }

@@ -136,7 +136,8 @@ export async function* csvRecords(
 
 const INTEGER = /^\d+$/;
 
-function parseId(
+/** A positive 32-bit id, or a `DatasetError` naming the column. */
+export function parseId(
   file: string,
   line: number,
   column: string,
@@ -351,6 +352,30 @@ export interface RatingBatch {
   lines: Int32Array;
 }
 
+/** A zero-filled batch of `size` ratings. */
+export function ratingBatch(size: number): RatingBatch {
+  return {
+    size,
+    userIds: new Int32Array(size),
+    movieIds: new Int32Array(size),
+    ratings: new Float32Array(size),
+    timestamps: new Float64Array(size),
+    lines: new Int32Array(size),
+  };
+}
+
+/** Milliseconds from a timestamp in whole seconds, or a `DatasetError`. */
+export function parseSeconds(file: string, line: number, text: string): number {
+  if (!INTEGER.test(text)) {
+    throw new DatasetError(
+      file,
+      line,
+      `expected timestamp in seconds since 1970, found "${text}"`,
+    );
+  }
+  return Number(text) * 1000;
+}
+
 /**
  * Streams ratings.csv in batches of typed arrays.
  *
@@ -365,14 +390,7 @@ export async function* ratingBatches(
   const header = ["userId", "movieId", "rating", "timestamp"];
   for await (const records of csvRecords(path, header, options)) {
     const size = records.length;
-    const batch: RatingBatch = {
-      size,
-      userIds: new Int32Array(size),
-      movieIds: new Int32Array(size),
-      ratings: new Float32Array(size),
-      timestamps: new Float64Array(size),
-      lines: new Int32Array(size),
-    };
+    const batch = ratingBatch(size);
     for (let i = 0; i < size; i++) {
       const { fields, line } = records[i];
       batch.userIds[i] = parseId(file, line, "userId", fields[0].trim());
@@ -390,15 +408,7 @@ export async function* ratingBatches(
         );
       }
       batch.ratings[i] = rating;
-      const secondsText = fields[3].trim();
-      if (!INTEGER.test(secondsText)) {
-        throw new DatasetError(
-          file,
-          line,
-          `expected timestamp in seconds since 1970, found "${secondsText}"`,
-        );
-      }
-      batch.timestamps[i] = Number(secondsText) * 1000;
+      batch.timestamps[i] = parseSeconds(file, line, fields[3].trim());
       batch.lines[i] = line;
     }
     yield batch;

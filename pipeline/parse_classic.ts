@@ -1,0 +1,195 @@
+/**
+ * Parsers for the classic MovieLens releases, whose files predate the CSV
+ * layout: ml-1m (`movies.dat`, `ratings.dat`, fields separated by "::") and
+ * ml-100k (`u.item` separated by "|" with 19 genre flags, `u.data` by tabs).
+ * Both are Latin-1 and have no tags or links. They give the same `Movie`
+ * and `RatingBatch` shapes as the CSV parsers, so evaluation runs on them
+ * unchanged; a malformed line stops the parse with `<file> line <n>: …`.
+ */
+import type { Movie } from "../core/types.ts";
+import {
+  DatasetError,
+  parseGenres,
+  parseId,
+  parseSeconds,
+  parseTitle,
+  type RatingBatch,
+  ratingBatch,
+} from "./parse.ts";
+
+/** Which MovieLens layout a folder holds. */
+export type DatasetFormat = "csv" | "ml-1m" | "ml-100k";
+
+/** The file that marks each layout, in the order they are looked for. */
+const MARKERS: [DatasetFormat, string][] = [
+  ["csv", "ratings.csv"],
+  ["ml-1m", "ratings.dat"],
+  ["ml-100k", "u.data"],
+];
+
+/**
+ * The layout of a dataset folder, from the ratings file it holds.
+ *
+ * @example
+ * ```ts
+ * await detectFormat("data/ml-1m"); // "ml-1m"
+ * ```
+ */
+export async function detectFormat(dir: string): Promise<DatasetFormat> {
+  for (const [format, file] of MARKERS) {
+    try {
+      if ((await Deno.stat(`${dir}/${file}`)).isFile) return format;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  throw new Error(
+    `${dir}: expected a MovieLens folder with ${
+      MARKERS.map(([, file]) => file).join(", ")
+    } (one of them), found none`,
+  );
+}
+
+/** ml-100k's genre flags, in u.genre's order; names as the CSV releases spell them. */
+const ML100K_GENRES = [
+  "",
+  "Action",
+  "Adventure",
+  "Animation",
+  "Children",
+  "Comedy",
+  "Crime",
+  "Documentary",
+  "Drama",
+  "Fantasy",
+  "Film-Noir",
+  "Horror",
+  "Musical",
+  "Mystery",
+  "Romance",
+  "Sci-Fi",
+  "Thriller",
+  "War",
+  "Western",
+];
+
+/** Separator and field count of each classic file. */
+const LAYOUTS = {
+  "movies.dat": { separator: "::", fields: 3 },
+  "ratings.dat": { separator: "::", fields: 4 },
+  "u.item": { separator: "|", fields: 5 + ML100K_GENRES.length },
+  "u.data": { separator: "\t", fields: 4 },
+} as const;
+
+type ClassicFile = keyof typeof LAYOUTS;
+
+/** The non-empty lines of a Latin-1 file, split into fields, with line numbers. */
+async function* classicRows(
+  dir: string,
+  file: ClassicFile,
+): AsyncGenerator<{ fields: string[]; line: number }> {
+  const path = `${dir}/${file}`;
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(`${file}: expected a file at ${path}, found none`);
+    }
+    throw error;
+  }
+  const { separator, fields: count } = LAYOUTS[file];
+  const lines = new TextDecoder("latin1").decode(bytes).split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim() === "") continue;
+    const fields = lines[i].split(separator);
+    if (fields.length !== count) {
+      throw new DatasetError(
+        file,
+        i + 1,
+        `expected ${count} fields separated by "${
+          separator === "\t" ? "\\t" : separator
+        }", found ${fields.length}`,
+      );
+    }
+    yield { fields, line: i + 1 };
+  }
+}
+
+/**
+ * The movies of an ml-1m or ml-100k folder, sorted by id (no tags or links
+ * in these releases).
+ *
+ * @example
+ * ```ts
+ * const movies = await readClassicMovies("data/ml-1m", "ml-1m");
+ * ```
+ */
+export async function readClassicMovies(
+  dir: string,
+  format: Exclude<DatasetFormat, "csv">,
+): Promise<Movie[]> {
+  const file = format === "ml-1m" ? "movies.dat" : "u.item";
+  const movies: Movie[] = [];
+  const seen = new Set<number>();
+  for await (const { fields, line } of classicRows(dir, file)) {
+    const id = parseId(file, line, "movie id", fields[0].trim());
+    if (seen.has(id)) {
+      throw new DatasetError(
+        file,
+        line,
+        `expected each movie id once, found ${id} again`,
+      );
+    }
+    seen.add(id);
+    const genres = format === "ml-1m"
+      ? parseGenres(fields[2]).map((g) => g === "Children's" ? "Children" : g)
+      : ML100K_GENRES.filter((g, k) =>
+        g !== "" && fields[5 + k].trim() === "1"
+      );
+    movies.push({
+      id,
+      ...parseTitle(fields[1]),
+      genres,
+      tags: [],
+      imdbId: null,
+      tmdbId: null,
+    });
+  }
+  return movies.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The ratings of an ml-1m or ml-100k folder as one `RatingBatch` (ml-1m's
+ * million rows fit comfortably in typed arrays).
+ *
+ * @example
+ * ```ts
+ * const batch = await readClassicRatings("data/ml-100k", "ml-100k");
+ * ```
+ */
+export async function readClassicRatings(
+  dir: string,
+  format: Exclude<DatasetFormat, "csv">,
+): Promise<RatingBatch> {
+  const file = format === "ml-1m" ? "ratings.dat" : "u.data";
+  const rows: { fields: string[]; line: number }[] = [];
+  for await (const row of classicRows(dir, file)) rows.push(row);
+  const batch = ratingBatch(rows.length);
+  rows.forEach(({ fields, line }, i) => {
+    batch.userIds[i] = parseId(file, line, "user id", fields[0].trim());
+    batch.movieIds[i] = parseId(file, line, "movie id", fields[1].trim());
+    const rating = Number(fields[2].trim());
+    if (!/^[1-5]$/.test(fields[2].trim())) {
+      throw new DatasetError(
+        file,
+        line,
+        `expected rating 1 to 5, found "${fields[2]}"`,
+      );
+    }
+    batch.ratings[i] = rating;
+    batch.timestamps[i] = parseSeconds(file, line, fields[3].trim());
+    batch.lines[i] = line;
+  });
+  return batch;
+}
