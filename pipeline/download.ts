@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type { Config } from "../config/mod.ts";
 import type { ObjectStorage } from "../store/types.ts";
 import type { PipelineContext, StepResult } from "./context.ts";
+import { detectFormat, FORMAT_FILES } from "./dataset.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 import { extractZip, type ZipEntry, ZipError } from "./zip.ts";
 
@@ -17,23 +18,22 @@ export class DownloadError extends Error {
   override name = "DownloadError";
 }
 
-/** Files a dataset folder must have. */
-export const REQUIRED_FILES = ["movies.csv", "ratings.csv"];
-
-/** Files taken from a MovieLens zip. */
+/** Files taken from a MovieLens zip: every layout's, and the README. */
 export const DATASET_FILES = [
-  "movies.csv",
-  "links.csv",
-  "tags.csv",
-  "ratings.csv",
+  ...Object.values(FORMAT_FILES).flatMap((f) => [
+    f.movies,
+    f.ratings,
+    ...f.optional,
+  ]),
   "README.txt",
+  "README",
 ];
 
 /** Where the dataset is and how it got there. */
 export interface DatasetLocation {
   /** e.g. "ml-latest-small". */
   name: string;
-  /** Folder with movies.csv, ratings.csv, links.csv, tags.csv. */
+  /** Folder with movies.csv, ratings.csv, links.csv, tags.csv (or ml-1m / ml-100k files). */
   dir: string;
   /** "dir": MOVIELENS_DIR; "extracted": already on disk; else what was extracted. */
   source: "dir" | "extracted" | "zip" | "cache" | "network";
@@ -74,16 +74,10 @@ export function datasetUrl(config: Config): string {
 }
 
 async function checkDatasetDir(dir: string, what: string): Promise<void> {
-  const missing: string[] = [];
-  for (const file of REQUIRED_FILES) {
-    if (!(await statOrNull(`${dir}/${file}`))?.isFile) missing.push(file);
-  }
-  if (missing.length) {
-    throw new Error(
-      `${what}: expected ${REQUIRED_FILES.join(" and ")} in ${dir}, missing ${
-        missing.join(", ")
-      }`,
-    );
+  try {
+    await detectFormat(dir);
+  } catch (error) {
+    throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -4,6 +4,8 @@ import { fixtureZip } from "../tests/fixtures/dataset_zip.ts";
 import { tempPipeline } from "../tests/fixtures/pipeline_context.ts";
 import { datasetObjectKey, ensureDataset } from "./download.ts";
 import { readMovies } from "./parse.ts";
+import { detectFormat } from "./dataset.ts";
+import { zipSync } from "fflate";
 
 /** A GroupLens stand-in on a random port that records every request. */
 function serveDatasets(
@@ -192,7 +194,7 @@ Deno.test("MOVIELENS_ZIP and MOVIELENS_DIR skip the network", async () => {
   const empty = await tempPipeline({ ...env, MOVIELENS_DIR: dir });
   await assert.rejects(ensureDataset(empty.config, empty.objects), {
     message:
-      `MOVIELENS_DIR: expected movies.csv and ratings.csv in ${dir}, missing movies.csv, ratings.csv`,
+      `MOVIELENS_DIR: ${dir}: expected a MovieLens folder (movies.csv and ratings.csv, or movies.dat and ratings.dat, or u.item and u.data), found neither`,
   });
   for (const x of [p, q, r, empty]) await x.close();
 });
@@ -221,4 +223,31 @@ Deno.test({
       await server.close();
     }
   },
+});
+
+Deno.test("an ml-1m zip extracts its .dat files and leaves the rest", async () => {
+  const fixture = new URL("../tests/fixtures/ml-1m", import.meta.url).pathname;
+  const dir = await Deno.makeTempDir();
+  await Deno.writeFile(
+    `${dir}/ml-1m.zip`,
+    zipSync({
+      "ml-1m/movies.dat": await Deno.readFile(`${fixture}/movies.dat`),
+      "ml-1m/ratings.dat": await Deno.readFile(`${fixture}/ratings.dat`),
+      "ml-1m/users.dat": new TextEncoder().encode("1::F::1::10::48067\n"),
+      "ml-1m/README": new TextEncoder().encode("classic layout\n"),
+    }),
+  );
+  const p = await tempPipeline({
+    MOVIELENS_BASE_URL: "http://127.0.0.1:9/none",
+    MOVIELENS_ZIP: `${dir}/ml-1m.zip`,
+  });
+  const dataset = await ensureDataset(p.config, p.objects);
+  assert.equal(dataset.name, "ml-1m");
+  assert.equal(await detectFormat(dataset.dir), "ml-1m");
+  const names = [];
+  for await (const entry of Deno.readDir(dataset.dir)) {
+    if (!entry.name.startsWith(".")) names.push(entry.name);
+  }
+  assert.deepEqual(names.sort(), ["README", "movies.dat", "ratings.dat"]);
+  await p.close();
 });

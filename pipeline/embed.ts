@@ -18,7 +18,7 @@ import {
   markStepDone,
 } from "./fingerprint.ts";
 import { movieText, textHash } from "./movie_text.ts";
-import { readMovies } from "./parse.ts";
+import { readDatasetMovies } from "./dataset.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 
 /**
@@ -150,7 +150,7 @@ export async function embedStep(
       detail: `${embeddingModel(config)} embeddings are up to date`,
     };
   }
-  const movies = await readMovies(dataset.dir);
+  const movies = await readDatasetMovies(dataset.dir);
   const embedder = createEmbedder(config, movies);
   try {
     const summary = await embedMovies(store, embedder, movies, {

@@ -4,17 +4,7 @@
  * stores them) and movies with tags.
  */
 import type { Interaction, Movie } from "../core/types.ts";
-import {
-  datasetFiles,
-  type RatingBatch,
-  ratingBatches,
-  readMovies,
-} from "./parse.ts";
-import {
-  detectFormat,
-  readClassicMovies,
-  readClassicRatings,
-} from "./parse_classic.ts";
+import { datasetRatingBatches, readDatasetMovies } from "./dataset.ts";
 
 /** Ratings and movies of one dataset folder. */
 export interface EvalDataset {
@@ -33,9 +23,9 @@ export interface EvalDataset {
  * ```
  */
 export async function loadEvalDataset(dir: string): Promise<EvalDataset> {
-  const format = await detectFormat(dir);
+  const movies = await readDatasetMovies(dir);
   const ratings: Interaction[] = [];
-  const add = (batch: RatingBatch) => {
+  for await (const batch of datasetRatingBatches(dir)) {
     for (let i = 0; i < batch.size; i++) {
       ratings.push({
         userId: `ml:${batch.userIds[i]}`,
@@ -45,13 +35,6 @@ export async function loadEvalDataset(dir: string): Promise<EvalDataset> {
         timestamp: batch.timestamps[i],
       });
     }
-  };
-  if (format !== "csv") {
-    add(await readClassicRatings(dir, format));
-    return { dir, movies: await readClassicMovies(dir, format), ratings };
   }
-  for await (const batch of ratingBatches(datasetFiles(dir).ratings)) {
-    add(batch);
-  }
-  return { dir, movies: await readMovies(dir), ratings };
+  return { dir, movies, ratings };
 }

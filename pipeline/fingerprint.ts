@@ -4,20 +4,18 @@
  */
 import { createHash } from "node:crypto";
 import type { MetaStore } from "../store/types.ts";
+import { FORMAT_FILES } from "./dataset.ts";
 
-/** The files the pipeline reads (genome-*.csv and others are ignored). */
-const DATASET_CSV_FILES = [
-  "links.csv",
-  "movies.csv",
-  "ratings.csv",
-  "tags.csv",
-];
+/** The files the pipeline reads, any layout (genome-*.csv and others are ignored). */
+const DATASET_FILES = Object.values(FORMAT_FILES)
+  .flatMap((f) => [f.movies, f.ratings, ...f.optional])
+  .sort();
 
 // Hashing ml-32m (1 GB) takes seconds: remember it per file size and mtime.
 const remembered = new Map<string, string>();
 
 /**
- * sha256 over the names and contents of the CSV files the pipeline reads,
+ * sha256 over the names and contents of the dataset files the pipeline reads,
  * streamed.
  *
  * @example
@@ -25,7 +23,7 @@ const remembered = new Map<string, string>();
  */
 export async function datasetFingerprint(dir: string): Promise<string> {
   const names: string[] = [];
-  for (const name of DATASET_CSV_FILES) {
+  for (const name of DATASET_FILES) {
     const found = await Deno.stat(`${dir}/${name}`).then(
       (info) => info.isFile,
       (error) => {

@@ -15,11 +15,12 @@ import {
   markStepDone,
 } from "./fingerprint.ts";
 import {
-  DatasetError,
-  datasetFiles,
-  ratingBatches,
-  readMovies,
-} from "./parse.ts";
+  datasetRatingBatches,
+  detectFormat,
+  FORMAT_FILES,
+  readDatasetMovies,
+} from "./dataset.ts";
+import { DatasetError } from "./parse.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 
 /** Prefix of MovieLens users' ids, so they never collide with app users. */
@@ -44,21 +45,22 @@ export interface LoadSummary {
  * ratings and users. Throws `DatasetError` (file and line) otherwise.
  */
 async function validateRatings(
-  path: string,
+  dir: string,
   movieIds: Set<number>,
   batchSize: number,
   progress: ProgressReporter,
 ): Promise<{ ratings: number; users: number }> {
-  const task = progress.task("validate ratings.csv", 0, "ratings");
+  const files = FORMAT_FILES[await detectFormat(dir)];
+  const task = progress.task(`validate ${files.ratings}`, 0, "ratings");
   let ratings = 0;
   const users = new Set<number>();
-  for await (const batch of ratingBatches(path, { batchSize })) {
+  for await (const batch of datasetRatingBatches(dir, { batchSize })) {
     for (let i = 0; i < batch.size; i++) {
       if (!movieIds.has(batch.movieIds[i])) {
         throw new DatasetError(
-          "ratings.csv",
+          files.ratings,
           batch.lines[i],
-          `expected a movieId from movies.csv, found ${batch.movieIds[i]}`,
+          `expected a movieId from ${files.movies}, found ${batch.movieIds[i]}`,
         );
       }
       users.add(batch.userIds[i]);
@@ -84,11 +86,10 @@ export async function loadDataset(
 ): Promise<LoadSummary> {
   const progress = options.progress ?? silentProgress;
   const batchSize = options.batchSize ?? 10_000;
-  const files = datasetFiles(dir);
-  const movies: Movie[] = await readMovies(dir);
+  const movies: Movie[] = await readDatasetMovies(dir);
   const movieIds = new Set(movies.map((m) => m.id));
   const { ratings, users } = await validateRatings(
-    files.ratings,
+    dir,
     movieIds,
     batchSize,
     progress,
@@ -103,7 +104,7 @@ export async function loadDataset(
     }
     movieTask.done();
     const ratingTask = progress.task("load ratings", ratings, "ratings");
-    for await (const batch of ratingBatches(files.ratings, { batchSize })) {
+    for await (const batch of datasetRatingBatches(dir, { batchSize })) {
       const rows: Interaction[] = new Array(batch.size);
       for (let i = 0; i < batch.size; i++) {
         rows[i] = {

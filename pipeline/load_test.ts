@@ -67,3 +67,20 @@ Deno.test("the load step is skipped when the dataset is unchanged", async () => 
   assert.equal(await p.store.interactions.count(), 35);
   await p.close();
 });
+
+Deno.test("an ml-1m folder loads; an unknown movie is named by its .dat line", async () => {
+  const fixture = new URL("../tests/fixtures/ml-1m", import.meta.url).pathname;
+  const p = await tempPipeline();
+  const summary = await loadDataset(p.store, fixture);
+  assert.deepEqual(summary, { movies: 3, ratings: 4, users: 2 });
+  assert.equal((await p.store.movies.get(73))?.title, "Misérables, Les");
+  const dir = await Deno.makeTempDir();
+  await Deno.copyFile(`${fixture}/movies.dat`, `${dir}/movies.dat`);
+  await Deno.writeTextFile(`${dir}/ratings.dat`, "1::1::5::1\n1::999::4::2\n");
+  await assert.rejects(loadDataset(p.store, dir), {
+    message:
+      "ratings.dat line 2: expected a movieId from movies.dat, found 999",
+  });
+  assert.equal(await p.store.interactions.count(), 4);
+  await p.close();
+});

@@ -330,7 +330,8 @@ export async function readMovies(dir: string): Promise<Movie[]> {
     .sort((a, b) => a.id - b.id);
 }
 
-async function fileExists(path: string): Promise<boolean> {
+/** True when `path` is a file; false when nothing is there. */
+export async function fileExists(path: string): Promise<boolean> {
   try {
     return (await Deno.stat(path)).isFile;
   } catch (error) {

@@ -3,8 +3,8 @@
  * layout: ml-1m (`movies.dat`, `ratings.dat`, fields separated by "::") and
  * ml-100k (`u.item` separated by "|" with 19 genre flags, `u.data` by tabs).
  * Both are Latin-1 and have no tags or links. They give the same `Movie`
- * and `RatingBatch` shapes as the CSV parsers, so evaluation runs on them
- * unchanged; a malformed line stops the parse with `<file> line <n>: …`.
+ * and `RatingBatch` shapes as the CSV parsers (`dataset.ts` picks the
+ * right ones); a malformed line stops the parse with `<file> line <n>: …`.
  */
 import type { Movie } from "../core/types.ts";
 import {
@@ -17,38 +17,8 @@ import {
   ratingBatch,
 } from "./parse.ts";
 
-/** Which MovieLens layout a folder holds. */
-export type DatasetFormat = "csv" | "ml-1m" | "ml-100k";
-
-/** The file that marks each layout, in the order they are looked for. */
-const MARKERS: [DatasetFormat, string][] = [
-  ["csv", "ratings.csv"],
-  ["ml-1m", "ratings.dat"],
-  ["ml-100k", "u.data"],
-];
-
-/**
- * The layout of a dataset folder, from the ratings file it holds.
- *
- * @example
- * ```ts
- * await detectFormat("data/ml-1m"); // "ml-1m"
- * ```
- */
-export async function detectFormat(dir: string): Promise<DatasetFormat> {
-  for (const [format, file] of MARKERS) {
-    try {
-      if ((await Deno.stat(`${dir}/${file}`)).isFile) return format;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  throw new Error(
-    `${dir}: expected a MovieLens folder with ${
-      MARKERS.map(([, file]) => file).join(", ")
-    } (one of them), found none`,
-  );
-}
+/** The classic layouts. */
+export type ClassicFormat = "ml-1m" | "ml-100k";
 
 /** ml-100k's genre flags, in u.genre's order; names as the CSV releases spell them. */
 const ML100K_GENRES = [
@@ -127,7 +97,7 @@ async function* classicRows(
  */
 export async function readClassicMovies(
   dir: string,
-  format: Exclude<DatasetFormat, "csv">,
+  format: ClassicFormat,
 ): Promise<Movie[]> {
   const file = format === "ml-1m" ? "movies.dat" : "u.item";
   const movies: Movie[] = [];
@@ -170,7 +140,7 @@ export async function readClassicMovies(
  */
 export async function readClassicRatings(
   dir: string,
-  format: Exclude<DatasetFormat, "csv">,
+  format: ClassicFormat,
 ): Promise<RatingBatch> {
   const file = format === "ml-1m" ? "ratings.dat" : "u.data";
   const rows: { fields: string[]; line: number }[] = [];

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import { loadEvalDataset } from "./eval_data.ts";
-import {
-  detectFormat,
-  readClassicMovies,
-  readClassicRatings,
-} from "./parse_classic.ts";
+import { datasetRatingBatches, detectFormat } from "./dataset.ts";
+import { readClassicMovies, readClassicRatings } from "./parse_classic.ts";
 
 const fixture = (name: string) =>
   new URL(`../tests/fixtures/${name}`, import.meta.url).pathname;
@@ -15,8 +12,9 @@ Deno.test("detectFormat tells the three MovieLens layouts apart", async () => {
   assert.equal(await detectFormat(fixture("ml-100k")), "ml-100k");
   const empty = await Deno.makeTempDir();
   await assert.rejects(detectFormat(empty), {
-    message: `${empty}: expected a MovieLens folder with ratings.csv, ` +
-      "ratings.dat, u.data (one of them), found none",
+    message: `${empty}: expected a MovieLens folder (movies.csv and ` +
+      "ratings.csv, or movies.dat and ratings.dat, or u.item and u.data), " +
+      "found neither",
   });
 });
 
@@ -93,4 +91,17 @@ Deno.test("loadEvalDataset reads an ml-1m folder like a CSV one", async () => {
     timestamp: 978300760_000,
   });
   assert.equal(data.ratings.length, 4);
+});
+
+Deno.test("datasetRatingBatches slices classic ratings into batches", async () => {
+  const sizes: number[] = [];
+  const movies: number[] = [];
+  for await (
+    const batch of datasetRatingBatches(fixture("ml-1m"), { batchSize: 3 })
+  ) {
+    sizes.push(batch.size);
+    movies.push(...batch.movieIds);
+  }
+  assert.deepEqual(sizes, [3, 1]);
+  assert.deepEqual(movies, [1, 73, 2, 1]);
 });

@@ -114,3 +114,22 @@ Deno.test("the CLI runs steps, explains usage and reports bad data without a sta
     /pipeline failed: ratings\.csv line 37: expected rating 0\.5 to 5, found "7"/,
   );
 });
+
+Deno.test("the pipeline runs on the classic ml-1m and ml-100k layouts", async () => {
+  for (
+    const [name, summary] of [
+      ["ml-1m", /load: 3 movies, 4 ratings from 2 users/],
+      ["ml-100k", /load: 3 movies, 3 ratings from 2 users/],
+    ] as const
+  ) {
+    const env = {
+      MOVIELENS_DIR: new URL(`./fixtures/${name}`, import.meta.url).pathname,
+      EMBEDDER: "tfidf",
+      DATA_DIR: await Deno.makeTempDir(),
+    };
+    const run = await cli([], env);
+    assert.equal(run.code, 0, run.out);
+    assert.match(run.out, summary);
+    assert.match(run.out, /pipeline done in/);
+  }
+});
