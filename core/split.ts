@@ -135,6 +135,65 @@ export function temporalSplit(
   return { train, test };
 }
 
+/** Options of `newUserSplit`. */
+export interface NewUserSplitOptions {
+  /** Share of the eligible users who play new users (default 0.2). */
+  userFraction?: number;
+  /** Ratings a new user keeps, their first in time (default 5). */
+  keep?: number;
+  /** Users with fewer ratings are never picked (default 20). */
+  minRatings?: number;
+  seed: number;
+}
+
+/**
+ * Simulates users who just signed up: a seeded `userFraction` of the users
+ * with at least `minRatings` ratings keep only their first `keep` ratings
+ * (ties in time broken by movie id) in training, and the rest of their
+ * ratings are held out. Everyone else's ratings are training, so the
+ * collaborative models are as strong as they will be, and the history is
+ * what a real new user gives: a handful of movies.
+ *
+ * @example
+ * ```ts
+ * const { train, test } = newUserSplit(ratings, { seed: 7, keep: 5 });
+ * ```
+ */
+export function newUserSplit(
+  interactions: Interaction[],
+  options: NewUserSplitOptions,
+): Split {
+  const fraction = options.userFraction ?? 0.2;
+  const keep = options.keep ?? 5;
+  const minRatings = options.minRatings ?? 20;
+  if (!(fraction > 0 && fraction <= 1) || !(keep >= 1) || minRatings <= keep) {
+    throw new Error(
+      `Expected userFraction in (0, 1], keep ≥ 1 and minRatings > keep, found ${fraction}, ${keep}, ${minRatings}`,
+    );
+  }
+  const train: Interaction[] = [];
+  const test: Interaction[] = [];
+  const eligible: Interaction[][] = [];
+  for (const rows of ratingsByUser(interactions, train)) {
+    if (rows.length < minRatings) train.push(...rows);
+    else eligible.push(rows);
+  }
+  // Sort first so the users picked do not depend on input order.
+  eligible.sort((a, b) => (a[0].userId < b[0].userId ? -1 : 1));
+  shuffleInPlace(eligible, seededRandom(options.seed));
+  const picked = Math.max(1, Math.round(eligible.length * fraction));
+  eligible.forEach((rows, i) => {
+    if (i >= picked) {
+      train.push(...rows);
+      return;
+    }
+    rows.sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId);
+    train.push(...rows.slice(0, keep));
+    test.push(...rows.slice(keep));
+  });
+  return { train, test };
+}
+
 /** Groups ratings by user (in first-seen order); other types go to `rest`. */
 function ratingsByUser(
   interactions: Interaction[],

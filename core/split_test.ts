@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { randomSplit, seededRandom, temporalSplit } from "./split.ts";
+import {
+  newUserSplit,
+  randomSplit,
+  seededRandom,
+  temporalSplit,
+} from "./split.ts";
 import type { Interaction } from "./types.ts";
 
 function ratings(user: string, n: number): Interaction[] {
@@ -51,4 +56,37 @@ Deno.test("temporalSplit holds out each user's latest ratings", () => {
   assert.equal(train.length, 7);
   // fewer than holdout + 5 ratings: all training
   assert.equal(temporalSplit(ratings("b", 9)).test.length, 0);
+});
+
+Deno.test("newUserSplit keeps a seeded fifth of users to their first ratings", () => {
+  const all = Array.from(
+    { length: 10 },
+    (_, u) => ratings(`u${u}`, 20 + u),
+  ).flat();
+  const short = ratings("short", 19);
+  const { train, test } = newUserSplit([...short, ...all], { seed: 3 });
+  const heldUsers = new Set(test.map((r) => r.userId));
+  assert.equal(heldUsers.size, 2);
+  assert.ok(!heldUsers.has("short"));
+  for (const user of heldUsers) {
+    const kept = train.filter((r) => r.userId === user);
+    // their 5 oldest: movies with the largest ids (movie 1 is the newest)
+    const n = all.filter((r) => r.userId === user).length;
+    assert.deepEqual(
+      kept.map((r) => r.movieId).sort((a, b) => a - b),
+      [n - 4, n - 3, n - 2, n - 1, n],
+    );
+    assert.equal(test.filter((r) => r.userId === user).length, n - 5);
+  }
+  assert.equal(train.length + test.length, short.length + all.length);
+  // same seed, shuffled input: same users
+  const again = newUserSplit([...all].reverse().concat(short), { seed: 3 });
+  assert.deepEqual(
+    new Set(again.test.map((r) => r.userId)),
+    heldUsers,
+  );
+  assert.throws(
+    () => newUserSplit(all, { seed: 1, keep: 20, minRatings: 20 }),
+    /minRatings > keep/,
+  );
 });

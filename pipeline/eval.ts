@@ -5,7 +5,7 @@
  * docs/ndcg.svg. Progress goes to stderr.
  *
  *   deno task eval [--data ../shared/data/ml-latest-small]
- *     [--protocol random|temporal|both] [--k 10,20] [--seed 42]
+ *     [--protocol random|temporal|new-users|both|all] [--k 10,20] [--seed 42]
  *     [--lambdas 125,250,500,1000] [--samples 1000] [--out docs] [--no-write]
  */
 import { configFromEnv } from "../config/mod.ts";
@@ -24,6 +24,7 @@ import {
   evaluateProtocol,
   type Protocol,
   type ProtocolResult,
+  PROTOCOLS,
 } from "./eval_run.ts";
 import { consoleProgress, type ProgressReporter } from "./progress.ts";
 
@@ -43,7 +44,7 @@ export interface EvalArgs {
 export function parseEvalArgs(args: string[]): EvalArgs {
   const parsed: EvalArgs = {
     data: "../shared/data/ml-latest-small",
-    protocols: ["random", "temporal"],
+    protocols: [...PROTOCOLS],
     ks: [10, 20],
     seed: 42,
     lambdas: [125, 250, 500, 1000],
@@ -72,12 +73,15 @@ export function parseEvalArgs(args: string[]): EvalArgs {
         parsed.data = value;
         break;
       case "--protocol":
-        if (value === "both") parsed.protocols = ["random", "temporal"];
-        else if (value === "random" || value === "temporal") {
-          parsed.protocols = [value];
+        if (value === "all") parsed.protocols = [...PROTOCOLS];
+        else if (value === "both") parsed.protocols = ["random", "temporal"];
+        else if ((PROTOCOLS as readonly string[]).includes(value)) {
+          parsed.protocols = [value as Protocol];
         } else {
           throw new Error(
-            `--protocol: expected random, temporal or both, found "${value}"`,
+            `--protocol: expected ${
+              PROTOCOLS.join(", ")
+            }, both (random and temporal) or all, found "${value}"`,
           );
         }
         break;

@@ -38,6 +38,7 @@ import { PopularityRecommender } from "../core/popular.ts";
 import { movieStats } from "../core/popularity.ts";
 import type { Recommender } from "../core/recommender.ts";
 import {
+  newUserSplit,
   type Random,
   randomSplit,
   seededRandom,
@@ -50,7 +51,10 @@ import { RatingTimeline } from "../core/timeline.ts";
 import { sequenceWeights, trainSequence } from "../core/sequence.ts";
 import { HYBRID_DEFAULTS } from "../core/hybrid.ts";
 
-export type Protocol = "random" | "temporal";
+/** Every protocol, in the order they are run and reported. */
+export const PROTOCOLS = ["random", "temporal", "new-users"] as const;
+
+export type Protocol = typeof PROTOCOLS[number];
 
 /** Ratings at or above this are relevant when held out. */
 export const RELEVANT_RATING = 4;
@@ -119,9 +123,14 @@ export function splitFor(
   ratings: Interaction[],
   seed: number,
 ): Split {
-  return protocol === "random"
-    ? randomSplit(ratings, { seed, testFraction: 0.2, minRatings: 5 })
-    : temporalSplit(ratings, { holdout: 5 });
+  switch (protocol) {
+    case "random":
+      return randomSplit(ratings, { seed, testFraction: 0.2, minRatings: 5 });
+    case "temporal":
+      return temporalSplit(ratings, { holdout: 5 });
+    case "new-users":
+      return newUserSplit(ratings, { seed, userFraction: 0.2, keep: 5 });
+  }
 }
 
 /** Groups interactions by user. */

@@ -8,7 +8,14 @@ import { silentProgress } from "./progress.ts";
 Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   const d = parseEvalArgs([]);
   assert.equal(d.data, "../shared/data/ml-latest-small");
-  assert.deepEqual(d.protocols, ["random", "temporal"]);
+  assert.deepEqual(d.protocols, ["random", "temporal", "new-users"]);
+  assert.deepEqual(parseEvalArgs(["--protocol", "both"]).protocols, [
+    "random",
+    "temporal",
+  ]);
+  assert.deepEqual(parseEvalArgs(["--protocol", "new-users"]).protocols, [
+    "new-users",
+  ]);
   assert.deepEqual(d.ks, [10, 20]);
   const a = parseEvalArgs([
     "--protocol",
@@ -25,7 +32,7 @@ Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   assert.equal(a.write, false);
   assert.throws(
     () => parseEvalArgs(["--protocol", "soon"]),
-    /expected random, temporal or both, found "soon"/,
+    /expected random, temporal, new-users, both \(random and temporal\) or all, found "soon"/,
   );
   assert.throws(
     () => parseEvalArgs(["--bogus", "1"]),
