@@ -8,7 +8,11 @@
  * @module
  */
 import type { Config } from "../config/mod.ts";
-import { ContentRecommender, PopularityRecommender } from "../core/mod.ts";
+import {
+  coldStartRecommender,
+  ContentRecommender,
+  type PopularityStats,
+} from "../core/mod.ts";
 import type {
   Recommendation,
   Recommender,
@@ -148,7 +152,7 @@ const CATALOG_PAGE = 2_000;
  */
 async function loadCatalog(store: Store): Promise<{
   catalog: Map<number, CatalogEntry>;
-  scores: { movieId: number; bayesianScore: number; ratingCount: number }[];
+  scores: PopularityStats[];
 }> {
   const ids = await store.movies.ids();
   const catalog = new Map<number, CatalogEntry>();
@@ -172,8 +176,8 @@ async function loadCatalog(store: Store): Promise<{
       });
       scores.push({
         movieId: m.id,
-        bayesianScore: m.bayesianScore,
         ratingCount: m.ratingCount,
+        ratingHistogram: m.ratingHistogram,
       });
     }
   }
@@ -235,7 +239,7 @@ export async function buildServing(
   const { logger } = options;
   const started = performance.now();
   const { catalog, scores } = await loadCatalog(store);
-  const popular = new PopularityRecommender(scores);
+  const popular = coldStartRecommender(scores);
   const search = chooseVectorSearch({
     mode: config.VECTOR_SEARCH,
     store: store.kind,

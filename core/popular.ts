@@ -6,20 +6,33 @@ import type {
   RecommendOptions,
 } from "./recommender.ts";
 
+/** The statistics a popularity ranking may read. */
+export type PopularityStats =
+  & Pick<MovieStats, "movieId" | "ratingCount">
+  & Partial<Pick<MovieStats, "bayesianScore" | "ratingHistogram">>;
+
+/** Options of `PopularityRecommender`. */
+export interface PopularityOptions {
+  /** What ranks a movie (default: its Bayesian-average rating). */
+  score?: (stats: PopularityStats) => number;
+  /** The recommender's name (default "popular"). */
+  name?: string;
+}
+
 /**
- * Recommends the movies with the highest Bayesian-average rating that the
- * user has not interacted with.
+ * Recommends the rated movies the user has not interacted with, highest
+ * score first (by default the Bayesian-average rating).
  */
 export class PopularityRecommender implements Recommender {
-  readonly name = "popular";
+  readonly name: string;
   readonly #ranked: { movieId: number; score: number }[];
 
-  constructor(
-    stats: Pick<MovieStats, "movieId" | "bayesianScore" | "ratingCount">[],
-  ) {
+  constructor(stats: PopularityStats[], options: PopularityOptions = {}) {
+    const score = options.score ?? ((s) => s.bayesianScore ?? 0);
+    this.name = options.name ?? "popular";
     this.#ranked = stats
       .filter((s) => s.ratingCount > 0)
-      .map((s) => ({ movieId: s.movieId, score: s.bayesianScore }))
+      .map((s) => ({ movieId: s.movieId, score: score(s) }))
       .sort((a, b) => b.score - a.score || a.movieId - b.movieId);
   }
 
@@ -41,4 +54,36 @@ export class PopularityRecommender implements Recommender {
     }
     return out;
   }
+}
+
+/** Ratings of 4 or more in a half-star histogram (bins 4.0, 4.5 and 5.0). */
+export function likedCount(histogram: readonly number[] | undefined): number {
+  let count = 0;
+  for (let bin = 7; bin < (histogram?.length ?? 0); bin++) {
+    count += histogram![bin];
+  }
+  return count;
+}
+
+/**
+ * What a user with no history is recommended: the movies the most users
+ * liked (rated 4 or more), the unpersonalised estimate of how many users
+ * find a movie relevant. On ml-latest-small its NDCG@10 is 1.26–1.51×
+ * the Bayesian average's under the three protocols of docs/EVALUATION.md
+ * ("most-liked" against "popular"); the Bayesian average still orders the
+ * "popular" browse lists, where a high mean is what people look for.
+ *
+ * @example
+ * ```ts
+ * coldStartRecommender(stats).recommend([], { limit: 10 });
+ * ```
+ */
+export function coldStartRecommender(
+  stats: PopularityStats[],
+  name = "popular",
+): PopularityRecommender {
+  return new PopularityRecommender(stats, {
+    name,
+    score: (s) => likedCount(s.ratingHistogram),
+  });
 }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { ContentRecommender } from "./content.ts";
-import { PopularityRecommender } from "./popular.ts";
+import {
+  coldStartRecommender,
+  likedCount,
+  PopularityRecommender,
+} from "./popular.ts";
 import { explain } from "./explain.ts";
 import type { EmbeddingMatrix, Interaction } from "./types.ts";
 
@@ -45,6 +49,31 @@ Deno.test("popularity skips seen and unrated movies and keeps order", () => {
   const recs = recommender.recommend([rated(2, 4)], { limit: 5 });
   assert.deepEqual(recs.map((r) => r.movieId), [1, 4]);
   assert.equal(recs[0].explanation.kind, "popular");
+});
+
+Deno.test("cold start ranks by liked count (ratings ≥ 4), ties by id", () => {
+  const histogram = (low: number, liked: number[]) => [
+    low,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    ...liked,
+  ];
+  const recommender = coldStartRecommender([
+    { movieId: 1, ratingCount: 9, ratingHistogram: histogram(8, [1, 0, 0]) },
+    { movieId: 2, ratingCount: 3, ratingHistogram: histogram(0, [0, 1, 2]) },
+    { movieId: 3, ratingCount: 4, ratingHistogram: histogram(1, [0, 0, 3]) },
+    { movieId: 4, ratingCount: 0, ratingHistogram: histogram(0, [0, 0, 0]) },
+  ]);
+  assert.equal(recommender.name, "popular");
+  assert.deepEqual(
+    recommender.recommend([], { limit: 5 }).map((r) => [r.movieId, r.score]),
+    [[2, 3], [3, 3], [1, 1]],
+  );
+  assert.equal(likedCount(undefined), 0);
 });
 
 Deno.test("explain names at most three positive contributors, strongest first", () => {

@@ -26,7 +26,7 @@ import {
 } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
 import { ndcgAtK } from "../core/metrics.ts";
-import { PopularityRecommender } from "../core/popular.ts";
+import { coldStartRecommender } from "../core/popular.ts";
 import type { Recommender } from "../core/recommender.ts";
 import { temporalSplit } from "../core/split.ts";
 import { RatingTimeline } from "../core/timeline.ts";
@@ -307,12 +307,9 @@ export async function loadServingRecommender(
 ): Promise<Recommender> {
   if (name === "popular") {
     const movies = await store.movies.getMany(await store.movies.ids());
-    return new PopularityRecommender(
-      movies.map((m) => ({
-        movieId: m.id,
-        bayesianScore: m.bayesianScore,
-        ratingCount: m.ratingCount,
-      })),
+    // The API's cold start: see coldStartRecommender.
+    return coldStartRecommender(
+      movies.map((m) => ({ ...m, movieId: m.id })),
     );
   }
   const model = name === "content"

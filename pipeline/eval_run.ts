@@ -34,7 +34,10 @@ import {
   userMetricNames,
 } from "../core/metrics.ts";
 import { ContentRecommender } from "../core/content.ts";
-import { PopularityRecommender } from "../core/popular.ts";
+import {
+  coldStartRecommender,
+  PopularityRecommender,
+} from "../core/popular.ts";
 import { movieStats } from "../core/popularity.ts";
 import type { Recommender } from "../core/recommender.ts";
 import {
@@ -331,13 +334,15 @@ export function evaluateProtocol(
     split.train.map((r) => r.value ?? 0),
   );
   timed(() => new PopularityRecommender(stats));
-  timed(() => {
-    // Most rated: the raw-count baseline, for comparison with the Bayesian one.
-    const r = new PopularityRecommender(
-      stats.map((s) => ({ ...s, bayesianScore: s.ratingCount })),
-    );
-    return Object.assign(r, { name: "most-rated" });
-  });
+  // Most rated: the raw-count baseline, for comparison with the Bayesian one.
+  timed(() =>
+    new PopularityRecommender(stats, {
+      name: "most-rated",
+      score: (s) => s.ratingCount,
+    })
+  );
+  // What the API serves a user with no history.
+  timed(() => coldStartRecommender(stats, "most-liked"));
   for (const name of embeddingNames) {
     timed(() =>
       Object.assign(new ContentRecommender(options.embeddings[name]), {

@@ -40,8 +40,11 @@ Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   );
 });
 
-/** 40 users in two taste groups over 40 movies: collaborative structure to find. */
-function synthetic(): {
+/**
+ * 40 users in two taste groups over 2 × `perGroup` movies: collaborative
+ * structure to find. Each user rates about two thirds of their group's.
+ */
+function synthetic(perGroup = 20): {
   ratings: Interaction[];
   ids: number[];
   content: EmbeddingMatrix;
@@ -49,20 +52,20 @@ function synthetic(): {
   const ratings: Interaction[] = [];
   for (let u = 0; u < 40; u++) {
     const group = u % 2;
-    for (let m = 0; m < 20; m++) {
+    for (let m = 0; m < perGroup; m++) {
       if ((u * 7 + m) % 3 === 0) continue;
       ratings.push({
         userId: `ml:${u}`,
-        movieId: group * 20 + m + 1,
+        movieId: group * perGroup + m + 1,
         type: "rating",
         value: m % 4 === 0 ? 3 : 4.5,
-        timestamp: (u * 100 + ((m * 13 + u * 7) % 20)) * 1000,
+        timestamp: (u * 100 + ((m * 13 + u * 7) % perGroup)) * 1000,
       });
     }
   }
-  const ids = Array.from({ length: 40 }, (_, i) => i + 1);
-  const vectors = new Float32Array(80);
-  ids.forEach((id, i) => vectors[i * 2 + (id <= 20 ? 0 : 1)] = 1);
+  const ids = Array.from({ length: 2 * perGroup }, (_, i) => i + 1);
+  const vectors = new Float32Array(4 * perGroup);
+  ids.forEach((id, i) => vectors[i * 2 + (id <= perGroup ? 0 : 1)] = 1);
   return {
     ratings,
     ids,
@@ -71,8 +74,11 @@ function synthetic(): {
 }
 
 Deno.test("evaluateProtocol ranks every method and collaborative beats random", () => {
-  const { ratings, ids, content } = synthetic();
-  for (const protocol of ["random", "temporal"] as const) {
+  for (const protocol of ["random", "temporal", "new-users"] as const) {
+    // new users keep 5 of at least 20 ratings: give them more to rate
+    const { ratings, ids, content } = synthetic(
+      protocol === "new-users" ? 40 : 20,
+    );
     const result = evaluateProtocol(ratings, ids, {
       protocol,
       ks: [5],
@@ -87,6 +93,7 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
       "random",
       "popular",
       "most-rated",
+      "most-liked",
       "content-tfidf",
       "itemknn",
       "ease",

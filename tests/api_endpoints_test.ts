@@ -290,6 +290,14 @@ Deno.test({
         assert.equal(cold.coldStart, true);
         assert.equal(cold.strategy, "popular");
         assert.equal(cold.items.length, 5);
+        // the movies the most users rated 4 or more (not the Bayesian
+        // average's 318, 858, 2959): see coldStartRecommender
+        assert.deepEqual(
+          cold.items.slice(0, 3).map((i: { movie: { id: number } }) =>
+            i.movie.id
+          ),
+          [318, 356, 296],
+        );
         for (const item of cold.items) {
           assert.equal(item.explanation.kind, "popular");
           assert.equal(item.explanation.text, "Popular with MovieLens users");
