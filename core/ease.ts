@@ -39,7 +39,10 @@ export function trainEase(
   matrix: InteractionMatrix,
   options: EaseOptions = {},
 ): ItemItemModel {
-  const { lambda, minCount, keep } = { ...EASE_DEFAULTS, ...options };
+  // `??` rather than a spread: an option passed as undefined keeps its default.
+  const lambda = options.lambda ?? EASE_DEFAULTS.lambda;
+  const minCount = options.minCount ?? EASE_DEFAULTS.minCount;
+  const keep = options.keep ?? EASE_DEFAULTS.keep;
   if (!(lambda > 0)) throw new Error(`Expected lambda > 0, found ${lambda}`);
   // Map matrix columns to the kept items.
   const kept = new Int32Array(matrix.items.length).fill(-1);

@@ -66,3 +66,21 @@ Deno.test("an EASE model survives toBytes / fromBytes", () => {
     /expected a "IIM1" blob/,
   );
 });
+
+Deno.test("trainEase: an option passed as undefined keeps its default", () => {
+  const rows = [];
+  for (let u = 0; u < 12; u++) {
+    for (const movieId of [1, 2, 3]) {
+      rows.push({
+        userId: `u${u}`,
+        movieId,
+        type: "rating" as const,
+        value: 4,
+        timestamp: 0,
+      });
+    }
+  }
+  const matrix = buildInteractionMatrix(rows);
+  const model = trainEase(matrix, { lambda: 1, minCount: undefined });
+  assert.equal(model.items.length, 3);
+});
