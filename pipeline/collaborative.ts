@@ -15,7 +15,6 @@ import {
   DEFAULT_HYBRID_GRID,
   type HybridGrid,
   tuneHybrid,
-  type ValidationUser,
 } from "../core/hybrid_tune.ts";
 import { learnHybridBlend } from "../core/hybrid_learn.ts";
 import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
@@ -38,8 +37,11 @@ import {
   MODEL_KEYS,
   type StoredHybrid,
   storedHybrid,
+  type StoredShortHistory,
 } from "../store/serving_models.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
+import { tuneShortHistory, validationUsersOf } from "./validation.ts";
+import { SHORT_HISTORY } from "../core/history_router.ts";
 
 export { MODEL_KEYS };
 
@@ -85,6 +87,8 @@ export interface CollaborativeSummary {
   embeddingModel: string | null;
   params: HybridParams;
   validationNdcg: number | null;
+  /** Short-history settings, when tuned. */
+  short: StoredShortHistory | null;
   easeBytes: number;
   itemknnBytes: number;
   ms: number;
@@ -154,25 +158,10 @@ export async function trainCollaborative(
   let lambda = EASE_DEFAULTS.lambda;
   let params = HYBRID_DEFAULTS;
   let validationNdcg: number | null = null;
+  let short: StoredShortHistory | undefined;
   if (options.tune ?? true) {
     const split = temporalSplit(ratings, { holdout: 5 });
-    const histories = new Map<string, Interaction[]>();
-    for (const r of split.train) {
-      let list = histories.get(r.userId);
-      if (!list) histories.set(r.userId, list = []);
-      list.push(r);
-    }
-    const relevant = new Map<string, Set<number>>();
-    for (const r of split.test) {
-      if (r.type === "rating" && (r.value ?? 0) < 4) continue;
-      let set = relevant.get(r.userId);
-      if (!set) relevant.set(r.userId, set = new Set());
-      set.add(r.movieId);
-    }
-    const users: ValidationUser[] = [...relevant].map(([u, rel]) => ({
-      history: histories.get(u) ?? [],
-      relevant: rel,
-    }));
+    const users = validationUsersOf(split);
     const matrix = buildInteractionMatrix(split.train);
     let best: { ndcg: number; model: ItemItemModel | null } = {
       ndcg: -1,
@@ -224,6 +213,36 @@ export async function trainCollaborative(
       params = { ...params, learned: fit.learned };
       if (fit.learned) validationNdcg = fit.learnedNdcg;
     }
+    const shortTask = progress.task(
+      "collaborative: tune short histories",
+      0,
+      "trials",
+    );
+    const tunedShort = tuneShortHistory(ratings, {
+      long: params,
+      lambda,
+      minCount,
+      content: embedded?.matrix ?? null,
+      grid: PIPELINE_GRID,
+      seed: 1,
+      onTrial: () => shortTask.advance(1),
+    });
+    shortTask.done();
+    if (tunedShort) {
+      short = {
+        params: tunedShort.params,
+        maxHistory: SHORT_HISTORY,
+        validationNdcg: tunedShort.validationNdcg,
+        longValidationNdcg: tunedShort.longValidationNdcg,
+      };
+      progress.log(
+        `collaborative: short histories (≤ ${SHORT_HISTORY} movies): validation NDCG@10 ${
+          tunedShort.validationNdcg.toFixed(4)
+        } on ${tunedShort.users} simulated new users, ${
+          tunedShort.longValidationNdcg.toFixed(4)
+        } with the long-history settings`,
+      );
+    }
   }
   const matrix = buildInteractionMatrix(ratings);
   const ease = trainEase(matrix, { lambda, minCount });
@@ -238,6 +257,7 @@ export async function trainCollaborative(
   const itemknnBytes = itemknn.toBytes();
   const stored: StoredHybrid = {
     params,
+    short,
     embeddingModel: embedded?.model ?? null,
     lambda,
   };
@@ -259,6 +279,7 @@ export async function trainCollaborative(
     embeddingModel: embedded?.model ?? null,
     params,
     validationNdcg,
+    short: short ?? null,
     easeBytes: easeBytes.length,
     itemknnBytes: itemknnBytes.length,
     ms,
@@ -277,7 +298,12 @@ export async function trainCollaborative(
         ? ""
         : `; validation NDCG@10 of the hybrid ${validationNdcg.toFixed(4)}${
           params.learned ? " (learned blend, cross-validated)" : ""
-        }`),
+        }`) +
+      (short
+        ? `; new users ${short.validationNdcg.toFixed(4)} (${
+          short.longValidationNdcg.toFixed(4)
+        } with the long-history settings)`
+        : ""),
   };
 }
 

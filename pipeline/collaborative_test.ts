@@ -3,6 +3,8 @@ import { openSqliteStore } from "../store/sqlite.ts";
 import type { Store } from "../store/types.ts";
 import type { Interaction, Movie } from "../core/types.ts";
 import { movieStats } from "../core/popularity.ts";
+import { HistoryLengthRouter } from "../core/history_router.ts";
+import { storedHybrid } from "../store/serving_models.ts";
 import {
   loadServingRecommender,
   MODEL_KEYS,
@@ -30,9 +32,9 @@ function interactions(): Interaction[] {
   return rows;
 }
 
-async function seededStore(dir: string): Promise<Store> {
-  const store = await openSqliteStore(`${dir}/test.db`);
-  const movies: Movie[] = Array.from({ length: 9 }, (_, i) => ({
+/** Movies 1..n, titled by number. */
+function numberedMovies(n: number): Movie[] {
+  return Array.from({ length: n }, (_, i) => ({
     id: i + 1,
     title: `Movie ${i + 1}`,
     year: 2000,
@@ -41,6 +43,11 @@ async function seededStore(dir: string): Promise<Store> {
     imdbId: null,
     tmdbId: null,
   }));
+}
+
+async function seededStore(dir: string): Promise<Store> {
+  const store = await openSqliteStore(`${dir}/test.db`);
+  const movies = numberedMovies(9);
   await store.movies.upsert(movies);
   const rows = interactions();
   await store.movies.putStats(
@@ -76,6 +83,8 @@ Deno.test("trainCollaborative writes models that loadServingRecommender serves",
     });
     assert.equal(summary.embeddingModel, "tfidf");
     assert.equal(summary.easeItems, 8);
+    // nobody has the 20 ratings it takes to play a new user
+    assert.equal(summary.short, null);
     assert.match(String(summary), /trained EASE \(λ=\d/);
     for (const key of Object.values(MODEL_KEYS)) {
       assert.ok(await store.meta.getBlob(key), `blob ${key} written`);
@@ -134,6 +143,51 @@ Deno.test("loading before training names the missing model", async () => {
       () => trainCollaborative(store),
       /expected stored interactions, found none/,
     );
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("short histories get settings of their own, served through the router", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await openSqliteStore(`${dir}/test.db`);
+  try {
+    // 30 users in two taste groups, 24 ratings each over 30 movies a group.
+    await store.movies.upsert(numberedMovies(60));
+    const rows: Interaction[] = [];
+    for (let u = 0; u < 30; u++) {
+      const base = u % 2 === 0 ? 1 : 31;
+      for (let m = 0; m < 30; m++) {
+        if ((u + m) % 5 === 0) continue;
+        rows.push({
+          userId: `ml:${u}`,
+          movieId: base + m,
+          type: "rating",
+          value: m % 3 === 0 ? 3 : 4.5,
+          timestamp: (u * 100 + ((m * 7 + u) % 30)) * day,
+        });
+      }
+    }
+    await store.interactions.upsert(rows);
+    const summary = await trainCollaborative(store, {
+      lambdas: [5],
+      minCount: 2,
+      learn: false,
+    });
+    assert.ok(summary.short, "short-history settings tuned");
+    assert.equal(summary.short.maxHistory, 10);
+    assert.match(String(summary), /new users 0\.\d{4} \(0\.\d{4} with/);
+    const stored = await storedHybrid(store);
+    assert.deepEqual(stored?.short?.params, summary.short.params);
+    const hybrid = await loadServingRecommender(store, "hybrid");
+    assert.ok(hybrid instanceof HistoryLengthRouter);
+    assert.equal(hybrid.name, "hybrid");
+    const history = rows.filter((r) => r.userId === "ml:0");
+    assert.equal(hybrid.pick(history.slice(0, 5)), hybrid.short);
+    assert.equal(hybrid.pick(history), hybrid.long);
+    const recs = hybrid.recommend(history.slice(0, 5), { limit: 5 });
+    assert.ok(recs.every((r) => r.movieId <= 30), "same taste group");
   } finally {
     await store.close();
     await Deno.remove(dir, { recursive: true });

@@ -2,6 +2,7 @@
  * Renders evaluation results: a Markdown report (tables, protocol, command)
  * and an SVG bar chart of NDCG@10 per method with confidence whiskers.
  */
+import { SHORT_HISTORY } from "../core/history_router.ts";
 import type { Interval } from "../core/metrics.ts";
 import type { ProtocolResult } from "./eval_run.ts";
 
@@ -197,6 +198,19 @@ function learnedLine(r: ProtocolResult): string {
   } on the validation users, ${verdict}.`;
 }
 
+/** One sentence on the short-history settings the hybrid routes to. */
+function shortLine(r: ProtocolResult): string {
+  const v = r.shortHistory;
+  if (!v) {
+    return "Short histories: no settings of their own (no user could play a new one).";
+  }
+  return `Short histories (≤ ${SHORT_HISTORY} movies) get their own settings, tuned on ${v.users} simulated new users carved from the training split (validation NDCG@10 ${
+    v.validationNdcg.toFixed(4)
+  }; the settings above score ${v.longValidationNdcg.toFixed(4)} on them): \`${
+    JSON.stringify({ ...v.params, learned: undefined })
+  }\`.`;
+}
+
 /** The whole docs/EVALUATION.md. */
 export function evaluationMarkdown(
   results: ProtocolResult[],
@@ -280,7 +294,8 @@ export function evaluationMarkdown(
     "  trusted more for long histories and often-rated movies), content (tfidf) where that trust is low",
     "  (movies nobody rated get content only), and popularity / recent-trend priors at the user's last",
     "  activity time. Weights per protocol below (tuned on validation); a part tuned to weight 0 is unused",
-    "  under that protocol.",
+    "  under that protocol. As served, histories of at most 10 movies get weights of their own",
+    "  (`core/history_router.ts`), tuned on simulated new users carved from the training split.",
     "- **learned blend** (`core/learned_blend.ts`, optional part of the hybrid): a linear re-ranker of each",
     "  user's ~100–250 candidates (the formula's best 100 plus each part's best 25) over per-candidate",
     "  features: every part's normalised score and its rank among the candidates, popularity, trend,",
@@ -300,7 +315,7 @@ export function evaluationMarkdown(
           f(r.validationNdcg)
         }): \`${JSON.stringify({ ...r.hybridParams, learned: undefined })}\`. ${
           learnedLine(r)
-        }`,
+        } ${shortLine(r)}`,
       "",
     );
     for (const k of context.ks) {

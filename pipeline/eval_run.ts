@@ -50,6 +50,12 @@ import {
 } from "../core/split.ts";
 import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { ProgressReporter } from "./progress.ts";
+import {
+  type ShortHistoryTuning,
+  tuneShortHistory,
+  validationUsersOf,
+} from "./validation.ts";
+import { HistoryLengthRouter } from "../core/history_router.ts";
 import { RatingTimeline } from "../core/timeline.ts";
 import { sequenceWeights, trainSequence } from "../core/sequence.ts";
 import { HYBRID_DEFAULTS } from "../core/hybrid.ts";
@@ -115,6 +121,8 @@ export interface ProtocolResult {
   easeBuildMs: number;
   hybridParams: HybridParams;
   validationNdcg: number;
+  /** Settings for histories of ≤ `SHORT_HISTORY` movies, as served (absent: none tuned). */
+  shortHistory?: ShortHistoryTuning;
   /** The learned blend's cross-validation (absent: not tried). */
   learnedValidation?: { learnedNdcg: number; baseNdcg: number };
   methods: MethodResult[];
@@ -235,13 +243,7 @@ function chooseLambda(
 function validationUsers(
   valSplit: Split,
 ): { users: ValidationUser[]; train: Interaction[] } {
-  const histories = byUser(valSplit.train);
-  const relevant = relevantByUser(valSplit.test);
-  const users: ValidationUser[] = [];
-  for (const [user, rel] of relevant) {
-    users.push({ history: histories.get(user) ?? [], relevant: rel });
-  }
-  return { users, train: valSplit.train };
+  return { users: validationUsersOf(valSplit), train: valSplit.train };
 }
 
 /**
@@ -312,6 +314,29 @@ export function evaluateProtocol(
       learnedNdcg: fit.learnedNdcg,
       baseNdcg: fit.baseNdcg,
     };
+  }
+  const shortTask = progress.task(
+    `[${protocol}] tune short histories`,
+    0,
+    "trials",
+  );
+  const short = tuneShortHistory(split.train, {
+    long: tuned.params,
+    lambda,
+    content,
+    grid: DEFAULT_HYBRID_GRID,
+    seed: seed + 2,
+    onTrial: () => shortTask.advance(1),
+  });
+  shortTask.done();
+  if (short) {
+    progress.log(
+      `[${protocol}] short histories: validation NDCG@10 ${
+        short.validationNdcg.toFixed(4)
+      } on ${short.users} simulated new users, ${
+        short.longValidationNdcg.toFixed(4)
+      } with the long-history settings`,
+    );
   }
   const tuneMs = performance.now() - started;
   progress.log(
@@ -393,15 +418,24 @@ export function evaluateProtocol(
     sequenceMs,
   );
   timed(
-    () =>
-      new HybridRecommender({
+    () => {
+      const parts = {
         ease,
         liked,
         itemknn,
         sequence,
         content,
         timeline: RatingTimeline.fromInteractions(split.train),
-      }, tuned.params),
+      };
+      const long = new HybridRecommender(parts, tuned.params);
+      // As served: short histories get their own settings.
+      return short
+        ? new HistoryLengthRouter(
+          new HybridRecommender(parts, short.params),
+          long,
+        )
+        : long;
+    },
     knnMs + easeMs + likedMs + sequenceMs + tuneMs,
   );
 
@@ -485,6 +519,14 @@ export function evaluateProtocol(
     easeBuildMs: easeMs,
     hybridParams: tuned.params,
     validationNdcg: tuned.ndcg,
+    shortHistory: short
+      ? {
+        params: short.params,
+        validationNdcg: short.validationNdcg,
+        longValidationNdcg: short.longValidationNdcg,
+        users: short.users,
+      }
+      : undefined,
     learnedValidation,
     methods: results,
   };

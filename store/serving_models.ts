@@ -9,6 +9,7 @@ import {
   type HybridParams,
   HybridRecommender,
 } from "../core/hybrid.ts";
+import { HistoryLengthRouter } from "../core/history_router.ts";
 import { ItemItemModel, ItemItemRecommender } from "../core/item_item.ts";
 import type { Recommender } from "../core/recommender.ts";
 import { RatingTimeline } from "../core/timeline.ts";
@@ -25,9 +26,21 @@ export const MODEL_KEYS = {
   hybridParams: "model:hybrid-params",
 } as const;
 
+/** Settings for short histories (people who just signed up). */
+export interface StoredShortHistory {
+  params: HybridParams;
+  /** Histories of at most this many movies get `params`. */
+  maxHistory: number;
+  /** Validation NDCG@10 on simulated new users: these settings, and the long-history ones. */
+  validationNdcg: number;
+  longValidationNdcg: number;
+}
+
 /** The stored hybrid settings (JSON in `model:hybrid-params`). */
 export interface StoredHybrid {
   params: HybridParams;
+  /** Absent when not tuned (or trained before short histories had their own). */
+  short?: StoredShortHistory;
   /** Embedding model the hybrid's content part was tuned with. */
   embeddingModel: string | null;
   lambda: number;
@@ -84,15 +97,23 @@ export async function loadCollaborative(
     store.meta.getBlob(MODEL_KEYS.timeline),
   ]);
   if (!ease || !liked || !itemknn || !sequence || !timelineBytes) return null;
-  return new HybridRecommender(
-    {
-      ease,
-      liked,
-      itemknn,
-      sequence,
-      timeline: RatingTimeline.fromBytes(timelineBytes),
-      content,
-    },
-    { ...HYBRID_DEFAULTS, ...hybrid.params },
-  );
+  const parts = {
+    ease,
+    liked,
+    itemknn,
+    sequence,
+    timeline: RatingTimeline.fromBytes(timelineBytes),
+    content,
+  };
+  const long = new HybridRecommender(parts, {
+    ...HYBRID_DEFAULTS,
+    ...hybrid.params,
+  });
+  if (!hybrid.short) return long;
+  // Both share the models; each keeps only its own scoring buffers.
+  const short = new HybridRecommender(parts, {
+    ...HYBRID_DEFAULTS,
+    ...hybrid.short.params,
+  });
+  return new HistoryLengthRouter(short, long, hybrid.short.maxHistory);
 }
