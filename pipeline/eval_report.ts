@@ -256,7 +256,7 @@ export function evaluationMarkdown(
     "- **new-users**: a seeded 20% of the users with at least 20 ratings keep only their first 5 ratings",
     "  (in time order) and the rest of their ratings are held out; everyone else's ratings are training.",
     "  This is what serving faces right after sign-up: strong collaborative models, a history of a",
-    "  handful of movies, where the hybrid leans on content and popularity.",
+    "  handful of movies, so little for collaborative models to go on.",
     "  Its NDCG runs higher than the other protocols' because most of each new user's ratings are held",
     "  out (many relevant movies): compare methods within a protocol, not across protocols.",
     `- **Relevant** = held-out ratings ≥ 4.0. Users with no relevant held-out rating are **excluded** from`,
