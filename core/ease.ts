@@ -5,6 +5,7 @@
  * and noise, not accuracy). Training inverts an items × items matrix, so it
  * belongs in the pipeline; serving only sums sparse rows.
  */
+import { withDefaults } from "./options.ts";
 import type { InteractionMatrix } from "./interaction_matrix.ts";
 import { type ItemItemModel, sparsifyRows } from "./item_item.ts";
 import { spdInverse } from "./linalg.ts";
@@ -39,10 +40,7 @@ export function trainEase(
   matrix: InteractionMatrix,
   options: EaseOptions = {},
 ): ItemItemModel {
-  // `??` rather than a spread: an option passed as undefined keeps its default.
-  const lambda = options.lambda ?? EASE_DEFAULTS.lambda;
-  const minCount = options.minCount ?? EASE_DEFAULTS.minCount;
-  const keep = options.keep ?? EASE_DEFAULTS.keep;
+  const { lambda, minCount, keep } = withDefaults(EASE_DEFAULTS, options);
   if (!(lambda > 0)) throw new Error(`Expected lambda > 0, found ${lambda}`);
   // Map matrix columns to the kept items.
   const kept = new Int32Array(matrix.items.length).fill(-1);

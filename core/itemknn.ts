@@ -3,6 +3,7 @@
  * interaction columns of two movies, shrunk towards 0 when few users rated
  * both, keeping each movie's `neighbours` most similar movies.
  */
+import { withDefaults } from "./options.ts";
 import type { InteractionMatrix } from "./interaction_matrix.ts";
 import { type ItemItemModel, sparsifyRows } from "./item_item.ts";
 
@@ -40,7 +41,10 @@ export function trainItemKnn(
   matrix: InteractionMatrix,
   options: ItemKnnOptions = {},
 ): ItemItemModel {
-  const { shrink, neighbours, minCount } = { ...ITEMKNN_DEFAULTS, ...options };
+  const { shrink, neighbours, minCount } = withDefaults(
+    ITEMKNN_DEFAULTS,
+    options,
+  );
   const { items, itemCounts, userOffsets, userItems } = matrix;
   const nItems = items.length;
   // Transpose: the users of each item.

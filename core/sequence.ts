@@ -11,6 +11,7 @@
  * a user rates next is mostly about what they rated last. Same sparse
  * `ItemItemModel` as EASE and item-kNN, so it serialises and explains alike.
  */
+import { withDefaults } from "./options.ts";
 import type { ProfileWeight } from "./profile.ts";
 import { type ItemItemModel, sparsifyRows } from "./item_item.ts";
 import type { Interaction } from "./types.ts";
@@ -62,10 +63,10 @@ export function trainSequence(
   interactions: Iterable<Interaction>,
   options: SequenceOptions = {},
 ): ItemItemModel {
-  const { window, shrink, neighbours, symmetric } = {
-    ...SEQUENCE_DEFAULTS,
-    ...options,
-  };
+  const { window, shrink, neighbours, symmetric } = withDefaults(
+    SEQUENCE_DEFAULTS,
+    options,
+  );
   if (!(window >= 1)) throw new Error(`Expected window ≥ 1, found ${window}`);
   const byUser = new Map<string, Interaction[]>();
   for (const r of interactions) {
