@@ -166,8 +166,10 @@ export async function runEvaluation(
   const matrices = await embeddings(data.movies, progress);
   const results: ProtocolResult[] = [];
   for (const protocol of args.protocols) {
-    results.push(
-      evaluateProtocol(data.ratings, data.movies.map((m) => m.id), {
+    const result = evaluateProtocol(
+      data.ratings,
+      data.movies.map((m) => m.id),
+      {
         protocol,
         ks: args.ks,
         seed: args.seed,
@@ -176,7 +178,18 @@ export async function runEvaluation(
         lambdas: args.lambdas,
         bootstrapSamples: args.samples,
         progress,
-      }),
+      },
+    );
+    if (result.users > 0) results.push(result);
+    else {
+      progress.log(
+        `[${protocol}] skipped: no test user has a liked held-out movie (${args.data} is too small for this protocol)`,
+      );
+    }
+  }
+  if (results.length === 0) {
+    throw new Error(
+      `Nothing to evaluate in ${args.data}: expected users with enough ratings (5 for random, 10 for temporal, 20 for new-users) and a liked held-out movie`,
     );
   }
   return results;
@@ -184,10 +197,18 @@ export async function runEvaluation(
 
 if (import.meta.main) {
   const started = performance.now();
-  const args = parseEvalArgs(Deno.args);
   // One line per step in logs: per-method ranking takes seconds, not minutes.
   const progress = consoleProgress({ everyPercent: 100 });
-  const results = await runEvaluation(args, progress);
+  let args: EvalArgs;
+  let results: ProtocolResult[];
+  try {
+    args = parseEvalArgs(Deno.args);
+    results = await runEvaluation(args, progress);
+  } catch (error) {
+    // Bad data or a folder too small: the message says what; a stack would not.
+    console.error(`eval failed: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
   const seconds = (performance.now() - started) / 1000;
   for (const r of results) {
     for (const k of args.ks) {

@@ -121,3 +121,23 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
     assert.match(svg, /hybrid/);
   }
 });
+
+Deno.test("the CLI reports a dataset too small to evaluate, without a stack", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./eval.ts", import.meta.url).pathname,
+      "--data",
+      new URL("../tests/fixtures/ml-1m", import.meta.url).pathname,
+      "--no-write",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1);
+  assert.match(text, /\[temporal\] skipped: no test user has a liked/);
+  assert.match(text, /eval failed: Nothing to evaluate in .*ml-1m/);
+  assert.doesNotMatch(text, /    at /);
+});
