@@ -11,6 +11,7 @@ import type { Config } from "../config/mod.ts";
 import {
   coldStartRecommender,
   ContentRecommender,
+  likedCount,
   type PopularityStats,
 } from "../core/mod.ts";
 import type {
@@ -177,7 +178,8 @@ async function loadCatalog(store: Store): Promise<{
       scores.push({
         movieId: m.id,
         ratingCount: m.ratingCount,
-        ratingHistogram: m.ratingHistogram,
+        // One number per movie: the histograms go with their records.
+        likedCount: likedCount(m.ratingHistogram),
       });
     }
   }

@@ -25,9 +25,17 @@ export interface InteractionMatrixOptions {
 }
 
 /**
- * Builds the binary matrix from interactions: a rating (at least
- * `minRating`), like or view is a 1; dislikes are ignored. Duplicate
- * (user, movie) pairs count once.
+ * Whether an interaction is a 1 in the matrix: a rating of at least
+ * `minRating`, a like or a view; never a dislike.
+ */
+export function isPositive(row: Interaction, minRating = 0): boolean {
+  if (row.type === "dislike") return false;
+  return row.type !== "rating" || (row.value ?? 0) >= minRating;
+}
+
+/**
+ * Builds the binary matrix from interactions: each one `isPositive` with
+ * `minRating` is a 1. Duplicate (user, movie) pairs count once.
  *
  * @example
  * ```ts
@@ -42,8 +50,7 @@ export function buildInteractionMatrix(
   const minRating = options.minRating ?? 0;
   const byUser = new Map<string, Set<number>>();
   for (const row of interactions) {
-    if (row.type === "dislike") continue;
-    if (row.type === "rating" && (row.value ?? 0) < minRating) continue;
+    if (!isPositive(row, minRating)) continue;
     let set = byUser.get(row.userId);
     if (!set) byUser.set(row.userId, set = new Set());
     set.add(row.movieId);

@@ -5,6 +5,7 @@
  */
 import { packBlob, unpackBlob } from "./blob.ts";
 import { explain } from "./explain.ts";
+import { isPositive } from "./interaction_matrix.ts";
 import type { ProfileWeight } from "./profile.ts";
 import type {
   Recommendation,
@@ -269,9 +270,9 @@ export function collaborativeWeights(
 export const LIKED_RATING = 4;
 
 /**
- * The weights of movies the user liked (a like, a rating of at least
- * `LIKED_RATING`, or a view, as `buildInteractionMatrix` counts them with
- * that `minRating`); every other movie weighs 0. A model trained on liked
+ * The weights of movies the user liked (`isPositive` with `LIKED_RATING`,
+ * as the liked model's training matrix counts them); every other movie
+ * weighs 0. A model trained on liked
  * ratings only ("ease-liked") must be fed liked movies only: its weights
  * learnt that a liked movie predicts another, and feeding it every movie
  * watched mixes in what it never saw as input (ml-latest-small, random
@@ -288,10 +289,7 @@ export function likedOnly(
 ): ProfileWeight[] {
   const liked = new Set<number>();
   for (const i of history) {
-    if (i.type === "like" || i.type === "view") liked.add(i.movieId);
-    else if (i.type === "rating" && (i.value ?? 0) >= LIKED_RATING) {
-      liked.add(i.movieId);
-    }
+    if (isPositive(i, LIKED_RATING)) liked.add(i.movieId);
   }
   return weights.map((w) => liked.has(w.movieId) ? w : { ...w, weight: 0 });
 }

@@ -1,4 +1,6 @@
 /** Popularity recommendations: the cold-start fallback. */
+import { LIKED_RATING } from "./item_item.ts";
+import { histogramBin } from "./popularity.ts";
 import type { Interaction, MovieStats } from "./types.ts";
 import type {
   Recommendation,
@@ -9,7 +11,11 @@ import type {
 /** The statistics a popularity ranking may read. */
 export type PopularityStats =
   & Pick<MovieStats, "movieId" | "ratingCount">
-  & Partial<Pick<MovieStats, "bayesianScore" | "ratingHistogram">>;
+  & Partial<Pick<MovieStats, "bayesianScore" | "ratingHistogram">>
+  & {
+    /** `likedCount` of the histogram, when the histogram is not kept. */
+    likedCount?: number;
+  };
 
 /** Options of `PopularityRecommender`. */
 export interface PopularityOptions {
@@ -56,10 +62,11 @@ export class PopularityRecommender implements Recommender {
   }
 }
 
-/** Ratings of 4 or more in a half-star histogram (bins 4.0, 4.5 and 5.0). */
+/** Ratings of at least `LIKED_RATING` in a half-star histogram. */
 export function likedCount(histogram: readonly number[] | undefined): number {
   let count = 0;
-  for (let bin = 7; bin < (histogram?.length ?? 0); bin++) {
+  const from = histogramBin(LIKED_RATING);
+  for (let bin = from; bin < (histogram?.length ?? 0); bin++) {
     count += histogram![bin];
   }
   return count;
@@ -84,6 +91,6 @@ export function coldStartRecommender(
 ): PopularityRecommender {
   return new PopularityRecommender(stats, {
     name,
-    score: (s) => likedCount(s.ratingHistogram),
+    score: (s) => s.likedCount ?? likedCount(s.ratingHistogram),
   });
 }

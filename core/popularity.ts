@@ -22,7 +22,7 @@ export function bayesianAverage(
 }
 
 /** Index in a half-star histogram: 0.5 → 0, 5 → 9. */
-function histogramBin(rating: number): number {
+export function histogramBin(rating: number): number {
   return Math.min(9, Math.max(0, Math.round(rating * 2) - 1));
 }
 

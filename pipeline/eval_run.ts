@@ -4,11 +4,7 @@
  * serves, rank candidates per user and score the rankings.
  */
 import { trainEase } from "../core/ease.ts";
-import {
-  type HybridParams,
-  type HybridParts,
-  HybridRecommender,
-} from "../core/hybrid.ts";
+import { type HybridParams, HybridRecommender } from "../core/hybrid.ts";
 import {
   DEFAULT_HYBRID_GRID,
   tuneHybrid,
@@ -19,6 +15,7 @@ import { buildInteractionMatrix } from "../core/interaction_matrix.ts";
 import {
   collaborativeWeights,
   ItemItemRecommender,
+  LIKED_RATING,
   likedOnly,
 } from "../core/item_item.ts";
 import { trainItemKnn } from "../core/itemknn.ts";
@@ -52,6 +49,7 @@ import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { ProgressReporter } from "./progress.ts";
 import {
   type ShortHistoryTuning,
+  trainHybridParts,
   tuneShortHistory,
   validationUsersOf,
 } from "./validation.ts";
@@ -66,7 +64,7 @@ export const PROTOCOLS = ["random", "temporal", "new-users"] as const;
 export type Protocol = typeof PROTOCOLS[number];
 
 /** Ratings at or above this are relevant when held out. */
-export const RELEVANT_RATING = 4;
+export const RELEVANT_RATING = LIKED_RATING;
 
 /** Options of `evaluateProtocol`. */
 export interface EvalOptions {
@@ -275,18 +273,7 @@ export function evaluateProtocol(
   const embeddingNames = Object.keys(options.embeddings);
   const hybridEmbedding = options.hybridEmbedding ?? embeddingNames[0];
   const content = options.embeddings[hybridEmbedding] ?? null;
-  const valMatrix = buildInteractionMatrix(val.train);
-  const valParts: HybridParts = {
-    ease: trainEase(valMatrix, { lambda }),
-    liked: trainEase(
-      buildInteractionMatrix(val.train, { minRating: RELEVANT_RATING }),
-      { lambda },
-    ),
-    itemknn: trainItemKnn(valMatrix),
-    sequence: trainSequence(val.train),
-    content,
-    timeline: RatingTimeline.fromInteractions(val.train),
-  };
+  const valParts = trainHybridParts(val.train, { lambda, content });
   const task = progress.task(`[${protocol}] tune hybrid`, 0, "trials");
   const tuned = tuneHybrid(valParts, HYBRID_DEFAULTS, val.users, {
     grid: DEFAULT_HYBRID_GRID,

@@ -365,6 +365,50 @@ export function ratingBatch(size: number): RatingBatch {
   };
 }
 
+/** The ratings a file may hold: the range and whether halves are allowed. */
+export interface RatingScale {
+  min: number;
+  max: number;
+  /** Whole stars only (the classic releases). */
+  whole: boolean;
+}
+
+/** The CSV releases: 0.5 to 5 stars. */
+export const HALF_STARS: RatingScale = { min: 0.5, max: 5, whole: false };
+
+/**
+ * Row `i` of `batch` from the fields userId, movieId, rating, timestamp
+ * (seconds), or a `DatasetError` naming the file, line and field.
+ */
+export function setRatingRow(
+  batch: RatingBatch,
+  i: number,
+  file: string,
+  line: number,
+  fields: string[],
+  scale: RatingScale,
+): void {
+  batch.userIds[i] = parseId(file, line, "userId", fields[0].trim());
+  batch.movieIds[i] = parseId(file, line, "movieId", fields[1].trim());
+  const text = fields[2].trim();
+  const rating = Number(text);
+  if (
+    text === "" || !Number.isFinite(rating) || rating < scale.min ||
+    rating > scale.max || (scale.whole && !Number.isInteger(rating))
+  ) {
+    throw new DatasetError(
+      file,
+      line,
+      `expected rating ${scale.min} to ${scale.max}${
+        scale.whole ? " (whole stars)" : ""
+      }, found "${text}"`,
+    );
+  }
+  batch.ratings[i] = rating;
+  batch.timestamps[i] = parseSeconds(file, line, fields[3].trim());
+  batch.lines[i] = line;
+}
+
 /** Milliseconds from a timestamp in whole seconds, or a `DatasetError`. */
 export function parseSeconds(file: string, line: number, text: string): number {
   if (!INTEGER.test(text)) {
@@ -394,23 +438,7 @@ export async function* ratingBatches(
     const batch = ratingBatch(size);
     for (let i = 0; i < size; i++) {
       const { fields, line } = records[i];
-      batch.userIds[i] = parseId(file, line, "userId", fields[0].trim());
-      batch.movieIds[i] = parseId(file, line, "movieId", fields[1].trim());
-      const ratingText = fields[2].trim();
-      const rating = Number(ratingText);
-      if (
-        ratingText === "" || !Number.isFinite(rating) || rating < 0.5 ||
-        rating > 5
-      ) {
-        throw new DatasetError(
-          file,
-          line,
-          `expected rating 0.5 to 5, found "${ratingText}"`,
-        );
-      }
-      batch.ratings[i] = rating;
-      batch.timestamps[i] = parseSeconds(file, line, fields[3].trim());
-      batch.lines[i] = line;
+      setRatingRow(batch, i, file, line, fields, HALF_STARS);
     }
     yield batch;
   }

@@ -11,11 +11,15 @@ import {
   DatasetError,
   parseGenres,
   parseId,
-  parseSeconds,
   parseTitle,
   type RatingBatch,
   ratingBatch,
+  type RatingScale,
+  setRatingRow,
 } from "./parse.ts";
+
+/** The classic releases: 1 to 5 whole stars. */
+const WHOLE_STARS: RatingScale = { min: 1, max: 5, whole: true };
 
 /** The classic layouts. */
 export type ClassicFormat = "ml-1m" | "ml-100k";
@@ -146,20 +150,8 @@ export async function readClassicRatings(
   const rows: { fields: string[]; line: number }[] = [];
   for await (const row of classicRows(dir, file)) rows.push(row);
   const batch = ratingBatch(rows.length);
-  rows.forEach(({ fields, line }, i) => {
-    batch.userIds[i] = parseId(file, line, "user id", fields[0].trim());
-    batch.movieIds[i] = parseId(file, line, "movie id", fields[1].trim());
-    const rating = Number(fields[2].trim());
-    if (!/^[1-5]$/.test(fields[2].trim())) {
-      throw new DatasetError(
-        file,
-        line,
-        `expected rating 1 to 5, found "${fields[2]}"`,
-      );
-    }
-    batch.ratings[i] = rating;
-    batch.timestamps[i] = parseSeconds(file, line, fields[3].trim());
-    batch.lines[i] = line;
-  });
+  rows.forEach(({ fields, line }, i) =>
+    setRatingRow(batch, i, file, line, fields, WHOLE_STARS)
+  );
   return batch;
 }

@@ -57,7 +57,13 @@ Deno.test("classic files: malformed lines are named by file and line", async () 
   );
   await assert.rejects(readClassicRatings(dir, "ml-1m"), {
     name: "DatasetError",
-    message: 'ratings.dat line 2: expected rating 1 to 5, found "6"',
+    message:
+      'ratings.dat line 2: expected rating 1 to 5 (whole stars), found "6"',
+  });
+  await Deno.writeTextFile(`${dir}/ratings.dat`, "1::1::4.5::978300760\n");
+  await assert.rejects(readClassicRatings(dir, "ml-1m"), {
+    message:
+      'ratings.dat line 1: expected rating 1 to 5 (whole stars), found "4.5"',
   });
   await Deno.writeTextFile(`${dir}/ratings.dat`, "1,1,5,978300760\n");
   await assert.rejects(readClassicRatings(dir, "ml-1m"), {
@@ -66,7 +72,7 @@ Deno.test("classic files: malformed lines are named by file and line", async () 
   await Deno.writeTextFile(`${dir}/u.data`, "1\tx\t5\t1\n");
   await assert.rejects(readClassicRatings(dir, "ml-100k"), {
     message:
-      'u.data line 1: expected movie id to be a positive integer, found "x"',
+      'u.data line 1: expected movieId to be a positive integer, found "x"',
   });
   await Deno.writeTextFile(
     `${dir}/movies.dat`,

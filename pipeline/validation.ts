@@ -3,7 +3,11 @@
  * (which tunes what the API serves) and the evaluation (which measures it).
  */
 import { trainEase } from "../core/ease.ts";
-import { type HybridParams, HybridRecommender } from "../core/hybrid.ts";
+import {
+  type HybridParams,
+  type HybridParts,
+  HybridRecommender,
+} from "../core/hybrid.ts";
 import {
   type HybridGrid,
   tuneHybrid,
@@ -40,6 +44,33 @@ export function validationUsersOf(split: Split): ValidationUser[] {
     history: histories.get(user) ?? [],
     relevant: rel,
   }));
+}
+
+/**
+ * The hybrid's collaborative models trained on `train`, with `content` for
+ * movies nobody rated: what a validation split tunes the weights against.
+ */
+export function trainHybridParts(
+  train: Interaction[],
+  options: {
+    lambda: number;
+    minCount?: number;
+    content: EmbeddingMatrix | null;
+  },
+): HybridParts {
+  const { lambda, minCount } = options;
+  const matrix = buildInteractionMatrix(train);
+  return {
+    ease: trainEase(matrix, { lambda, minCount }),
+    liked: trainEase(
+      buildInteractionMatrix(train, { minRating: LIKED_RATING }),
+      { lambda, minCount },
+    ),
+    itemknn: trainItemKnn(matrix),
+    sequence: trainSequence(train),
+    content: options.content,
+    timeline: RatingTimeline.fromInteractions(train),
+  };
 }
 
 /** Mean NDCG@10 of a hybrid over validation users. */
@@ -93,19 +124,7 @@ export function tuneShortHistory(
   const split = newUserSplit(ratings, { seed: options.seed, keep: 5 });
   const users = validationUsersOf(split);
   if (users.length === 0) return null;
-  const { lambda, minCount } = options;
-  const matrix = buildInteractionMatrix(split.train);
-  const parts = {
-    ease: trainEase(matrix, { lambda, minCount }),
-    liked: trainEase(
-      buildInteractionMatrix(split.train, { minRating: LIKED_RATING }),
-      { lambda, minCount },
-    ),
-    itemknn: trainItemKnn(matrix),
-    sequence: trainSequence(split.train),
-    content: options.content,
-    timeline: RatingTimeline.fromInteractions(split.train),
-  };
+  const parts = trainHybridParts(split.train, options);
   // The learned blend is fitted on long histories; new users get the formula.
   const { learned: _learned, ...start } = options.long;
   const tuned = tuneHybrid(parts, start, users, {
