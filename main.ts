@@ -11,7 +11,7 @@ import { DownloadError } from "./pipeline/download.ts";
 import {
   ModelNotFoundError,
   ModelUnavailableError,
-} from "./pipeline/embedder_minilm.ts";
+} from "./pipeline/embedders/minilm.ts";
 import { consoleProgress, type ProgressReporter } from "./pipeline/progress.ts";
 import { createApp } from "./api/app.ts";
 import { listen } from "./api/listen.ts";

@@ -10,13 +10,13 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { TieredCache } from "../store/cache.ts";
+import { TieredCache } from "../store/cache/tiered.ts";
 import { LocalAuth } from "./auth/local.ts";
 import { supabaseVerifier } from "./auth/supabase.ts";
 import { rememberVerified } from "./auth/token.ts";
 import type { AppEnv } from "./context.ts";
 import type { AppDeps, RouteDeps } from "./deps.ts";
-import { FastPath } from "./fast_path.ts";
+import { FastPath } from "./cached_responses.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { requestLog } from "./middleware/request_log.ts";
@@ -26,7 +26,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { interactionRoutes } from "./routes/interactions.ts";
 import { movieRoutes } from "./routes/movies.ts";
 import { recommendationRoutes } from "./routes/recommendations.ts";
-import { buildServing, type Serving } from "./serving.ts";
+import { buildServing, type Serving } from "../serving/mod.ts";
 
 /** Fills in every dependency `deps` leaves out, from config. */
 export function resolveDeps(deps: AppDeps): RouteDeps {

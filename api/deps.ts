@@ -6,8 +6,8 @@
  */
 import type { Config } from "../config/mod.ts";
 import type { Recommender } from "../core/recommender.ts";
-import type { Cache } from "../store/cache.ts";
-import { openCache } from "../store/cache_factory.ts";
+import type { Cache } from "../store/cache/tiered.ts";
+import { openCache } from "../store/cache/mod.ts";
 import { openObjectStorage } from "../store/mod.ts";
 import type { ObjectStorage, Store } from "../store/types.ts";
 import type { LocalAuth } from "./auth/local.ts";
@@ -18,7 +18,7 @@ import {
   type RateLimiter,
   UpstashRateLimiter,
 } from "./middleware/rate_limit.ts";
-import { buildServing, type Serving } from "./serving.ts";
+import { buildServing, type Serving } from "../serving/mod.ts";
 
 /** The inputs of `createApp`. */
 export interface AppDeps {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Interaction } from "../core/types.ts";
-import { openSqliteStore } from "../store/sqlite.ts";
+import { openSqliteStore } from "../store/sqlite/mod.ts";
 import type { InteractionStore } from "../store/types.ts";
 import {
   historyFingerprint,

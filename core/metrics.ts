@@ -11,7 +11,7 @@
  * - Ties in score are broken before metrics see the list, by `rankScores`
  *   (higher score first, then lower movie id), so results are deterministic.
  */
-import { type Random, seededRandom } from "./split.ts";
+import { type Random, seededRandom } from "./training/split.ts";
 import type { ScoredMovie } from "./types.ts";
 
 /** Hits among the first k distinct ids of `ranked`, as 0/1 per position. */

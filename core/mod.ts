@@ -3,11 +3,11 @@
  * @module
  */
 export * from "./types.ts";
-export * from "./vector.ts";
-export * from "./top_k.ts";
+export * from "./vectors/vector.ts";
+export * from "./vectors/top_k.ts";
 export * from "./profile.ts";
-export * from "./popularity.ts";
+export * from "./movie_stats.ts";
 export * from "./explain.ts";
 export * from "./recommender.ts";
-export * from "./content.ts";
-export * from "./popular.ts";
+export * from "./recommenders/content.ts";
+export * from "./recommenders/popular.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { profileWeights, userProfile } from "./profile.ts";
-import { rowIndex } from "./top_k.ts";
+import { rowIndex } from "./vectors/top_k.ts";
 import type { EmbeddingMatrix, Interaction } from "./types.ts";
 
 const rating = (

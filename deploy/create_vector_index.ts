@@ -18,7 +18,7 @@ import {
   vectorFromDocument,
   vectorSearchIndexDefinition,
   type VectorSimilarity,
-} from "../store/mongodb_vector.ts";
+} from "../store/mongodb/vector_search.ts";
 
 /** Options of `createVectorIndex`. */
 export interface CreateVectorIndexOptions {

@@ -8,9 +8,9 @@ import type { Movie } from "../core/types.ts";
 import type { EmbeddingRow, Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
 import { ensureDataset } from "./download.ts";
-import type { Embedder } from "./embedder.ts";
-import { minilmEmbedder } from "./embedder_minilm.ts";
-import { tfidfEmbedder } from "./embedder_tfidf.ts";
+import type { Embedder } from "./embedders/embedder.ts";
+import { minilmEmbedder } from "./embedders/minilm.ts";
+import { tfidfEmbedder } from "./embedders/tfidf.ts";
 import {
   datasetFingerprint,
   inputsFingerprint,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../config/mod.ts";
-import { norm } from "../core/vector.ts";
+import { norm } from "../core/vectors/vector.ts";
 import type { Movie } from "../core/types.ts";
 import {
   TINY_MODEL_DIM,
@@ -13,8 +13,8 @@ import {
 } from "../tests/fixtures/pipeline_context.ts";
 import type { PipelineContext } from "./context.ts";
 import { createEmbedder, embedMovies, embedStep, shardOf } from "./embed.ts";
-import { ModelNotFoundError } from "./embedder_minilm.ts";
-import { tfidfEmbedder } from "./embedder_tfidf.ts";
+import { ModelNotFoundError } from "./embedders/minilm.ts";
+import { tfidfEmbedder } from "./embedders/tfidf.ts";
 import { readMovies } from "./parse.ts";
 import { runPipeline } from "./run.ts";
 

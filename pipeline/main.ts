@@ -7,7 +7,7 @@ import { openObjectStorage, openStore } from "../store/mod.ts";
 import {
   ModelNotFoundError,
   ModelUnavailableError,
-} from "./embedder_minilm.ts";
+} from "./embedders/minilm.ts";
 import { DownloadError } from "./download.ts";
 import { DatasetError } from "./parse.ts";
 import { consoleProgress } from "./progress.ts";

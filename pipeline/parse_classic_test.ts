@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadEvalDataset } from "./eval_data.ts";
+import { loadEvalDataset } from "../tools/eval/data.ts";
 import { datasetRatingBatches, detectFormat } from "./dataset.ts";
 import { readClassicMovies, readClassicRatings } from "./parse_classic.ts";
 

@@ -5,8 +5,8 @@
  * step (collaborative model training).
  */
 import { createHash } from "node:crypto";
-import { movieStats } from "../core/popularity.ts";
-import { rowIndex, similarMovies } from "../core/top_k.ts";
+import { movieStats } from "../core/movie_stats.ts";
+import { rowIndex, similarMovies } from "../core/vectors/top_k.ts";
 import type {
   EmbeddingMatrix,
   MovieStats,
@@ -20,7 +20,7 @@ import {
 } from "../store/serving_artifact.ts";
 import type { Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
-import { trainCollaborative } from "./collaborative.ts";
+import { trainCollaborative } from "./train.ts";
 import { embeddingModel } from "./embed.ts";
 import { inputsFingerprint, isStepDone, markStepDone } from "./fingerprint.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";

@@ -8,17 +8,17 @@
  * const objects = openObjectStorage(config);
  */
 import type { Config } from "../config/mod.ts";
-import { FolderObjectStorage } from "./object_folder.ts";
-import { GcsObjectStorage } from "./object_gcs.ts";
-import { openSqliteStore } from "./sqlite.ts";
+import { FolderObjectStorage } from "./objects/folder.ts";
+import { GcsObjectStorage } from "./objects/gcs.ts";
+import { openSqliteStore } from "./sqlite/mod.ts";
 import type { ObjectStorage, Store } from "./types.ts";
 
 export type * from "./types.ts";
-export { FolderObjectStorage } from "./object_folder.ts";
-export { GcsObjectStorage } from "./object_gcs.ts";
-export { openSqliteStore } from "./sqlite.ts";
-export type { SqliteStoreOptions } from "./sqlite.ts";
-export type { MongoStore, MongoStoreOptions } from "./mongodb.ts";
+export { FolderObjectStorage } from "./objects/folder.ts";
+export { GcsObjectStorage } from "./objects/gcs.ts";
+export { openSqliteStore } from "./sqlite/mod.ts";
+export type { SqliteStoreOptions } from "./sqlite/mod.ts";
+export type { MongoStore, MongoStoreOptions } from "./mongodb/mod.ts";
 
 /** File name of the SQLite database inside `config.dataDir`. */
 export const sqliteFileName = "movielens.db";
@@ -34,7 +34,7 @@ export async function openStore(config: Config): Promise<Store> {
         'STORE is "mongodb" but MONGODB_URI is not set: expected a connection string like mongodb+srv://user:pass@cluster.example.net',
       );
     }
-    const { openMongoStore } = await import("./mongodb.ts");
+    const { openMongoStore } = await import("./mongodb/mod.ts");
     return await openMongoStore(config.MONGODB_URI, config.MONGODB_DB);
   }
   await Deno.mkdir(config.dataDir, { recursive: true });

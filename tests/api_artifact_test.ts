@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { prepareDeps } from "../api/deps.ts";
 import { silentLogger } from "../api/logger.ts";
-import { buildServing, type Serving } from "../api/serving.ts";
+import { buildServing, type Serving } from "../serving/mod.ts";
 import { parseConfig } from "../config/mod.ts";
 import { FolderObjectStorage } from "../store/mod.ts";
 import {

@@ -1,5 +1,5 @@
 /**
- * The stored-response fast path (api/fast_path.ts): public cached GETs
+ * The stored-response fast path (api/cached_responses.ts): public cached GETs
  * answered ahead of the middleware chain give the same body and headers as
  * the full path, count as memory hits, log the same line, and never outlive
  * the cache entries they were built from.
@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { jsonLogger } from "../api/logger.ts";
 import type { Movie, MovieStats } from "../core/types.ts";
-import { type Cache, TieredCache } from "../store/cache.ts";
+import { type Cache, TieredCache } from "../store/cache/tiered.ts";
 import { openSqliteStore } from "../store/mod.ts";
 import { testApp } from "./api_fixture.ts";
 

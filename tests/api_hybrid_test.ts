@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { LOCAL_ISSUER } from "../api/auth/local.ts";
-import { loadServingRecommender } from "../pipeline/collaborative.ts";
+import { loadServingRecommender } from "../pipeline/train.ts";
 import {
   BASE_ENV,
   bearer,

@@ -127,7 +127,7 @@ Deno.test(".dockerignore keeps secrets, data and models out, and the app in", as
       "node_modules/hono/package.json",
       ".git/HEAD",
       ".vercel/output/config.json",
-      "store/sqlite_test.ts",
+      "store/sqlite/sqlite_test.ts",
     ]
   ) assert.ok(ignored(patterns, path), `${path} should be ignored`);
   for (
@@ -138,7 +138,7 @@ Deno.test(".dockerignore keeps secrets, data and models out, and the app in", as
       "api/main.ts",
       "pipeline/main.ts",
       "config/mod.ts",
-      "core/top_k.ts",
+      "core/vectors/top_k.ts",
       "store/serving_artifact.ts",
       "web/server.ts",
       "deploy/create_vector_index.ts",

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { fallbackAfter } from "../main.ts";
 import { parseConfig } from "../config/mod.ts";
 import { DownloadError } from "../pipeline/download.ts";
-import { ModelNotFoundError } from "../pipeline/embedder_minilm.ts";
+import { ModelNotFoundError } from "../pipeline/embedders/minilm.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { hasDataset } from "./api_fixture.ts";
 

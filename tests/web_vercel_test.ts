@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { hasDataset, loadedStore, testApp } from "./api_fixture.ts";
-import { buildVercel } from "../web/build_vercel.ts";
+import { buildVercel } from "../web/adapters/build_vercel.ts";
 import { ensureIslands } from "../web/build.ts";
 
 const hasNode = (() => {

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
-import { ApiError, WebApi } from "./api.ts";
+import { ApiError, WebApi } from "./web_api.ts";
 import type { Config } from "../config/mod.ts";
 import {
   type ApiClient,

@@ -3,7 +3,7 @@
  * otherwise. Both hand back the same session (an access token the API
  * verifies), which the web keeps in a cookie.
  */
-import { ApiError, type WebApi } from "./api.ts";
+import { ApiError, type WebApi } from "./web_api.ts";
 
 /** A signed-in session. */
 export interface WebSession {

@@ -3,7 +3,7 @@
  * helpers: a route file exports `handler = defineRoute({ GET, POST })`.
  */
 import type { Context } from "hono";
-import type { WebApi } from "./api.ts";
+import type { WebApi } from "./web_api.ts";
 import type { AuthProvider, WebSession } from "./auth.ts";
 
 /** The Hono environment of the web app. */

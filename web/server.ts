@@ -6,7 +6,7 @@
 import type { Config } from "../config/mod.ts";
 import type { InProcessApp } from "./api_client.ts";
 import { webAppFromConfig } from "./app.tsx";
-import { serveStatic, STATIC_DIR } from "./static_files.ts";
+import { serveStatic, STATIC_DIR } from "./adapters/static_files.ts";
 
 /** The API as the server mounts it. */
 export interface MountedApi extends InProcessApp {

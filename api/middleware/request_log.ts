@@ -84,7 +84,7 @@ export function requestLogger(
 
 /**
  * Writes the entry of a finished request with severity by status. Shared by
- * `requestLog` and the stored-response fast path (api/fast_path.ts), so that
+ * `requestLog` and the stored-response fast path (api/cached_responses.ts), so that
  * both write the same line.
  */
 export function logRequest(

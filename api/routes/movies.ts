@@ -5,7 +5,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { MovieWithStats } from "../../core/types.ts";
-import { cached } from "../cached.ts";
+import { cached } from "../route_cache.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { ProblemError, validationHook } from "../problem.ts";

@@ -3,10 +3,10 @@
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { cachedJson, jsonText } from "../cached.ts";
+import { cachedJson, jsonText } from "../route_cache.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
-import { explanationText } from "../explanation_text.ts";
+import { explanationText } from "../../serving/explanation_text.ts";
 import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { ProblemError, validationHook } from "../problem.ts";

@@ -3,7 +3,7 @@
  * works without JavaScript); the title field is the SearchBox island.
  */
 import { SearchBox } from "../islands/search_box.tsx";
-import type { MovieListQuery } from "../api.ts";
+import type { MovieListQuery } from "../web_api.ts";
 
 /** Props of `Filters`. */
 export interface FiltersProps {

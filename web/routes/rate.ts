@@ -4,7 +4,7 @@
  * with `Accept: application/json` and gets the new state.
  */
 import { defineRoute, safeNext } from "../define.ts";
-import type { WebApi } from "../api.ts";
+import type { WebApi } from "../web_api.ts";
 import type { RateResult } from "../islands/rating_widget.tsx";
 import { errorPage } from "./_500.tsx";
 

@@ -1,7 +1,7 @@
 /** Browse: search, genre and year filters, sort and pages, all in the URL. */
 import { defineRoute } from "../../define.ts";
 import { renderPage } from "../../render.tsx";
-import { ApiError, type MovieListQuery } from "../../api.ts";
+import { ApiError, type MovieListQuery } from "../../web_api.ts";
 import { Filters } from "../../components/filters.tsx";
 import { MovieGrid } from "../../components/movie_card.tsx";
 import { Pagination } from "../../components/pagination.tsx";

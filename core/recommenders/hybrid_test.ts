@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { trainEase } from "../models/ease.ts";
+import { HYBRID_DEFAULTS, HybridRecommender } from "./hybrid.ts";
+import { tuneHybrid } from "../training/hybrid_tune.ts";
+import { buildInteractionMatrix } from "../models/interaction_matrix.ts";
+import { RatingTimeline } from "../models/timeline.ts";
+import { trainSequence } from "../models/sequence.ts";
+import type { EmbeddingMatrix, Interaction } from "../types.ts";
+
+const day = 86_400_000;
+const rate = (
+  userId: string,
+  movieId: number,
+  value = 4,
+  timestamp = 100 * day,
+): Interaction => ({
+  userId,
+  movieId,
+  type: "rating",
+  value,
+  timestamp,
+});
+
+// Movies 1–3 are rated together by many users; movie 4 nobody rated.
+const rows: Interaction[] = [];
+for (let u = 0; u < 12; u++) {
+  rows.push(rate(`u${u}`, 1), rate(`u${u}`, 2));
+  if (u % 2 === 0) rows.push(rate(`u${u}`, 3));
+}
+// Content: 4 is the twin of 1; 2 and 3 point elsewhere.
+const content: EmbeddingMatrix = {
+  ids: Int32Array.from([1, 2, 3, 4]),
+  dim: 2,
+  vectors: Float32Array.from([1, 0, 0, 1, 0.6, 0.8, 1, 0]),
+};
+const ease = trainEase(buildInteractionMatrix(rows), {
+  lambda: 1,
+  minCount: 2,
+});
+const parts = {
+  ease,
+  content,
+  timeline: RatingTimeline.fromInteractions(rows),
+};
+const only = {
+  ...HYBRID_DEFAULTS,
+  trendWeight: 0,
+  popularityWeight: 0,
+  knnWeight: 0,
+  historyPivot: 0,
+};
+
+Deno.test("collaborative signal ranks co-rated movies first and explains with history", () => {
+  const hybrid = new HybridRecommender(parts, { ...only, contentWeight: 0.1 });
+  const recs = hybrid.recommend([rate("me", 1, 5)], { limit: 3 });
+  assert.equal(recs[0].movieId, 2);
+  assert.deepEqual(recs[0].explanation, { kind: "rated", because: [1] });
+  assert.ok(recs.every((r) => r.movieId !== 1));
+});
+
+Deno.test("a short history leans on content when the history pivot is large", () => {
+  // One rated movie and pivot 20: collaborative trust a = 1/21, so content
+  // (4 is the twin of 1) outranks the co-rated movie 2.
+  const thin = new HybridRecommender(parts, {
+    ...only,
+    historyPivot: 20,
+    contentWeight: 0.4,
+  });
+  assert.equal(thin.recommend([rate("me", 1, 5)], { limit: 1 })[0].movieId, 4);
+});
+
+Deno.test("a movie nobody rated is reached through content", () => {
+  const hybrid = new HybridRecommender(parts, { ...only, contentWeight: 5 });
+  const recs = hybrid.recommend([rate("me", 1, 5)], { limit: 4 });
+  const unrated = recs.find((r) => r.movieId === 4);
+  assert.ok(unrated, "movie 4 (no ratings) should be recommended via content");
+  assert.deepEqual(unrated.explanation.because, [1]);
+  // without content it cannot appear with a positive score
+  const blind = new HybridRecommender({ ...parts, content: null }, only)
+    .recommend([rate("me", 1, 5)], { limit: 4 });
+  assert.ok(!blind.some((r) => r.movieId === 4 && r.score > 0));
+});
+
+Deno.test("a history of unrated movies still gets content recommendations", () => {
+  const hybrid = new HybridRecommender(parts, only);
+  const recs = hybrid.recommend([rate("me", 4, 5)], { limit: 2 });
+  assert.equal(recs[0].movieId, 1);
+  assert.deepEqual(hybrid.recommend([], { limit: 2 }), []);
+});
+
+Deno.test("exclude and filter are honoured", () => {
+  const hybrid = new HybridRecommender(parts);
+  const recs = hybrid.recommend([rate("me", 1)], {
+    limit: 5,
+    exclude: new Set([2]),
+    filter: (id) => id !== 3,
+  });
+  assert.deepEqual(recs.map((r) => r.movieId), [4]);
+});
+
+Deno.test("tuning picks weights that do not lower validation NDCG", () => {
+  const users = [{ history: [rate("v", 1)], relevant: new Set([3]) }];
+  const result = tuneHybrid(parts, HYBRID_DEFAULTS, users, {
+    grid: { contentWeight: [0, 1], popularityWeight: [0, 1] },
+  });
+  assert.ok(result.trials >= 3);
+  assert.ok(result.ndcg >= 0 && result.ndcg <= 1);
+  const start = tuneHybrid(parts, HYBRID_DEFAULTS, users, { grid: {} });
+  assert.ok(result.ndcg >= start.ndcg);
+});
+
+Deno.test("the sequence part ranks what others rated next and explains with the latest movie", () => {
+  // Everyone rates 1 then 2, and 5 then 6; EASE is silent on this history.
+  const seqRows: Interaction[] = [];
+  for (let u = 0; u < 6; u++) {
+    seqRows.push(
+      rate(`s${u}`, 5, 4, 1 * day),
+      rate(`s${u}`, 6, 4, 2 * day),
+      rate(`s${u}`, 1, 4, 3 * day),
+      rate(`s${u}`, 2, 4, 4 * day),
+    );
+  }
+  const hybrid = new HybridRecommender({
+    sequence: trainSequence(seqRows),
+    timeline: RatingTimeline.fromInteractions(seqRows),
+  }, {
+    ...only,
+    easeWeight: 0,
+    likedWeight: 0,
+    sequenceWeight: 1,
+    sequenceDecay: 0.5,
+    unreleasedWeight: 1,
+  });
+  // Shrink 10: W[5][6] = W[1][2] = 6 / 16, W[5][2] = 2 / 16. The newest
+  // movie is 5 (weight 1), 1 weighs 0.5: 6 scores 0.375, 2 scores 0.3125.
+  const recs = hybrid.recommend([
+    rate("me", 1, 4, day),
+    rate("me", 5, 4, 2 * day),
+  ], {
+    limit: 2,
+  });
+  assert.equal(recs[0].movieId, 6);
+  assert.deepEqual(recs[0].explanation, { kind: "rated", because: [5] });
+});

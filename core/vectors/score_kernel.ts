@@ -1,0 +1,254 @@
+/**
+ * The scoring kernel under `topK`: the dot product of one query with every
+ * row of an embedding matrix. WebAssembly SIMD when the runtime has it (the
+ * matrix is copied once into the module's memory), an unrolled JS loop
+ * otherwise. Both are approximate within `errorBound`, so `topK` reranks its
+ * few borderline candidates exactly and returns what an exact scan would.
+ */
+import type { EmbeddingMatrix } from "../types.ts";
+import { SCORE_KERNEL_WASM_BASE64 } from "./score_kernel_wasm.ts";
+
+/** Which implementation scores the rows. */
+export type ScorerBackend = "wasm" | "js";
+
+/** Scores every row of one matrix against a query. */
+export interface RowScorer {
+  readonly backend: ScorerBackend;
+  /**
+   * The score of every row against `query`, in row order. The buffer is
+   * reused: it is valid until the next call on this scorer.
+   */
+  score(query: Float32Array): Float32Array | Float64Array;
+  /** An upper bound on |score − exact dot product| for a query of this norm. */
+  errorBound(queryNorm: number): number;
+}
+
+/** Below this many floats the copy into WebAssembly memory is not worth it. */
+const WASM_MIN_FLOATS = 16_384;
+const PAGE_BYTES = 65_536;
+
+interface KernelExports {
+  scores(
+    matrix: number,
+    rows: number,
+    dim: number,
+    query: number,
+    out: number,
+  ): void;
+}
+
+let kernelModule: WebAssembly.Module | null | undefined;
+
+/** The compiled kernel, or null when this runtime has no WebAssembly SIMD. */
+function compiledKernel(): WebAssembly.Module | null {
+  if (kernelModule !== undefined) return kernelModule;
+  kernelModule = null;
+  if (typeof WebAssembly === "undefined") return null;
+  const bytes = Uint8Array.from(
+    atob(SCORE_KERNEL_WASM_BASE64),
+    (c) => c.charCodeAt(0),
+  );
+  if (!WebAssembly.validate(bytes)) return null; // no SIMD: stay in JS
+  kernelModule = new WebAssembly.Module(bytes);
+  return kernelModule;
+}
+
+/** True when the WebAssembly SIMD kernel can run here. */
+export function simdAvailable(): boolean {
+  return compiledKernel() !== null;
+}
+
+/** The largest row norm: the error bounds scale with it. */
+function maxRowNorm(vectors: Float32Array, dim: number): number {
+  let max = 0;
+  for (let offset = 0; offset < vectors.length; offset += dim) {
+    let sum = 0;
+    for (let i = 0; i < dim; i++) {
+      const v = vectors[offset + i];
+      sum += v * v;
+    }
+    if (sum > max) max = sum;
+  }
+  return Math.sqrt(max);
+}
+
+/**
+ * Recursive summation of n products in precision `unit` is off by at most
+ * γ(n+1)·Σ|aᵢbᵢ| ≤ γ(n+1)·‖a‖‖b‖ (Higham, ch. 3); twice that for safety.
+ */
+function summationBound(dim: number, unit: number, rowNorm: number) {
+  const n = dim + 1;
+  const gamma = (n * unit) / (1 - n * unit);
+  return (queryNorm: number) => 2 * gamma * rowNorm * queryNorm;
+}
+
+// Memories made by `allocateVectors`, by their buffer, with their shape.
+const kernelMemories = new WeakMap<
+  ArrayBufferLike,
+  { memory: WebAssembly.Memory; rows: number; dim: number }
+>();
+
+/** A memory for the kernel: the matrix at 0, then the query, then scores. */
+function kernelMemory(rows: number, dim: number): WebAssembly.Memory {
+  const bytes = (rows * dim + dim + rows) * 4;
+  // sized once and never grown, so views of it stay attached
+  return new WebAssembly.Memory({
+    initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)),
+  });
+}
+
+/**
+ * A zeroed Float32Array of `rows × dim` for an `EmbeddingMatrix`, placed where
+ * the SIMD kernel reads it, so that the first search does not copy it (at
+ * 100k × 384 the copy would hold 154 MB twice at the peak). A plain
+ * Float32Array when the kernel cannot run here. Loaders fill it in place.
+ *
+ * @example
+ * const vectors = allocateVectors(ids.length, 384); // instead of new Float32Array(...)
+ */
+export function allocateVectors(rows: number, dim: number): Float32Array {
+  if (!compiledKernel() || dim % 4 !== 0 || rows * dim < WASM_MIN_FLOATS) {
+    return new Float32Array(rows * dim);
+  }
+  const memory = kernelMemory(rows, dim);
+  kernelMemories.set(memory.buffer, { memory, rows, dim });
+  return new Float32Array(memory.buffer, 0, rows * dim);
+}
+
+/** The matrix copied into WebAssembly memory, with room for query and scores. */
+class WasmScorer implements RowScorer {
+  readonly backend = "wasm";
+  readonly vectors: Float32Array;
+  readonly #scores: Float32Array;
+  readonly #query: Float32Array;
+  readonly #kernel: KernelExports;
+  readonly #rows: number;
+  readonly #dim: number;
+  readonly errorBound: (queryNorm: number) => number;
+
+  constructor(module: WebAssembly.Module, matrix: EmbeddingMatrix) {
+    const { dim, vectors } = matrix;
+    const rows = matrix.ids.length;
+    const matrixBytes = rows * dim * 4;
+    // vectors from `allocateVectors` already sit in a kernel memory: no copy
+    const own = kernelMemories.get(vectors.buffer);
+    const memory = own && vectors.byteOffset === 0 &&
+        own.rows === rows && own.dim === dim
+      ? own.memory
+      : kernelMemory(rows, dim);
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.#kernel = instance.exports as unknown as KernelExports;
+    if (memory === own?.memory) this.vectors = vectors;
+    else {
+      this.vectors = new Float32Array(memory.buffer, 0, rows * dim);
+      this.vectors.set(vectors);
+    }
+    this.#query = new Float32Array(memory.buffer, matrixBytes, dim);
+    this.#scores = new Float32Array(memory.buffer, matrixBytes + dim * 4, rows);
+    this.#rows = rows;
+    this.#dim = dim;
+    this.errorBound = summationBound(dim, 2 ** -24, maxRowNorm(vectors, dim));
+  }
+
+  score(query: Float32Array): Float32Array {
+    this.#query.set(query);
+    this.#kernel.scores(
+      0,
+      this.#rows,
+      this.#dim,
+      this.#query.byteOffset,
+      this.#scores.byteOffset,
+    );
+    return this.#scores;
+  }
+}
+
+/** Plain JS: four accumulators, so that adds overlap instead of chaining. */
+class JsScorer implements RowScorer {
+  readonly backend = "js";
+  readonly #scores: Float64Array;
+  readonly errorBound: (queryNorm: number) => number;
+
+  constructor(readonly matrix: EmbeddingMatrix) {
+    this.#scores = new Float64Array(matrix.ids.length);
+    this.errorBound = summationBound(
+      matrix.dim,
+      2 ** -53,
+      maxRowNorm(matrix.vectors, matrix.dim),
+    );
+  }
+
+  score(query: Float32Array): Float64Array {
+    const { dim, vectors } = this.matrix;
+    const scores = this.#scores;
+    const blocked = dim - (dim % 4);
+    for (let row = 0, offset = 0; row < scores.length; row++, offset += dim) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let i = 0;
+      for (; i < blocked; i += 4) {
+        s0 += vectors[offset + i] * query[i];
+        s1 += vectors[offset + i + 1] * query[i + 1];
+        s2 += vectors[offset + i + 2] * query[i + 2];
+        s3 += vectors[offset + i + 3] * query[i + 3];
+      }
+      for (; i < dim; i++) s0 += vectors[offset + i] * query[i];
+      scores[row] = (s0 + s1) + (s2 + s3);
+    }
+    return scores;
+  }
+}
+
+/**
+ * A new scorer for `matrix` with the given backend ("wasm" falls back to
+ * "js" when SIMD is missing or `dim` is not a multiple of 4). Uncached: for
+ * benchmarks and tests; `rowScorer` is what search uses.
+ */
+export function createRowScorer(
+  matrix: EmbeddingMatrix,
+  backend: ScorerBackend,
+): RowScorer {
+  const expected = matrix.ids.length * matrix.dim;
+  if (matrix.vectors.length !== expected) {
+    throw new RangeError(
+      `Cannot score: expected ${matrix.ids.length} rows × ${matrix.dim} = ${expected} floats, found ${matrix.vectors.length}`,
+    );
+  }
+  const module = compiledKernel();
+  if (backend === "wasm" && module && matrix.dim % 4 === 0) {
+    return new WasmScorer(module, matrix);
+  }
+  return new JsScorer(matrix);
+}
+
+// Keyed by the vectors, so a scorer lives exactly as long as its matrix.
+const scorers = new WeakMap<
+  Float32Array,
+  { rows: number; dim: number; scorer: RowScorer }
+>();
+
+/**
+ * The cached scorer of `matrix`, built on first use. A matrix big enough for
+ * the WebAssembly kernel is adopted: its rows are copied into the kernel's
+ * memory and `matrix.vectors` is replaced by an equal view of that copy, so
+ * that one copy is kept, not two (a 100k × 384 matrix is 154 MB). Treat the
+ * matrix as immutable once searched: a reference to the old `vectors` taken
+ * before the first search is not searched any more.
+ */
+export function rowScorer(matrix: EmbeddingMatrix): RowScorer {
+  const rows = matrix.ids.length;
+  const { dim } = matrix;
+  const cached = scorers.get(matrix.vectors);
+  if (cached && cached.rows === rows && cached.dim === dim) {
+    return cached.scorer;
+  }
+  const big = rows * dim >= WASM_MIN_FLOATS;
+  const scorer = createRowScorer(matrix, big ? "wasm" : "js");
+  const entry = { rows, dim, scorer };
+  scorers.set(matrix.vectors, entry);
+  if (scorer instanceof WasmScorer) {
+    scorers.set(scorer.vectors, entry);
+    // a frozen matrix keeps its own copy: Reflect.set reports, never throws
+    Reflect.set(matrix, "vectors", scorer.vectors);
+  }
+  return scorer;
+}

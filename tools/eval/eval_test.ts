@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
+import { parseEvalArgs } from "./main.ts";
+import { evaluationMarkdown, ndcgChart } from "./report.ts";
+import { evaluateProtocol } from "./run.ts";
+import { silentProgress } from "../../pipeline/progress.ts";
+
+Deno.test("parseEvalArgs: defaults, flags and errors", () => {
+  const d = parseEvalArgs([]);
+  assert.equal(d.data, "../shared/data/ml-latest-small");
+  assert.deepEqual(d.protocols, ["random", "temporal", "new-users"]);
+  assert.deepEqual(parseEvalArgs(["--protocol", "both"]).protocols, [
+    "random",
+    "temporal",
+  ]);
+  assert.deepEqual(parseEvalArgs(["--protocol", "new-users"]).protocols, [
+    "new-users",
+  ]);
+  assert.deepEqual(d.ks, [10, 20]);
+  const a = parseEvalArgs([
+    "--protocol",
+    "temporal",
+    "--k",
+    "5,10",
+    "--seed",
+    "7",
+    "--no-write",
+  ]);
+  assert.deepEqual(a.protocols, ["temporal"]);
+  assert.deepEqual(a.ks, [5, 10]);
+  assert.equal(a.seed, 7);
+  assert.equal(a.write, false);
+  assert.throws(
+    () => parseEvalArgs(["--protocol", "soon"]),
+    /expected random, temporal, new-users, both \(random and temporal\) or all, found "soon"/,
+  );
+  assert.throws(
+    () => parseEvalArgs(["--bogus", "1"]),
+    /Unknown flag "--bogus"/,
+  );
+});
+
+/**
+ * 40 users in two taste groups over 2 × `perGroup` movies: collaborative
+ * structure to find. Each user rates about two thirds of their group's.
+ */
+function synthetic(perGroup = 20): {
+  ratings: Interaction[];
+  ids: number[];
+  content: EmbeddingMatrix;
+} {
+  const ratings: Interaction[] = [];
+  for (let u = 0; u < 40; u++) {
+    const group = u % 2;
+    for (let m = 0; m < perGroup; m++) {
+      if ((u * 7 + m) % 3 === 0) continue;
+      ratings.push({
+        userId: `ml:${u}`,
+        movieId: group * perGroup + m + 1,
+        type: "rating",
+        value: m % 4 === 0 ? 3 : 4.5,
+        timestamp: (u * 100 + ((m * 13 + u * 7) % perGroup)) * 1000,
+      });
+    }
+  }
+  const ids = Array.from({ length: 2 * perGroup }, (_, i) => i + 1);
+  const vectors = new Float32Array(4 * perGroup);
+  ids.forEach((id, i) => vectors[i * 2 + (id <= perGroup ? 0 : 1)] = 1);
+  return {
+    ratings,
+    ids,
+    content: { ids: Int32Array.from(ids), dim: 2, vectors },
+  };
+}
+
+Deno.test("evaluateProtocol ranks every method and collaborative beats random", () => {
+  for (const protocol of ["random", "temporal", "new-users"] as const) {
+    // new users keep 5 of at least 20 ratings: give them more to rate
+    const { ratings, ids, content } = synthetic(
+      protocol === "new-users" ? 40 : 20,
+    );
+    const result = evaluateProtocol(ratings, ids, {
+      protocol,
+      ks: [5],
+      seed: 1,
+      embeddings: { tfidf: content },
+      lambdas: [1],
+      bootstrapSamples: 50,
+      progress: silentProgress,
+    });
+    const names = result.methods.map((m) => m.name);
+    assert.deepEqual(names, [
+      "random",
+      "popular",
+      "most-rated",
+      "most-liked",
+      "content-tfidf",
+      "itemknn",
+      "ease",
+      "ease-liked",
+      "sequence",
+      "hybrid",
+    ]);
+    const ndcg = (name: string) =>
+      result.methods.find((m) => m.name === name)!.byK[5].metrics.ndcg;
+    assert.ok(ndcg("ease").mean > ndcg("random").mean, protocol);
+    assert.ok(ndcg("hybrid").mean > ndcg("random").mean, protocol);
+    assert.ok(result.users > 0);
+    const md = evaluationMarkdown([result], {
+      command: "deno task eval",
+      dataDir: "synthetic",
+      seed: 1,
+      ks: [5],
+      embedders: ["tfidf"],
+      runtimeSeconds: 1,
+      easeBuild: "",
+    });
+    assert.match(md, /\| hybrid \|/);
+    const svg = ndcgChart([result], 5);
+    assert.match(svg, /^<svg/);
+    assert.match(svg, /hybrid/);
+  }
+});
+
+Deno.test("the CLI reports a dataset too small to evaluate, without a stack", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./main.ts", import.meta.url).pathname,
+      "--data",
+      new URL("../../tests/fixtures/ml-1m", import.meta.url).pathname,
+      "--no-write",
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1);
+  assert.match(text, /\[temporal\] skipped: no test user has a liked/);
+  assert.match(text, /eval failed: Nothing to evaluate in .*ml-1m/);
+  assert.doesNotMatch(text, /^\s+at /m); // no stack frames
+});
