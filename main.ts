@@ -4,14 +4,12 @@
  * API_URL set, only the web runs, against that API.
  */
 import { type Config, ConfigError, configFromEnv } from "./config/mod.ts";
-import { openObjectStorage, openStore } from "./store/mod.ts";
+import { openStore } from "./store/mod.ts";
 import type { Store } from "./store/types.ts";
-import { runPipeline } from "./pipeline/run.ts";
-import { DownloadError } from "./pipeline/download.ts";
 import {
-  ModelNotFoundError,
-  ModelUnavailableError,
-} from "./pipeline/embedders/minilm.ts";
+  fillStoreIfEmpty,
+  isKnownPipelineFailure,
+} from "./pipeline/first_start.ts";
 import { consoleProgress, type ProgressReporter } from "./pipeline/progress.ts";
 import { createApp } from "./api/app.ts";
 import { listen } from "./api/listen.ts";
@@ -36,78 +34,6 @@ export interface Running {
   shutdown(): Promise<void>;
 }
 
-/** Where a first start looks for a local MovieLens copy when GroupLens is unreachable. */
-const LOCAL_DATASET_PARENTS = ["./data", "../shared/data"];
-
-async function localDataset(variant: string): Promise<string | null> {
-  for (const parent of LOCAL_DATASET_PARENTS) {
-    const dir = `${parent}/${variant}`;
-    const found = await Deno.stat(`${dir}/movies.csv`).then(
-      (info) => info.isFile,
-      () => false,
-    );
-    if (found) return dir;
-  }
-  return null;
-}
-
-/**
- * What a first start tries next after `error`, or null to give up: without
- * the MiniLM model it uses TF-IDF; without GroupLens, a local copy of the
- * dataset in a conventional place. Each fallback is announced.
- */
-export async function fallbackAfter(
-  error: unknown,
-  config: Config,
-  progress: ProgressReporter,
-): Promise<Config | null> {
-  const modelMissing = error instanceof ModelNotFoundError ||
-    error instanceof ModelUnavailableError;
-  if (modelMissing && config.EMBEDDER !== "tfidf") {
-    progress.log(
-      `${error.message}\nFalling back to EMBEDDER=tfidf for this first start; run \`EMBEDDER=minilm deno task pipeline\` once the model is available.`,
-    );
-    return { ...config, EMBEDDER: "tfidf" };
-  }
-  if (
-    error instanceof DownloadError && !config.MOVIELENS_DIR &&
-    !config.MOVIELENS_ZIP
-  ) {
-    const dir = await localDataset(config.MOVIELENS_VARIANT);
-    if (!dir) return null;
-    progress.log(`${error.message}\nUsing the local copy in ${dir} instead.`);
-    return { ...config, MOVIELENS_DIR: dir };
-  }
-  return null;
-}
-
-/**
- * Loads the store with the pipeline when it holds no movies yet, so that a
- * first start works even offline (see `fallbackAfter`).
- */
-async function fillIfEmpty(
-  config: Config,
-  store: Store,
-  progress: ProgressReporter,
-): Promise<void> {
-  if (await store.movies.count() > 0) return;
-  progress.log(
-    "The store is empty: running the pipeline once (download, embed, load, precompute)…",
-  );
-  const objects = openObjectStorage(config);
-  let attempt: Config | null = config;
-  while (attempt) {
-    try {
-      await runPipeline({ config: attempt, store, objects, progress });
-      return;
-    } catch (error) {
-      const next: Config | null = await fallbackAfter(error, attempt, progress);
-      if (!next) throw error;
-      attempt = next;
-    }
-  }
-}
-
 /**
  * Starts web + API (or the web alone when API_URL is set).
  *
@@ -124,7 +50,11 @@ export async function start(options: StartOptions): Promise<Running> {
   let api;
   if (!config.API_URL) {
     store = await openStore(config);
-    await fillIfEmpty(config, store, options.progress ?? consoleProgress());
+    await fillStoreIfEmpty({
+      config,
+      store,
+      progress: options.progress ?? consoleProgress(),
+    });
     api = createApp(await prepareDeps(config, store, { logger }));
   }
   const server = createServer({
@@ -168,12 +98,7 @@ if (import.meta.main) {
     running = await start({ config });
   } catch (error) {
     // Known failures (no network, bad data) carry a message that says it all.
-    if (
-      !(error instanceof Error) ||
-      !/^(DownloadError|DatasetError|ZipError|ModelNotFoundError)$/.test(
-        error.name,
-      )
-    ) throw error;
+    if (!isKnownPipelineFailure(error)) throw error;
     console.error(`start failed: ${error.message}`);
     Deno.exit(1);
   }

@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { type Db, type Document, MongoClient } from "mongodb";
 import { configFromEnv } from "../config/mod.ts";
+import { embeddingModel } from "../pipeline/embedders/mod.ts";
 import {
   EMBEDDINGS_COLLECTION,
   ensureVectorSearchIndex,
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   try {
     const db = client.db(config.MONGODB_DB);
     const result = await createVectorIndex(db, {
-      model: values.model ?? config.EMBEDDER,
+      model: values.model ?? embeddingModel(config),
       dim,
       similarity: values.similarity,
     });

@@ -3,14 +3,16 @@
  * with the hash of their text; unchanged texts are not embedded again) and
  * shardable (Cloud Run task i of n embeds movies i, i+n, … by sorted id).
  */
-import type { Config } from "../config/mod.ts";
 import type { Movie } from "../core/types.ts";
 import type { EmbeddingRow, Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
 import { ensureDataset } from "./download.ts";
-import type { Embedder } from "./embedders/embedder.ts";
-import { minilmEmbedder } from "./embedders/minilm.ts";
-import { tfidfEmbedder } from "./embedders/tfidf.ts";
+import {
+  createEmbedder,
+  type Embedder,
+  embedderIdentity,
+  embeddingModel,
+} from "./embedders/mod.ts";
 import {
   datasetFingerprint,
   inputsFingerprint,
@@ -20,25 +22,6 @@ import {
 import { movieText, textHash } from "./movie_text.ts";
 import { readDatasetMovies } from "./dataset.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
-
-/**
- * The embedder the configuration asks for. TF-IDF is fitted on `corpus`
- * (every movie, also when sharding, so that shards agree).
- */
-export function createEmbedder(config: Config, corpus: Movie[]): Embedder {
-  if (config.EMBEDDER === "tfidf") return tfidfEmbedder(corpus);
-  return minilmEmbedder({
-    model: config.EMBEDDING_MODEL,
-    modelDir: config.modelDir,
-    allowRemote: config.ALLOW_REMOTE_MODELS,
-    batchSize: config.EMBED_BATCH_SIZE,
-  });
-}
-
-/** Key of the configured embedder's vectors in `store.embeddings`. */
-export function embeddingModel(config: Config): string {
-  return config.EMBEDDER;
-}
 
 /** Which part of the movies one task embeds. */
 export interface Shard {
@@ -140,8 +123,7 @@ export async function embedStep(
   }:${shard.index}/${shard.count}`;
   const fingerprint = inputsFingerprint({
     dataset: await datasetFingerprint(dataset.dir),
-    embedder: config.EMBEDDER,
-    model: config.EMBEDDER === "minilm" ? config.EMBEDDING_MODEL : "tfidf-v1",
+    ...embedderIdentity(config),
   });
   if (!options.force && await isStepDone(store.meta, stepKey, fingerprint)) {
     return {

@@ -12,7 +12,8 @@ import {
   tempPipeline,
 } from "../tests/fixtures/pipeline_context.ts";
 import type { PipelineContext } from "./context.ts";
-import { createEmbedder, embedMovies, embedStep, shardOf } from "./embed.ts";
+import { embedMovies, embedStep, shardOf } from "./embed.ts";
+import { createEmbedder } from "./embedders/mod.ts";
 import { ModelNotFoundError } from "./embedders/minilm.ts";
 import { tfidfEmbedder } from "./embedders/tfidf.ts";
 import { readMovies } from "./parse.ts";

@@ -4,14 +4,8 @@
  */
 import { ConfigError, configFromEnv } from "../config/mod.ts";
 import { openObjectStorage, openStore } from "../store/mod.ts";
-import {
-  ModelNotFoundError,
-  ModelUnavailableError,
-} from "./embedders/minilm.ts";
-import { DownloadError } from "./download.ts";
-import { DatasetError } from "./parse.ts";
+import { isKnownPipelineFailure } from "./first_start.ts";
 import { consoleProgress } from "./progress.ts";
-import { ZipError } from "./zip.ts";
 import { runPipeline, STEP_NAMES, type StepName } from "./run.ts";
 
 const HELP = `Usage: deno task pipeline [step] [--force]
@@ -91,11 +85,7 @@ async function main(args: string[]): Promise<number> {
     );
   } catch (error) {
     // Bad input data or a missing model: the message says it all, no stack.
-    if (
-      error instanceof DatasetError || error instanceof ZipError ||
-      error instanceof ModelNotFoundError ||
-      error instanceof ModelUnavailableError || error instanceof DownloadError
-    ) {
+    if (isKnownPipelineFailure(error)) {
       console.error(`pipeline failed: ${error.message}`);
       return 1;
     }

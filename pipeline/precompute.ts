@@ -1,8 +1,8 @@
 /**
  * Step 4: everything the API should not compute per request: rating
  * statistics per movie, the k nearest neighbours of every movie in
- * embedding space, the packed serving artifact, and any registered extra
- * step (collaborative model training).
+ * embedding space, the packed serving artifact, and the served models
+ * (pipeline/train.ts).
  */
 import { createHash } from "node:crypto";
 import { movieStats } from "../core/movie_stats.ts";
@@ -20,39 +20,16 @@ import {
 } from "../store/serving_artifact.ts";
 import type { Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
-import { trainCollaborative } from "./train.ts";
-import { embeddingModel } from "./embed.ts";
+import { trainAndStore } from "./train.ts";
+import { embeddingModel } from "./embedders/mod.ts";
 import { inputsFingerprint, isStepDone, markStepDone } from "./fingerprint.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 
-/** An extra precompute step, run after stats and neighbours. */
-export interface PrecomputeStep {
-  name: string;
-  /** Bump when what the step writes changes, so stores made before re-run it. */
-  version: number;
-  /** Does the work; returns a one-line summary. */
-  run(ctx: PipelineContext): Promise<string>;
-}
-
 /**
- * Extra steps, in order. Add an entry here (with a static import) rather
- * than loading modules by name at run time.
+ * Version of what training writes, in the step's fingerprint: bump it when
+ * the served models change, so that stores made before retrain.
  */
-export const extraPrecomputeSteps: PrecomputeStep[] = [
-  {
-    // EASE, item-kNN and the hybrid's settings, as blobs the API loads.
-    name: "collaborative",
-    version: 2, // 2: the hybrid's sequence model
-    run: async ({ config, store, progress }) =>
-      String(
-        await trainCollaborative(
-          store,
-          { EMBEDDER: embeddingModel(config), tune: config.HYBRID_TUNE },
-          progress,
-        ),
-      ),
-  },
-];
+const TRAINING_VERSION = "collaborative@2"; // 2: the hybrid's sequence model
 
 /** Growable parallel typed arrays of (movieId, rating). */
 class RatingColumns {
@@ -168,7 +145,7 @@ async function precomputeFingerprint(
     embeddings: embeddings.digest("hex"),
     movies: await store.movies.count(),
     interactions: await store.interactions.count(),
-    extra: extraPrecomputeSteps.map((s) => `${s.name}@${s.version}`),
+    extra: [TRAINING_VERSION],
   });
 }
 
@@ -221,9 +198,13 @@ export async function precomputeStep(
     `${k} neighbours for ${matrix.ids.length} movies`,
     `artifact ${artifactKey}`,
   ];
-  for (const extra of extraPrecomputeSteps) {
-    details.push(`${extra.name}: ${await extra.run(ctx)}`);
-  }
+  details.push(
+    `training: ${await trainAndStore(store, {
+      content: { model, matrix },
+      tune: config.HYBRID_TUNE,
+      progress,
+    })}`,
+  );
   await markStepDone(store.meta, "precompute", fingerprint);
   return { step: "precompute", skipped: false, detail: details.join(", ") };
 }

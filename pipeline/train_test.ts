@@ -4,12 +4,9 @@ import type { Store } from "../store/types.ts";
 import type { Interaction, Movie } from "../core/types.ts";
 import { movieStats } from "../core/movie_stats.ts";
 import { HistoryLengthRouter } from "../core/recommenders/history_router.ts";
-import { storedHybrid } from "../store/models.ts";
-import {
-  loadServingRecommender,
-  MODEL_KEYS,
-  trainCollaborative,
-} from "./train.ts";
+import { loadHybridSettings, MODEL_KEYS } from "../store/models.ts";
+import { loadRecommender } from "../serving/mod.ts";
+import { trainAndStore } from "./train.ts";
 
 const day = 86_400_000;
 
@@ -72,21 +69,27 @@ async function seededStore(dir: string): Promise<Store> {
   return store;
 }
 
-Deno.test("trainCollaborative writes models that loadServingRecommender serves", async () => {
+async function tfidfContent(store: Store) {
+  const matrix = await store.embeddings.load("tfidf");
+  assert.ok(matrix);
+  return { model: "tfidf", matrix };
+}
+
+Deno.test("trainAndStore writes models that serving loads", async () => {
   const dir = await Deno.makeTempDir();
   const store = await seededStore(dir);
   try {
-    const summary = await trainCollaborative(store, {
-      EMBEDDER: "minilm", // absent: falls back to tfidf rows
+    const summary = await trainAndStore(store, {
+      content: await tfidfContent(store),
       lambdas: [1, 5],
       minCount: 2,
     });
-    assert.equal(summary.embeddingModel, "tfidf");
-    assert.equal(summary.easeItems, 8);
+    assert.match(summary, /trained EASE \(λ=\d+, 8 movies\)/);
+    const settings = await loadHybridSettings(store.meta);
+    assert.equal(settings?.embeddingModel, "tfidf");
     // nobody has the 20 ratings it takes to play a new user
-    assert.equal(summary.short, null);
-    assert.match(String(summary), /trained EASE \(λ=\d/);
-    for (const key of Object.values(MODEL_KEYS)) {
+    assert.equal(settings?.short, undefined);
+    for (const key of Object.values(MODEL_KEYS) as string[]) {
       assert.ok(await store.meta.getBlob(key), `blob ${key} written`);
     }
     const history: Interaction[] = [
@@ -105,7 +108,7 @@ Deno.test("trainCollaborative writes models that loadServingRecommender serves",
         timestamp: 400 * day,
       },
     ];
-    const hybrid = await loadServingRecommender(store, "hybrid");
+    const hybrid = await loadRecommender(store, "hybrid");
     const recs = hybrid.recommend(history, { limit: 3 });
     assert.equal(hybrid.name, "hybrid");
     assert.ok(recs.length > 0);
@@ -114,7 +117,7 @@ Deno.test("trainCollaborative writes models that loadServingRecommender serves",
     assert.ok(recs.every((r) => r.movieId !== 1 && r.movieId !== 2));
 
     // EASE alone falls back to content for a history of a movie nobody rated.
-    const ease = await loadServingRecommender(store, "ease");
+    const ease = await loadRecommender(store, "ease");
     const fromUnrated = ease.recommend(
       [{ userId: "x", movieId: 9, type: "like", value: null, timestamp: 0 }],
       { limit: 2 },
@@ -122,7 +125,7 @@ Deno.test("trainCollaborative writes models that loadServingRecommender serves",
     assert.deepEqual(fromUnrated.map((r) => r.movieId).sort(), [1, 2]);
 
     for (const name of ["itemknn", "content", "popular"] as const) {
-      const r = await loadServingRecommender(store, name);
+      const r = await loadRecommender(store, name);
       assert.ok(r.recommend(history, { limit: 2 }).length > 0, name);
     }
   } finally {
@@ -136,11 +139,11 @@ Deno.test("loading before training names the missing model", async () => {
   const store = await openSqliteStore(`${dir}/empty.db`);
   try {
     await assert.rejects(
-      () => loadServingRecommender(store, "hybrid"),
-      /Cannot load the collaborative model "hybrid": expected blobs .*model:hybrid-params/,
+      () => loadRecommender(store, "hybrid"),
+      /Cannot load the trained models for "hybrid"/,
     );
     await assert.rejects(
-      () => trainCollaborative(store),
+      () => trainAndStore(store, { content: null }),
       /expected stored interactions, found none/,
     );
   } finally {
@@ -170,17 +173,17 @@ Deno.test("short histories get settings of their own, served through the router"
       }
     }
     await store.interactions.upsert(rows);
-    const summary = await trainCollaborative(store, {
+    const summary = await trainAndStore(store, {
+      content: null,
       lambdas: [5],
       minCount: 2,
-      learn: false,
     });
-    assert.ok(summary.short, "short-history settings tuned");
-    assert.equal(summary.short.maxHistory, 10);
-    assert.match(String(summary), /new users 0\.\d{4} \(0\.\d{4} with/);
-    const stored = await storedHybrid(store);
-    assert.deepEqual(stored?.short?.params, summary.short.params);
-    const hybrid = await loadServingRecommender(store, "hybrid");
+    assert.match(summary, /new users 0\.\d{4} \(0\.\d{4} with/);
+    const stored = await loadHybridSettings(store.meta);
+    assert.ok(stored?.short, "short-history settings tuned");
+    assert.equal(stored.short.maxHistory, 10);
+    assert.equal(stored.embeddingModel, null);
+    const hybrid = await loadRecommender(store, "hybrid");
     assert.ok(hybrid instanceof HistoryLengthRouter);
     assert.equal(hybrid.name, "hybrid");
     const history = rows.filter((r) => r.userId === "ml:0");

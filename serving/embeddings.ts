@@ -1,15 +1,16 @@
 /**
- * Where serving's embeddings come from at start: the compact serving
- * artifact the pipeline wrote to object storage (one object: packed ids,
- * vectors and neighbours), or, when it is missing, invalid or for another
- * model, the store's embedding rows (thousands of rows or documents).
+ * Which embeddings serving uses and where they come from at start. The model
+ * is the one the served hybrid was tuned with (recorded by training), so
+ * serving can never hand the hybrid another content matrix; the vectors come
+ * from the compact serving artifact the pipeline wrote to object storage
+ * (one object: packed ids, vectors and neighbours), or, when it is missing,
+ * invalid or for another model, from the store's embedding rows.
  *
  * Rating statistics stay with the store's movie rows: serving reads those
  * rows anyway for titles and genres (the artifact has neither), and the
  * store keeps them in double precision, so popularity ties break as before.
  * @module
  */
-import type { Config } from "../config/mod.ts";
 import { allocateVectors } from "../core/vectors/score_kernel.ts";
 import type { EmbeddingMatrix, ScoredMovie } from "../core/types.ts";
 import {
@@ -21,8 +22,9 @@ import {
   ServingArtifactError,
   servingArtifactKey,
 } from "../store/serving_artifact.ts";
+import { loadHybridSettings } from "../store/models.ts";
 import type { ObjectStorage, Store } from "../store/types.ts";
-import type { Logger } from "../api/logger.ts";
+import type { ServingLogger as Logger } from "./log.ts";
 
 /** Precomputed neighbour lists held in memory, as the artifact packs them. */
 export class ArtifactNeighbours {
@@ -54,14 +56,35 @@ export interface ServingEmbeddings {
 
 /** Options of `loadServingEmbeddings`. */
 export interface LoadServingEmbeddingsOptions {
+  /** The embedding model to load (`servedEmbeddingModel`); null: none. */
+  model: string | null;
   /** Where the pipeline wrote the artifact; without it, the store is read. */
   objects?: ObjectStorage;
   logger?: Logger;
 }
 
-/** Embedding models tried in the store, the configured one first. */
-function embeddingModels(config: Config): string[] {
-  return [...new Set([config.EMBEDDER, "minilm", "tfidf"])];
+/** Models looked for, in this order, in a store trained before models recorded theirs. */
+const KNOWN_MODELS = ["minilm", "tfidf"];
+
+/**
+ * The embedding model serving uses: the one the served models were trained
+ * with; for a store without trained models, the first known model with
+ * stored vectors; null when there are none.
+ *
+ * @example
+ * ```ts
+ * await servedEmbeddingModel(store); // "tfidf"
+ * ```
+ */
+export async function servedEmbeddingModel(
+  store: Store,
+): Promise<string | null> {
+  const settings = await loadHybridSettings(store.meta);
+  if (settings) return settings.embeddingModel;
+  for (const model of KNOWN_MODELS) {
+    if ((await store.embeddings.hashes(model)).size > 0) return model;
+  }
+  return null;
 }
 
 /**
@@ -112,7 +135,7 @@ async function readArtifact(
   const found = artifact.meta?.model;
   if (found !== model || artifact.ids.length === 0) {
     logger?.warning(
-      "Serving artifact does not match the configured embedder; loading embeddings from the store",
+      "Serving artifact does not match the embedding model serving uses; loading embeddings from the store",
       {
         ...where,
         expected: model,
@@ -154,24 +177,24 @@ function fromArtifact(
 }
 
 /**
- * Loads the embeddings serving needs: the serving artifact of
- * `config.EMBEDDER` from `objects` when it exists and is valid, else the
- * store's rows (configured model first, then any model stored). Logs which
- * source it used and how long it took.
+ * Loads the vectors of `options.model`: its serving artifact from `objects`
+ * when it exists and is valid, else the store's rows. Logs which source it
+ * used and how long it took.
  *
  * @example
- * const embeddings = await loadServingEmbeddings(store, config, {
+ * ```ts
+ * const embeddings = await loadServingEmbeddings(store, {
+ *   model: await servedEmbeddingModel(store),
  *   objects: openObjectStorage(config),
- *   logger,
  * });
  * embeddings.source; // "artifact"
+ * ```
  */
 export async function loadServingEmbeddings(
   store: Store,
-  config: Config,
-  options: LoadServingEmbeddingsOptions = {},
+  options: LoadServingEmbeddingsOptions,
 ): Promise<ServingEmbeddings> {
-  const { objects, logger } = options;
+  const { model, objects, logger } = options;
   const started = performance.now();
   const done = (embeddings: ServingEmbeddings): ServingEmbeddings => {
     logger?.info("Embeddings loaded", {
@@ -183,19 +206,22 @@ export async function loadServingEmbeddings(
     });
     return embeddings;
   };
-  const model = config.EMBEDDER;
+  const none: ServingEmbeddings = {
+    source: "none",
+    model: null,
+    matrix: null,
+    neighbours: null,
+  };
+  if (!model) return done(none);
   const artifact = objects ? await readArtifact(objects, model, logger) : null;
   if (artifact) return done(fromArtifact(artifact, model));
-  for (const candidate of embeddingModels(config)) {
-    const matrix = await store.embeddings.load(candidate);
-    if (matrix) {
-      return done({
-        source: "store",
-        model: candidate,
-        matrix,
-        neighbours: null,
-      });
-    }
+  const matrix = await store.embeddings.load(model);
+  if (matrix) {
+    return done({ source: "store", model, matrix, neighbours: null });
   }
-  return done({ source: "none", model: null, matrix: null, neighbours: null });
+  logger?.warning(
+    "No stored embeddings of the model the served models were trained with: serving without content similarity (run `deno task pipeline embed precompute`)",
+    { model },
+  );
+  return done(none);
 }

@@ -138,3 +138,23 @@ export function chooseVectorSearch(
       `${movies} movies, at least VECTOR_SEARCH_MIN_MOVIES=${minMovies}: the matrix stays in Atlas`,
   };
 }
+
+/**
+ * Where similarity search runs for this deployment: `chooseVectorSearch`
+ * with `VECTOR_SEARCH` and `VECTOR_SEARCH_MIN_MOVIES` (read here only).
+ *
+ * @example
+ * ```ts
+ * vectorSearchFor(config, { store: store.kind, movies: 9742 }).use; // "memory"
+ * ```
+ */
+export function vectorSearchFor(
+  config: Config,
+  inputs: { store: Store["kind"]; movies: number },
+): VectorSearchChoice {
+  return chooseVectorSearch({
+    mode: config.VECTOR_SEARCH,
+    minMovies: config.VECTOR_SEARCH_MIN_MOVIES,
+    ...inputs,
+  });
+}

@@ -200,7 +200,7 @@ Deno.test({
           ...decoded,
           meta: { ...decoded.meta, model: "minilm" },
         }),
-        message: /does not match the configured embedder/,
+        message: /does not match the embedding model serving uses/,
       },
     ];
     try {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { LOCAL_ISSUER } from "../api/auth/local.ts";
-import { loadServingRecommender } from "../pipeline/train.ts";
+import { loadRecommender } from "../serving/mod.ts";
 import {
   BASE_ENV,
   bearer,
@@ -38,7 +38,7 @@ Deno.test({
       assert.equal(body.coldStart, false);
 
       const history = await loaded.store.interactions.forUser("ml:414");
-      const offline = (await loadServingRecommender(loaded.store, "hybrid"))
+      const offline = (await loadRecommender(loaded.store, "hybrid"))
         .recommend(history, { limit: 10 });
       assert.deepEqual(
         body.items.map((i: { movie: { id: number } }) => i.movie.id),

@@ -1,6 +1,6 @@
-/** The first-start fallbacks of `deno task start` (main.ts). */
+/** The first-start fallbacks of `deno task start` (pipeline/first_start.ts). */
 import assert from "node:assert/strict";
-import { fallbackAfter } from "../main.ts";
+import { fallbackAfter } from "../pipeline/first_start.ts";
 import { parseConfig } from "../config/mod.ts";
 import { DownloadError } from "../pipeline/download.ts";
 import { ModelNotFoundError } from "../pipeline/embedders/minilm.ts";

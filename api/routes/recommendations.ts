@@ -6,7 +6,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { cachedJson, jsonText } from "../route_cache.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
-import { explanationText } from "../../serving/explanation_text.ts";
+import { recommendForUser } from "../../serving/recommend.ts";
 import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { ProblemError, validationHook } from "../problem.ts";
@@ -68,48 +68,24 @@ export function recommendationRoutes(deps: RouteDeps) {
       const key = `recs:user:${userId}:${fingerprint}:${limit}:${genre ?? ""}`;
       const build = async () => {
         const history = read ?? await deps.store.interactions.forUser(userId);
-        const serving = await deps.serving();
-        const filter = genre
-          ? (id: number) =>
-            serving.catalog.get(id)?.genres.includes(genre) ?? false
-          : undefined;
-        let strategy = serving.recommender.name;
-        let recommendations = history.length > 0
-          ? await serving.recommender.recommend(history, { limit, filter })
-          : [];
-        if (recommendations.length === 0) {
-          strategy = serving.popular.name;
-          recommendations = serving.popular.recommend(history, {
-            limit,
-            filter,
-          });
-        }
+        const served = await recommendForUser(await deps.serving(), history, {
+          limit,
+          genre,
+        });
         const movies = new Map(
           (await deps.store.movies.getMany(
-            recommendations.map((r) => r.movieId),
+            served.items.map((r) => r.movieId),
           )).map((m) => [m.id, m]),
         );
-        const items = recommendations.flatMap((r) => {
-          const movie = movies.get(r.movieId);
-          if (!movie) return [];
-          const because = r.explanation.because.flatMap((id) => {
-            const entry = serving.catalog.get(id);
-            return entry ? [{ id, title: entry.title }] : [];
-          });
-          return [{
-            movie,
-            score: r.score,
-            explanation: {
-              kind: r.explanation.kind,
-              because,
-              text: explanationText(
-                r.explanation,
-                because.map((b) => b.title),
-              ),
-            },
-          }];
+        const items = served.items.flatMap(({ movieId, ...rest }) => {
+          const movie = movies.get(movieId);
+          return movie ? [{ movie, ...rest }] : [];
         });
-        return { strategy, coldStart: history.length === 0, items };
+        return {
+          strategy: served.strategy,
+          coldStart: served.coldStart,
+          items,
+        };
       };
       // a hit is answered with the stored JSON text, never re-serialised
       const text = await cachedJson(c, deps.cache, key, build);

@@ -100,12 +100,14 @@ Deno.test("exclude and filter are honoured", () => {
 
 Deno.test("tuning picks weights that do not lower validation NDCG", () => {
   const users = [{ history: [rate("v", 1)], relevant: new Set([3]) }];
-  const result = tuneHybrid(parts, HYBRID_DEFAULTS, users, {
+  const result = tuneHybrid(parts, {
+    start: HYBRID_DEFAULTS,
+    users,
     grid: { contentWeight: [0, 1], popularityWeight: [0, 1] },
   });
   assert.ok(result.trials >= 3);
   assert.ok(result.ndcg >= 0 && result.ndcg <= 1);
-  const start = tuneHybrid(parts, HYBRID_DEFAULTS, users, { grid: {} });
+  const start = tuneHybrid(parts, { start: HYBRID_DEFAULTS, users, grid: {} });
   assert.ok(result.ndcg >= start.ndcg);
 });
 

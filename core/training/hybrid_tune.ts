@@ -9,16 +9,10 @@ import {
   HybridRecommender,
 } from "../recommenders/hybrid.ts";
 import { mean, ndcgAtK } from "../metrics.ts";
-import type { Interaction } from "../types.ts";
+import type { ValidationUser } from "./validation.ts";
 
-/** One validation user: the training history and the held-out relevant movies. */
-export interface ValidationUser {
-  history: Interaction[];
-  relevant: ReadonlySet<number>;
-}
-
-/** The numeric parameters the grid searches (not the learned blend). */
-export type HybridGridKey = Exclude<keyof HybridParams, "learned">;
+/** The parameters the grid searches. */
+export type HybridGridKey = keyof HybridParams;
 
 /** Candidate values per parameter; parameters absent here stay fixed. */
 export type HybridGrid = Partial<Record<HybridGridKey, number[]>>;
@@ -52,6 +46,10 @@ export const DEFAULT_HYBRID_GRID: HybridGrid = {
 
 /** Options of `tuneHybrid`. */
 export interface TuneOptions {
+  /** Where the search starts (parameters absent from the grid keep these values). */
+  start: HybridParams;
+  /** Histories and held-out relevant movies the search maximises NDCG on. */
+  users: ValidationUser[];
   /** Cut-off of the NDCG being maximised (default 10). */
   k?: number;
   grid?: HybridGrid;
@@ -76,15 +74,14 @@ export interface TuneResult {
  *
  * @example
  * ```ts
- * const { params } = tuneHybrid(parts, start, validationUsers);
+ * const { params } = tuneHybrid(parts, { start: HYBRID_DEFAULTS, users });
  * ```
  */
 export function tuneHybrid(
   parts: HybridParts,
-  start: HybridParams,
-  users: ValidationUser[],
-  options: TuneOptions = {},
+  options: TuneOptions,
 ): TuneResult {
+  const { start, users } = options;
   const k = options.k ?? 10;
   const grid = options.grid ?? DEFAULT_HYBRID_GRID;
   const rounds = options.rounds ?? 2;

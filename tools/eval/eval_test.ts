@@ -79,12 +79,15 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
     const { ratings, ids, content } = synthetic(
       protocol === "new-users" ? 40 : 20,
     );
-    const result = evaluateProtocol(ratings, ids, {
+    const result = evaluateProtocol(ratings, {
       protocol,
+      catalogueIds: ids,
       ks: [5],
       seed: 1,
       embeddings: { tfidf: content },
+      servedEmbedding: "tfidf",
       lambdas: [1],
+      minCount: 2,
       bootstrapSamples: 50,
       progress: silentProgress,
     });
@@ -99,6 +102,8 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
       "ease",
       "ease-liked",
       "sequence",
+      "hybrid-retuned",
+      "hybrid-learned",
       "hybrid",
     ]);
     const ndcg = (name: string) =>

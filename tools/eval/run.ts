@@ -1,27 +1,16 @@
 /**
- * The offline evaluation protocol: split, tune on a validation split carved
- * from training data, train every method with the same `core` code the API
- * serves, rank candidates per user and score the rankings.
+ * One protocol end to end: split; train the served models on the training
+ * split with the pipeline's own procedure and assemble them as the API does
+ * (serving/recommender.ts), so the "hybrid" row is what users get; add the
+ * baselines, each served part alone, and (optionally) research methods;
+ * rank for every test user and score with bootstrap intervals.
  */
-import { trainEase } from "../../core/models/ease.ts";
-import {
-  type HybridParams,
-  HybridRecommender,
-} from "../../core/recommenders/hybrid.ts";
-import {
-  DEFAULT_HYBRID_GRID,
-  tuneHybrid,
-  type ValidationUser,
-} from "../../core/training/hybrid_tune.ts";
-import { learnHybridBlend } from "./learned_blend/fit.ts";
-import { buildInteractionMatrix } from "../../core/models/interaction_matrix.ts";
+import { ItemItemRecommender } from "../../core/models/item_item_model.ts";
 import {
   collaborativeWeights,
-  ItemItemRecommender,
-  LIKED_RATING,
   likedOnly,
 } from "../../core/models/item_item_model.ts";
-import { trainItemKnn } from "../../core/models/item_knn.ts";
+import { sequenceWeights } from "../../core/models/sequence.ts";
 import {
   bootstrapDifference,
   bootstrapInterval,
@@ -33,56 +22,63 @@ import {
   type UserMetricName,
   userMetricNames,
 } from "../../core/metrics.ts";
+import { movieStats } from "../../core/movie_stats.ts";
 import { ContentRecommender } from "../../core/recommenders/content.ts";
 import {
   coldStartRecommender,
   PopularityRecommender,
 } from "../../core/recommenders/popular.ts";
-import { movieStats } from "../../core/movie_stats.ts";
 import type { Recommender } from "../../core/recommender.ts";
 import {
-  newUserSplit,
-  type Random,
-  randomSplit,
-  seededRandom,
-  type Split,
-  temporalSplit,
-} from "../../core/training/split.ts";
+  type HybridSettings,
+  trainServingModels,
+} from "../../core/training/serving_models.ts";
 import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import type { ProgressReporter } from "../../pipeline/progress.ts";
+import { assembleRecommender } from "../../serving/recommender.ts";
 import {
-  type ShortHistoryTuning,
-  trainHybridParts,
-  tuneShortHistory,
-  validationUsersOf,
-} from "../../core/training/validation.ts";
-import { HistoryLengthRouter } from "../../core/recommenders/history_router.ts";
-import { RatingTimeline } from "../../core/models/timeline.ts";
-import { sequenceWeights, trainSequence } from "../../core/models/sequence.ts";
-import { HYBRID_DEFAULTS } from "../../core/recommenders/hybrid.ts";
+  byUser,
+  countsOf,
+  type Protocol,
+  RandomRecommender,
+  relevantByUser,
+  splitFor,
+} from "./protocols.ts";
+import {
+  type LearnedValidation,
+  researchMethods,
+  type RetunedSettings,
+} from "./research.ts";
 
-/** Every protocol, in the order they are run and reported. */
-export const PROTOCOLS = ["random", "temporal", "new-users"] as const;
-
-export type Protocol = typeof PROTOCOLS[number];
-
-/** Ratings at or above this are relevant when held out. */
-export const RELEVANT_RATING = LIKED_RATING;
+export {
+  byUser,
+  countsOf,
+  type Protocol,
+  PROTOCOLS,
+  RandomRecommender,
+  RELEVANT_RATING,
+  relevantByUser,
+  splitFor,
+} from "./protocols.ts";
 
 /** Options of `evaluateProtocol`. */
 export interface EvalOptions {
   protocol: Protocol;
+  /** Every movie id of the catalogue (candidates and coverage). */
+  catalogueIds: number[];
   /** Cut-offs, e.g. [10, 20]. */
   ks: number[];
   seed: number;
   /** Content embeddings by embedder name (e.g. tfidf, minilm). */
   embeddings: Record<string, EmbeddingMatrix>;
-  /** Which embedding the hybrid uses (default: the first). */
-  hybridEmbedding?: string;
-  /** EASE λ values tried on the validation split. */
+  /** The embedding model the pipeline would serve with (`embeddingModel(config)`). */
+  servedEmbedding: string;
+  /** EASE λ values the research re-tuning tries. */
   lambdas?: number[];
-  /** Try the learned blend on the validation split (default true). */
-  learned?: boolean;
+  /** Movies need this many ratings to enter EASE (default 10, as served). */
+  minCount?: number;
+  /** Also evaluate the research methods (default true). */
+  research?: boolean;
   /** Bootstrap resamples (default 1000). */
   bootstrapSamples?: number;
   progress: ProgressReporter;
@@ -116,147 +112,48 @@ export interface ProtocolResult {
   testRatings: number;
   relevantItems: number;
   catalogue: number;
-  easeLambda: number;
-  easeItems: number;
-  /** Time to train EASE on the training split. */
-  easeBuildMs: number;
-  hybridParams: HybridParams;
-  validationNdcg: number;
-  /** Settings for histories of ≤ `SHORT_HISTORY` movies, as served (absent: none tuned). */
-  shortHistory?: ShortHistoryTuning;
-  /** The learned blend's cross-validation (absent: not tried). */
-  learnedValidation?: { learnedNdcg: number; baseNdcg: number };
+  /** The served hybrid: what training chose on this training split. */
+  served: {
+    settings: HybridSettings;
+    easeItems: number;
+    /** Time to train and tune every served model. */
+    trainMs: number;
+  };
+  /** The research re-tuning (absent: research off). */
+  retuned?: RetunedSettings;
+  learnedValidation?: LearnedValidation;
   methods: MethodResult[];
 }
 
-/** Applies the protocol's split. */
-export function splitFor(
-  protocol: Protocol,
-  ratings: Interaction[],
-  seed: number,
-): Split {
-  switch (protocol) {
-    case "random":
-      return randomSplit(ratings, { seed, testFraction: 0.2, minRatings: 5 });
-    case "temporal":
-      return temporalSplit(ratings, { holdout: 5 });
-    case "new-users":
-      return newUserSplit(ratings, { seed, userFraction: 0.2, keep: 5 });
-  }
+/** A recommender with another name (the row's label). */
+function named<R extends Recommender>(recommender: R, name: string): R {
+  return Object.assign(recommender, { name });
 }
 
-/** Groups interactions by user. */
-export function byUser(rows: Interaction[]): Map<string, Interaction[]> {
-  const out = new Map<string, Interaction[]>();
-  for (const r of rows) {
-    let list = out.get(r.userId);
-    if (!list) out.set(r.userId, list = []);
-    list.push(r);
-  }
-  return out;
-}
-
-/** Held-out ratings ≥ `RELEVANT_RATING`, by user. */
-export function relevantByUser(test: Interaction[]): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>();
-  for (const r of test) {
-    if ((r.value ?? 0) < RELEVANT_RATING) continue;
-    let set = out.get(r.userId);
-    if (!set) out.set(r.userId, set = new Set());
-    set.add(r.movieId);
-  }
-  return out;
-}
-
-/** Rating counts per movie. */
-export function countsOf(rows: Interaction[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const r of rows) out.set(r.movieId, (out.get(r.movieId) ?? 0) + 1);
-  return out;
-}
-
-/** Recommends uniformly at random among the candidates (seeded per call order). */
-export class RandomRecommender implements Recommender {
-  readonly name = "random";
-  readonly #random: Random;
-  constructor(readonly catalogue: number[], seed: number) {
-    this.#random = seededRandom(seed);
-  }
-  recommend(history: Interaction[], options: { limit: number }) {
-    const seen = new Set(history.map((h) => h.movieId));
-    const picked = new Set<number>();
-    const out = [];
-    const want = Math.min(options.limit, this.catalogue.length - seen.size);
-    while (out.length < want) {
-      const id =
-        this.catalogue[Math.floor(this.#random() * this.catalogue.length)];
-      if (seen.has(id) || picked.has(id)) continue;
-      picked.add(id);
-      out.push({
-        movieId: id,
-        score: 0,
-        explanation: { kind: "popular" as const, because: [] },
-      });
-    }
-    return out;
-  }
-}
-
-/**
- * Chooses EASE λ on a validation split of `train` (plain EASE NDCG@10),
- * then trains EASE and item-kNN on `train` itself.
- */
-function chooseLambda(
-  valTrain: Interaction[],
-  valUsers: ValidationUser[],
-  lambdas: number[],
-  progress: ProgressReporter,
-): number {
-  const matrix = buildInteractionMatrix(valTrain);
-  let best = { lambda: lambdas[0], ndcg: -1 };
-  for (const lambda of lambdas) {
-    const started = performance.now();
-    const model = trainEase(matrix, { lambda });
-    const recommender = new ItemItemRecommender(model);
-    const rankings = new Map<string, number[]>();
-    const relevant = new Map<string, ReadonlySet<number>>();
-    valUsers.forEach((u, i) => {
-      rankings.set(
-        String(i),
-        recommender.recommend(u.history, { limit: 10 }).map((r) => r.movieId),
-      );
-      relevant.set(String(i), u.relevant);
-    });
-    const ev = evaluateRankings(rankings, relevant, 10);
-    const ndcg = ev.perUser.ndcg.reduce((a, b) => a + b, 0) / ev.users.length;
-    progress.log(
-      `  validation EASE λ=${lambda}: NDCG@10 ${
-        ndcg.toFixed(4)
-      } (${model.items.length} items, ${
-        Math.round(performance.now() - started)
-      } ms)`,
-    );
-    if (ndcg > best.ndcg) best = { lambda, ndcg };
-  }
-  return best.lambda;
-}
-
-function validationUsers(
-  valSplit: Split,
-): { users: ValidationUser[]; train: Interaction[] } {
-  return { users: validationUsersOf(valSplit), train: valSplit.train };
+/** Prefixes every line with the protocol, for a readable log. */
+function tagged(progress: ProgressReporter, protocol: Protocol) {
+  return {
+    log: (message: string) => progress.log(`[${protocol}] ${message}`),
+    task: (label: string, total: number, unit?: string) =>
+      progress.task(`[${protocol}] ${label}`, total, unit),
+  };
 }
 
 /**
  * Runs one protocol end to end and returns per-method metrics with
  * bootstrap intervals over users.
+ *
+ * @example
+ * ```ts
+ * const result = evaluateProtocol(ratings, { protocol: "temporal", catalogueIds, ks: [10],
+ *   seed: 42, embeddings: { tfidf }, servedEmbedding: "tfidf", progress });
+ * ```
  */
 export function evaluateProtocol(
   ratings: Interaction[],
-  catalogueIds: number[],
   options: EvalOptions,
 ): ProtocolResult {
-  const { protocol, ks, seed, progress } = options;
+  const { protocol, ks, seed, progress, catalogueIds } = options;
   const samples = options.bootstrapSamples ?? 1000;
   const maxK = Math.max(...ks);
   const split = splitFor(protocol, ratings, seed);
@@ -267,167 +164,84 @@ export function evaluateProtocol(
     `[${protocol}] train ${split.train.length} ratings, test ${split.test.length} ratings, ` +
       `${relevant.size} of ${testUsers.length} test users have relevant items`,
   );
-
-  // Validation split carved from the training data only.
-  const val = validationUsers(splitFor(protocol, split.train, seed + 1));
-  const lambdas = options.lambdas ?? [100, 250, 500, 1000];
-  let started = performance.now();
-  const lambda = chooseLambda(val.train, val.users, lambdas, progress);
-  const embeddingNames = Object.keys(options.embeddings);
-  const hybridEmbedding = options.hybridEmbedding ?? embeddingNames[0];
-  const content = options.embeddings[hybridEmbedding] ?? null;
-  const valParts = trainHybridParts(val.train, { lambda, content });
-  const task = progress.task(`[${protocol}] tune hybrid`, 0, "trials");
-  const tuned = tuneHybrid(valParts, HYBRID_DEFAULTS, val.users, {
-    grid: DEFAULT_HYBRID_GRID,
-    onTrial: () => task.advance(1),
-  });
-  task.done();
-  let learnedValidation: ProtocolResult["learnedValidation"];
-  if (options.learned ?? true) {
-    const learnedStart = performance.now();
-    const fit = learnHybridBlend(valParts, tuned.params, val.users, {
-      seed,
-      log: (line) => progress.log(`[${protocol}]${line}`),
-    });
-    progress.log(
-      `[${protocol}] learned blend ${
-        fit.learned ? "kept" : "not kept"
-      }: cross-validated NDCG@10 ${
-        fit.learnedNdcg.toFixed(4)
-      } vs tuned formula ${fit.baseNdcg.toFixed(4)} (${
-        Math.round(performance.now() - learnedStart)
-      } ms)`,
-    );
-    tuned.params = { ...tuned.params, learned: fit.learned };
-    learnedValidation = {
-      learnedNdcg: fit.learnedNdcg,
-      baseNdcg: fit.baseNdcg,
-    };
-  }
-  const shortTask = progress.task(
-    `[${protocol}] tune short histories`,
-    0,
-    "trials",
-  );
-  const short = tuneShortHistory(split.train, {
-    long: tuned.params,
-    lambda,
-    content,
-    grid: DEFAULT_HYBRID_GRID,
-    seed: seed + 2,
-    onTrial: () => shortTask.advance(1),
-  });
-  shortTask.done();
-  if (short) {
-    progress.log(
-      `[${protocol}] short histories: validation NDCG@10 ${
-        short.validationNdcg.toFixed(4)
-      } on ${short.users} simulated new users, ${
-        short.longValidationNdcg.toFixed(4)
-      } with the long-history settings`,
-    );
-  }
-  const tuneMs = performance.now() - started;
-  progress.log(
-    `[${protocol}] validation: λ=${lambda}, hybrid NDCG@10 ${
-      tuned.ndcg.toFixed(4)
-    } with ${JSON.stringify({ ...tuned.params, learned: undefined })}`,
-  );
-
-  // Final models on the full training split.
-  const methods: { recommender: Recommender; trainMs: number }[] = [];
-  const timed = (make: () => Recommender, extraMs = 0) => {
-    const t = performance.now();
-    const recommender = make();
-    methods.push({ recommender, trainMs: performance.now() - t + extraMs });
-  };
-  timed(() => new RandomRecommender(catalogueIds, seed));
+  const content = options.embeddings[options.servedEmbedding] ?? null;
   const stats = movieStats(
     catalogueIds,
     split.train.map((r) => r.movieId),
     split.train.map((r) => r.value ?? 0),
   );
-  timed(() => new PopularityRecommender(stats));
+  // What the API serves a user with no history.
+  const mostLiked = coldStartRecommender(stats, "most-liked");
+
+  const started = performance.now();
+  const served = trainServingModels(split.train, {
+    content,
+    embeddingModel: content ? options.servedEmbedding : null,
+    minCount: options.minCount,
+    progress: tagged(progress, protocol),
+  });
+  const servedMs = performance.now() - started;
+  progress.log(
+    `[${protocol}] served models trained in ${
+      (servedMs / 1000).toFixed(1)
+    } s: λ=${served.settings.lambda}, validation NDCG@10 ${
+      served.settings.validationNdcg?.toFixed(4)
+    }`,
+  );
+  const methods: { recommender: Recommender; trainMs: number }[] = [];
+  const add = (recommender: Recommender, trainMs = 0) =>
+    methods.push({ recommender, trainMs });
+  add(new RandomRecommender(catalogueIds, seed));
+  add(new PopularityRecommender(stats));
   // Most rated: the raw-count baseline, for comparison with the Bayesian one.
-  timed(() =>
+  add(
     new PopularityRecommender(stats, {
       name: "most-rated",
       score: (s) => s.ratingCount,
-    })
+    }),
   );
-  // What the API serves a user with no history.
-  timed(() => coldStartRecommender(stats, "most-liked"));
-  for (const name of embeddingNames) {
-    timed(() =>
-      Object.assign(new ContentRecommender(options.embeddings[name]), {
-        name: `content-${name}`,
-      })
-    );
+  add(mostLiked);
+  for (const [name, matrix] of Object.entries(options.embeddings)) {
+    add(named(new ContentRecommender(matrix), `content-${name}`));
   }
-  const matrix = buildInteractionMatrix(split.train);
-  started = performance.now();
-  const itemknn = trainItemKnn(matrix);
-  const knnMs = performance.now() - started;
-  started = performance.now();
-  const ease = trainEase(matrix, { lambda });
-  const easeMs = performance.now() - started;
-  started = performance.now();
-  const liked = trainEase(
-    buildInteractionMatrix(split.train, { minRating: RELEVANT_RATING }),
-    { lambda },
-  );
-  const likedMs = performance.now() - started;
-  started = performance.now();
-  const sequence = trainSequence(split.train);
-  const sequenceMs = performance.now() - started;
-  progress.log(
-    `[${protocol}] trained item-kNN in ${
-      Math.round(knnMs)
-    } ms, EASE (${ease.items.length} movies) in ${Math.round(easeMs)} ms`,
-  );
-  timed(() => new ItemItemRecommender(itemknn), knnMs);
-  timed(() => new ItemItemRecommender(ease), easeMs);
-  timed(
-    () =>
-      Object.assign(
-        new ItemItemRecommender(
-          liked,
-          (history) => likedOnly(history, collaborativeWeights(history)),
-        ),
-        { name: "ease-liked" },
-      ),
-    likedMs,
-  );
-  timed(
-    () =>
+  // Each served part alone, as the hybrid feeds it.
+  add(new ItemItemRecommender(served.itemknn));
+  add(new ItemItemRecommender(served.ease));
+  add(
+    named(
       new ItemItemRecommender(
-        sequence,
-        (history) => sequenceWeights(history, tuned.params.sequenceDecay),
+        served.liked,
+        (history) => likedOnly(history, collaborativeWeights(history)),
       ),
-    sequenceMs,
+      "ease-liked",
+    ),
   );
-  timed(
-    () => {
-      const parts = {
-        ease,
-        liked,
-        itemknn,
-        sequence,
-        content,
-        timeline: RatingTimeline.fromInteractions(split.train),
-      };
-      const long = new HybridRecommender(parts, tuned.params);
-      // As served: short histories get their own settings.
-      return short
-        ? new HistoryLengthRouter(
-          new HybridRecommender(parts, short.params),
-          long,
-        )
-        : long;
-    },
-    knnMs + easeMs + likedMs + sequenceMs + tuneMs,
+  add(
+    new ItemItemRecommender(
+      served.sequence,
+      (history) =>
+        sequenceWeights(history, served.settings.params.sequenceDecay),
+    ),
   );
+  let research;
+  if (options.research ?? true) {
+    research = researchMethods(split.train, {
+      protocol,
+      seed,
+      content,
+      lambdas: options.lambdas ?? [100, 250, 500, 1000],
+      minCount: options.minCount,
+      progress,
+    });
+    add(research.retuned, research.trainMs);
+    add(research.learned, research.trainMs);
+  }
+  const hybrid = assembleRecommender("hybrid", {
+    models: served,
+    content,
+    popular: mostLiked,
+  })!;
+  add(hybrid, servedMs);
 
   // Rank for every test user with relevant items, once per method at max k.
   const users = [...relevant.keys()];
@@ -504,20 +318,13 @@ export function evaluateProtocol(
     testRatings: split.test.length,
     relevantItems: [...relevant.values()].reduce((a, s) => a + s.size, 0),
     catalogue: catalogueIds.length,
-    easeLambda: lambda,
-    easeItems: ease.items.length,
-    easeBuildMs: easeMs,
-    hybridParams: tuned.params,
-    validationNdcg: tuned.ndcg,
-    shortHistory: short
-      ? {
-        params: short.params,
-        validationNdcg: short.validationNdcg,
-        longValidationNdcg: short.longValidationNdcg,
-        users: short.users,
-      }
-      : undefined,
-    learnedValidation,
+    served: {
+      settings: served.settings,
+      easeItems: served.ease.items.length,
+      trainMs: servedMs,
+    },
+    retuned: research?.settings,
+    learnedValidation: research?.learnedValidation,
     methods: results,
   };
 }

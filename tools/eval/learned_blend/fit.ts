@@ -1,14 +1,15 @@
 /**
- * Fits the hybrid's optional learned blend (tools/eval/learned_blend/model.ts) on a
- * validation split and keeps it only when cross-validation over the
- * validation users says it ranks better than the tuned formula.
+ * Fits a learned blend (model.ts) of the hybrid's parts on a validation
+ * split, and says whether cross-validation over the validation users
+ * prefers it to the tuned formula. A research method: validation has never
+ * preferred it on ml-latest-small, so the served hybrid does not use it.
  */
 import {
   type HybridParams,
   type HybridParts,
   HybridRecommender,
 } from "../../../core/recommenders/hybrid.ts";
-import type { ValidationUser } from "../../../core/training/hybrid_tune.ts";
+import type { ValidationUser } from "../../../core/training/validation.ts";
 import {
   type BlendExample,
   type LearnedBlend,
@@ -18,9 +19,14 @@ import {
 } from "./model.ts";
 import { mean, ndcgAtK } from "../../../core/metrics.ts";
 import { seededRandom, shuffleInPlace } from "../../../core/training/split.ts";
+import { blendCandidates, blendFeatures } from "./recommender.ts";
 
 /** Options of `learnHybridBlend`. */
 export interface LearnBlendOptions {
+  /** The tuned formula's settings the blend starts from and competes with. */
+  params: HybridParams;
+  /** Validation users (histories and held-out relevant movies). */
+  users: ValidationUser[];
   /** NDCG cut-off compared (default 10). */
   k?: number;
   /** Candidates per user (default 100). */
@@ -44,8 +50,10 @@ export interface LearnTrial {
 
 /** What `learnHybridBlend` found. */
 export interface LearnResult {
-  /** The blend refitted on every validation user, or null when it did not help. */
-  learned: LearnedBlend | null;
+  /** The best configuration refitted on every validation user. */
+  learned: LearnedBlend;
+  /** True when cross-validation preferred the blend to the tuned formula. */
+  kept: boolean;
   /** Mean NDCG@k of the tuned formula on the validation users. */
   baseNdcg: number;
   /** Best cross-validated NDCG@k of a learned blend. */
@@ -66,24 +74,20 @@ interface UserData extends BlendExample {
  *
  * @example
  * ```ts
- * const { learned } = learnHybridBlend(parts, tuned.params, users);
- * new HybridRecommender(parts, { ...tuned.params, learned });
+ * const { learned } = learnHybridBlend(parts, { params: tuned.params, users });
+ * new LearnedBlendRecommender(new HybridRecommender(parts, tuned.params), learned);
  * ```
  */
 export function learnHybridBlend(
   parts: HybridParts,
-  params: HybridParams,
-  users: ValidationUser[],
-  options: LearnBlendOptions = {},
+  options: LearnBlendOptions,
 ): LearnResult {
+  const { params, users } = options;
   const k = options.k ?? 10;
   const n = options.candidates ?? 100;
   const folds = options.folds ?? 2;
   const epochs = options.epochs ?? 200;
-  const recommender = new HybridRecommender(parts, {
-    ...params,
-    learned: null,
-  });
+  const recommender = new HybridRecommender(parts, params);
   const data: UserData[] = [];
   const base: number[] = [];
   for (const u of users) {
@@ -92,10 +96,14 @@ export function learnHybridBlend(
     const ranked = recommender.rank(c, blended, { limit: k })
       .map((r) => recommender.catalogue[r.index]);
     base.push(ndcgAtK(ranked, u.relevant, k));
-    const candidates = recommender.candidates(c, blended, { limit: n }, n);
+    const candidates = blendCandidates(recommender, c, {
+      limit: n,
+      blended,
+      n,
+    });
     const ids = Int32Array.from(candidates, (j) => recommender.catalogue[j]);
     data.push({
-      x: recommender.features(c, blended, candidates),
+      x: blendFeatures(c, blended, candidates),
       labels: Uint8Array.from(ids, (id) => u.relevant.has(id) ? 1 : 0),
       ids,
       relevant: u.relevant,
@@ -132,16 +140,20 @@ export function learnHybridBlend(
     }
   }
   const best = trials.reduce((a, b) => b.ndcg > a.ndcg ? b : a);
-  const learned = best.ndcg > baseNdcg
-    ? trainLearnedBlend(data, {
-      loss: best.loss,
-      l2: best.l2,
-      epochs,
-      candidates: n,
-      seed: options.seed,
-    })
-    : null;
-  return { learned, baseNdcg, learnedNdcg: best.ndcg, trials };
+  const learned = trainLearnedBlend(data, {
+    loss: best.loss,
+    l2: best.l2,
+    epochs,
+    candidates: n,
+    seed: options.seed,
+  });
+  return {
+    learned,
+    kept: best.ndcg > baseNdcg,
+    baseNdcg,
+    learnedNdcg: best.ndcg,
+    trials,
+  };
 }
 
 function ndcgOfBlend(blend: LearnedBlend, d: UserData, k: number): number {

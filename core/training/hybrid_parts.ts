@@ -1,0 +1,67 @@
+/**
+ * The hybrid's collaborative parts trained on one set of interactions: the
+ * one training procedure used for tuning splits and for the served models.
+ */
+import { trainEase } from "../models/ease.ts";
+import { buildInteractionMatrix } from "../models/interaction_matrix.ts";
+import { type ItemItemModel, LIKED_RATING } from "../models/item_item_model.ts";
+import { trainItemKnn } from "../models/item_knn.ts";
+import { trainSequence } from "../models/sequence.ts";
+import { RatingTimeline } from "../models/timeline.ts";
+import type { Interaction } from "../types.ts";
+
+/** The trained collaborative models the hybrid blends (content comes apart). */
+export interface CollaborativeParts {
+  ease: ItemItemModel;
+  /** EASE trained on ratings ≥ `LIKED_RATING` only. */
+  liked: ItemItemModel;
+  itemknn: ItemItemModel;
+  sequence: ItemItemModel;
+  timeline: RatingTimeline;
+}
+
+/** Options of `trainHybridParts`. */
+export interface HybridPartsOptions {
+  /** EASE's λ, for both EASE models. */
+  lambda: number;
+  /** Movies need this many interactions to enter EASE (default: EASE's). */
+  minCount?: number;
+  /** An EASE model already trained on these interactions with `lambda`. */
+  ease?: ItemItemModel;
+}
+
+/**
+ * Interactions that training learns from: everything but dislikes (a
+ * dislike says "not this", which a binary co-occurrence model cannot use).
+ */
+export function trainingInteractions(rows: Interaction[]): Interaction[] {
+  return rows.filter((r) => r.type !== "dislike");
+}
+
+/**
+ * EASE, EASE-liked, item-kNN, the sequence model and the rating timeline,
+ * all trained on `train`.
+ *
+ * @example
+ * ```ts
+ * const parts = trainHybridParts(ratings, { lambda: 500 });
+ * new HybridRecommender({ ...parts, content }, params);
+ * ```
+ */
+export function trainHybridParts(
+  train: Interaction[],
+  options: HybridPartsOptions,
+): CollaborativeParts {
+  const { lambda, minCount } = options;
+  const matrix = buildInteractionMatrix(train);
+  return {
+    ease: options.ease ?? trainEase(matrix, { lambda, minCount }),
+    liked: trainEase(
+      buildInteractionMatrix(train, { minRating: LIKED_RATING }),
+      { lambda, minCount },
+    ),
+    itemknn: trainItemKnn(matrix),
+    sequence: trainSequence(train),
+    timeline: RatingTimeline.fromInteractions(train),
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The one training procedure behind what users are served: the pipeline runs
+ * it on every stored interaction, the evaluation on a training split, so the
+ * evaluation measures exactly what the API serves.
+ *
+ * With tuning on, the last 5 interactions of each user with ≥ 10 form a
+ * validation split (what serving faces: predicting what comes next) on which
+ * EASE's λ and the hybrid's weights are chosen, and short histories get
+ * settings of their own (`tuneShortHistory`); the served models are then
+ * trained on everything.
+ */
+import { EASE_DEFAULTS } from "../models/ease.ts";
+import { HYBRID_DEFAULTS, type HybridParams } from "../recommenders/hybrid.ts";
+import { SHORT_HISTORY } from "../recommenders/history_router.ts";
+import type { EmbeddingMatrix, Interaction } from "../types.ts";
+import {
+  type CollaborativeParts,
+  trainHybridParts,
+  trainingInteractions,
+} from "./hybrid_parts.ts";
+import { DEFAULT_HYBRID_GRID, type HybridGrid } from "./hybrid_tune.ts";
+import { silentTraining, type TrainingProgress } from "./progress.ts";
+import { tuneShortHistory } from "./short_history.ts";
+import { temporalSplit } from "./split.ts";
+import { tuneOnValidation } from "./validation_tuning.ts";
+
+/** Settings for short histories (people who just signed up). */
+export interface ShortHistorySettings {
+  params: HybridParams;
+  /** Histories of at most this many movies get `params`. */
+  maxHistory: number;
+  /** Validation NDCG@10 on simulated new users: these settings, and the long-history ones. */
+  validationNdcg: number;
+  longValidationNdcg: number;
+}
+
+/** How the served hybrid blends its parts, as training chose. */
+export interface HybridSettings {
+  params: HybridParams;
+  /** Absent when not tuned. */
+  short?: ShortHistorySettings;
+  /**
+   * Embedding model of the content matrix the hybrid was tuned with: serving
+   * must hand the hybrid this one (null: tuned without content).
+   */
+  embeddingModel: string | null;
+  /** EASE's λ. */
+  lambda: number;
+  /** Validation NDCG@10 of `params` (null when not tuned). */
+  validationNdcg?: number | null;
+}
+
+/** Everything the served recommender is built from, but the content matrix. */
+export interface ServingModels extends CollaborativeParts {
+  settings: HybridSettings;
+}
+
+/** Options of `trainServingModels`. */
+export interface ServingTrainingOptions {
+  /** The content embeddings the hybrid blends in (null: none). */
+  content: EmbeddingMatrix | null;
+  /** Name of `content`'s embedding model, recorded in the settings. */
+  embeddingModel: string | null;
+  /** Tune λ and the blend on a validation split (default true). */
+  tune?: boolean;
+  /** EASE λ values tried on the validation split (default `SERVING_TRAINING.lambdas`). */
+  lambdas?: readonly number[];
+  /** Movies need this many interactions to enter EASE (default 10). */
+  minCount?: number;
+  progress?: TrainingProgress;
+}
+
+/**
+ * What the served models are tuned with. λ 500 is what `deno task eval`
+ * chose under every protocol (each extra λ costs an EASE training); the
+ * sequence decay stays at its default because each value recomputes every
+ * validation user's components, and that keeps training near a minute on
+ * ml-latest-small.
+ */
+export const SERVING_TRAINING: {
+  lambdas: readonly number[];
+  grid: HybridGrid;
+  /** Seed of the simulated new users that short histories are tuned on. */
+  shortHistorySeed: number;
+} = {
+  lambdas: [500],
+  grid: {
+    ...DEFAULT_HYBRID_GRID,
+    sequenceDecay: [HYBRID_DEFAULTS.sequenceDecay],
+  },
+  shortHistorySeed: 1,
+};
+
+/**
+ * Trains (and by default tunes) the served models on `interactions`.
+ * Throws when there is nothing to learn from.
+ *
+ * @example
+ * ```ts
+ * const models = trainServingModels(ratings, { content, embeddingModel: "tfidf" });
+ * models.settings.params; // the tuned blend
+ * ```
+ */
+export function trainServingModels(
+  interactions: Interaction[],
+  options: ServingTrainingOptions,
+): ServingModels {
+  const ratings = trainingInteractions(interactions);
+  if (ratings.length === 0) {
+    throw new Error(
+      "Cannot train collaborative models: expected stored interactions, found none (run the load step first)",
+    );
+  }
+  const { content, embeddingModel } = options;
+  const minCount = options.minCount ?? EASE_DEFAULTS.minCount;
+  const progress = options.progress ?? silentTraining;
+  const grid = SERVING_TRAINING.grid;
+  const settings: HybridSettings = {
+    params: HYBRID_DEFAULTS,
+    embeddingModel,
+    lambda: EASE_DEFAULTS.lambda,
+    validationNdcg: null,
+  };
+  if (options.tune ?? true) {
+    const tuned = tuneOnValidation(temporalSplit(ratings, { holdout: 5 }), {
+      lambdas: options.lambdas ?? SERVING_TRAINING.lambdas,
+      grid,
+      content,
+      minCount,
+      progress,
+    });
+    settings.lambda = tuned.lambda;
+    settings.params = tuned.params;
+    settings.validationNdcg = tuned.ndcg;
+    const shortTask = progress.task("tune short histories", 0, "trials");
+    const short = tuneShortHistory(ratings, {
+      long: tuned.params,
+      lambda: tuned.lambda,
+      minCount,
+      content,
+      grid,
+      seed: SERVING_TRAINING.shortHistorySeed,
+      onTrial: () => shortTask.advance(1),
+    });
+    shortTask.done();
+    if (short) {
+      settings.short = {
+        params: short.params,
+        maxHistory: SHORT_HISTORY,
+        validationNdcg: short.validationNdcg,
+        longValidationNdcg: short.longValidationNdcg,
+      };
+      progress.log(
+        `short histories (≤ ${SHORT_HISTORY} movies): validation NDCG@10 ${
+          short.validationNdcg.toFixed(4)
+        } on ${short.users} simulated new users, ${
+          short.longValidationNdcg.toFixed(4)
+        } with the long-history settings`,
+      );
+    }
+  }
+  const parts = trainHybridParts(ratings, {
+    lambda: settings.lambda,
+    minCount,
+  });
+  return { ...parts, settings };
+}

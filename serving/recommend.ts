@@ -1,0 +1,84 @@
+/**
+ * One user's recommendations as served: the personalised recommender, the
+ * cold-start list when it has nothing to say, and each item's explanation
+ * with the titles of the movies behind it.
+ */
+import type { Explanation } from "../core/recommender.ts";
+import type { Interaction } from "../core/types.ts";
+import { explanationText } from "./explanation_text.ts";
+import type { Serving } from "./mod.ts";
+
+/** An explanation with titles and its sentence, as shown to users. */
+export interface ServedExplanation {
+  kind: Explanation["kind"];
+  because: { id: number; title: string }[];
+  text: string;
+}
+
+/** One recommended movie. */
+export interface ServedRecommendation {
+  movieId: number;
+  score: number;
+  explanation: ServedExplanation;
+}
+
+/** A user's list and how it was made. */
+export interface ServedRecommendations {
+  /** Name of the recommender that answered (the cold-start one when it did). */
+  strategy: string;
+  /** True when the user has no history yet. */
+  coldStart: boolean;
+  items: ServedRecommendation[];
+}
+
+/** Options of `recommendForUser`. */
+export interface RecommendForUserOptions {
+  limit: number;
+  /** Only movies of this genre (already checked to exist). */
+  genre?: string;
+}
+
+/**
+ * Recommendations for `history`, best first.
+ *
+ * @example
+ * ```ts
+ * const { items } = await recommendForUser(serving, history, { limit: 10 });
+ * items[0].explanation.text; // "Because you rated Toy Story"
+ * ```
+ */
+export async function recommendForUser(
+  serving: Serving,
+  history: Interaction[],
+  options: RecommendForUserOptions,
+): Promise<ServedRecommendations> {
+  const { limit, genre } = options;
+  const { catalog } = serving;
+  const filter = genre
+    ? (id: number) => catalog.get(id)?.genres.includes(genre) ?? false
+    : undefined;
+  let strategy = serving.recommender.name;
+  let recommendations = history.length > 0
+    ? await serving.recommender.recommend(history, { limit, filter })
+    : [];
+  if (recommendations.length === 0) {
+    strategy = serving.popular.name;
+    recommendations = serving.popular.recommend(history, { limit, filter });
+  }
+  const items = recommendations.map((r) => {
+    const because = r.explanation.because.flatMap((id) => {
+      const entry = catalog.get(id);
+      return entry ? [{ id, title: entry.title }] : [];
+    });
+    return {
+      movieId: r.movieId,
+      score: r.score,
+      explanation: {
+        kind: r.explanation.kind,
+        because,
+        text: explanationText(r.explanation, because.map((b) => b.title)),
+      },
+    };
+  });
+  return { strategy, coldStart: history.length === 0, items };
+}
