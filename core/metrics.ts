@@ -37,12 +37,18 @@ function countHits(hits: number[]): number {
   return n;
 }
 
+/** What a ranking is judged against: the relevant movies and the cut-off k. */
+export interface Judgement {
+  relevant: ReadonlySet<number>;
+  k: number;
+}
+
 /** Relevant items in the top k, divided by k. */
 export function precisionAtK(
   ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
+  judgement: Judgement,
 ): number {
+  const { relevant, k } = judgement;
   checkK(k);
   return countHits(hitsAtK(ranked, relevant, k)) / k;
 }
@@ -50,9 +56,9 @@ export function precisionAtK(
 /** Relevant items in the top k, divided by the number of relevant items (0 when none). */
 export function recallAtK(
   ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
+  judgement: Judgement,
 ): number {
+  const { relevant, k } = judgement;
   checkK(k);
   if (relevant.size === 0) return 0;
   return countHits(hitsAtK(ranked, relevant, k)) / relevant.size;
@@ -65,9 +71,9 @@ export function recallAtK(
  */
 export function ndcgAtK(
   ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
+  judgement: Judgement,
 ): number {
+  const { relevant, k } = judgement;
   checkK(k);
   const hits = hitsAtK(ranked, relevant, k);
   let dcg = 0;
@@ -84,9 +90,9 @@ export function ndcgAtK(
  */
 export function averagePrecisionAtK(
   ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
+  judgement: Judgement,
 ): number {
+  const { relevant, k } = judgement;
   checkK(k);
   const hits = hitsAtK(ranked, relevant, k);
   let found = 0;
@@ -101,9 +107,9 @@ export function averagePrecisionAtK(
 /** 1 when any of the top k is relevant, else 0. */
 export function hitRateAtK(
   ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
+  judgement: Judgement,
 ): number {
+  const { relevant, k } = judgement;
   checkK(k);
   return countHits(hitsAtK(ranked, relevant, k)) > 0 ? 1 : 0;
 }
@@ -144,19 +150,22 @@ export interface RankingEvaluation {
  *
  * @example
  * ```ts
- * const ev = evaluateRankings(
- *   new Map([["u1", [10, 20, 30]]]),
- *   new Map([["u1", new Set([20])]]),
- *   2,
- * );
+ * const ev = evaluateRankings(new Map([["u1", [10, 20, 30]]]), {
+ *   relevant: new Map([["u1", new Set([20])]]),
+ *   k: 2,
+ * });
  * mean(ev.perUser.ndcg); // 1 / log2(3)
  * ```
  */
 export function evaluateRankings(
   rankings: ReadonlyMap<string, readonly number[]>,
-  relevant: ReadonlyMap<string, ReadonlySet<number>>,
-  k: number,
+  judgement: {
+    /** Each user's relevant movies; users without any are excluded. */
+    relevant: ReadonlyMap<string, ReadonlySet<number>>;
+    k: number;
+  },
 ): RankingEvaluation {
+  const { relevant, k } = judgement;
   checkK(k);
   const users: string[] = [];
   let excluded = 0;
@@ -174,11 +183,11 @@ export function evaluateRankings(
       continue;
     }
     users.push(user);
-    values.precision.push(precisionAtK(ranked, rel, k));
-    values.recall.push(recallAtK(ranked, rel, k));
-    values.ndcg.push(ndcgAtK(ranked, rel, k));
-    values.map.push(averagePrecisionAtK(ranked, rel, k));
-    values.hitRate.push(hitRateAtK(ranked, rel, k));
+    values.precision.push(precisionAtK(ranked, { relevant: rel, k }));
+    values.recall.push(recallAtK(ranked, { relevant: rel, k }));
+    values.ndcg.push(ndcgAtK(ranked, { relevant: rel, k }));
+    values.map.push(averagePrecisionAtK(ranked, { relevant: rel, k }));
+    values.hitRate.push(hitRateAtK(ranked, { relevant: rel, k }));
   }
   return {
     k,
@@ -200,9 +209,9 @@ export function evaluateRankings(
  */
 export function catalogueCoverage(
   rankings: Iterable<readonly number[]>,
-  k: number,
-  catalogueSize: number,
+  options: { k: number; catalogueSize: number },
 ): number {
+  const { k, catalogueSize } = options;
   checkK(k);
   if (!(catalogueSize > 0)) {
     throw new Error(
@@ -224,10 +233,15 @@ export function catalogueCoverage(
  */
 export function meanPopularityRank(
   rankings: Iterable<readonly number[]>,
-  k: number,
-  popularityRank: ReadonlyMap<number, number>,
-  unrankedRank = popularityRank.size + 1,
+  options: {
+    k: number;
+    popularityRank: ReadonlyMap<number, number>;
+    /** Default: one past the largest rank. */
+    unrankedRank?: number;
+  },
 ): number {
+  const { k, popularityRank } = options;
+  const unrankedRank = options.unrankedRank ?? popularityRank.size + 1;
   checkK(k);
   let sum = 0;
   let n = 0;

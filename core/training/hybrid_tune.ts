@@ -146,5 +146,5 @@ function ndcgOf(
   const scores = recommender.blend(c, params, buffer);
   const ranked = recommender.rank(c, scores, { limit: k })
     .map((r) => recommender.catalogue[r.index]);
-  return ndcgAtK(ranked, relevant, k);
+  return ndcgAtK(ranked, { relevant, k });
 }

@@ -54,7 +54,7 @@ export function meanNdcg(
   for (const u of users) {
     const ranked = recommender.recommend(u.history, { limit: 10 })
       .map((r) => r.movieId);
-    sum += ndcgAtK(ranked, u.relevant, 10);
+    sum += ndcgAtK(ranked, { relevant: u.relevant, k: 10 });
   }
   return users.length ? sum / users.length : 0;
 }

@@ -276,7 +276,7 @@ export function evaluateProtocol(
   const hybridIndex = results.findIndex((r) => r.name === "hybrid");
   for (const k of ks) {
     const evaluations = rankingsByMethod.map((r) =>
-      evaluateRankings(r, relevant, k)
+      evaluateRankings(r, { relevant, k })
     );
     results.forEach((result, m) => {
       const ev = evaluations[m];
@@ -289,16 +289,14 @@ export function evaluateProtocol(
       }
       const at: MethodAtK = {
         metrics,
-        coverage: catalogueCoverage(
-          rankingsByMethod[m].values(),
+        coverage: catalogueCoverage(rankingsByMethod[m].values(), {
           k,
-          catalogueIds.length,
-        ),
-        novelty: meanPopularityRank(
-          rankingsByMethod[m].values(),
+          catalogueSize: catalogueIds.length,
+        }),
+        novelty: meanPopularityRank(rankingsByMethod[m].values(), {
           k,
-          popularity,
-        ),
+          popularityRank: popularity,
+        }),
       };
       if (m !== hybridIndex && hybridIndex >= 0) {
         at.hybridMinusThis = bootstrapDifference(

@@ -95,7 +95,7 @@ export function learnHybridBlend(
     const blended = recommender.blend(c);
     const ranked = recommender.rank(c, blended, { limit: k })
       .map((r) => recommender.catalogue[r.index]);
-    base.push(ndcgAtK(ranked, u.relevant, k));
+    base.push(ndcgAtK(ranked, { relevant: u.relevant, k }));
     const candidates = blendCandidates(recommender, c, {
       limit: n,
       blended,
@@ -161,5 +161,8 @@ function ndcgOfBlend(blend: LearnedBlend, d: UserData, k: number): number {
   const order = Array.from(d.ids.keys()).sort((a, b) =>
     scores[b] - scores[a] || a - b
   );
-  return ndcgAtK(order.slice(0, k).map((i) => d.ids[i]), d.relevant, k);
+  return ndcgAtK(order.slice(0, k).map((i) => d.ids[i]), {
+    relevant: d.relevant,
+    k,
+  });
 }
