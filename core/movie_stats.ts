@@ -10,15 +10,14 @@ export const DEFAULT_PRIOR_COUNT = 10;
  * does not top the charts.
  *
  * @example
- * bayesianAverage(5, 1, 3.5, 10); // (5 + 35) / 11 ≈ 3.64
+ * bayesianAverage({ sum: 5, count: 1 }, { globalMean: 3.5, priorCount: 10 }); // (5 + 35) / 11 ≈ 3.64
  */
 export function bayesianAverage(
-  ratingSum: number,
-  ratingCount: number,
-  globalMean: number,
-  priorCount = DEFAULT_PRIOR_COUNT,
+  ratings: { sum: number; count: number },
+  options: { globalMean: number; priorCount?: number },
 ): number {
-  return (ratingSum + priorCount * globalMean) / (ratingCount + priorCount);
+  const { globalMean, priorCount = DEFAULT_PRIOR_COUNT } = options;
+  return (ratings.sum + priorCount * globalMean) / (ratings.count + priorCount);
 }
 
 /** Index in a half-star histogram: 0.5 → 0, 5 → 9. */
@@ -33,10 +32,15 @@ export function histogramBin(rating: number): number {
  */
 export function movieStats(
   movieIds: Iterable<number>,
-  ratedMovieIds: ArrayLike<number>,
-  ratings: ArrayLike<number>,
-  priorCount = DEFAULT_PRIOR_COUNT,
+  options: {
+    /** The movie of each rating. */
+    ratedMovieIds: ArrayLike<number>;
+    /** The rating values, parallel to `ratedMovieIds`. */
+    ratings: ArrayLike<number>;
+    priorCount?: number;
+  },
 ): MovieStats[] {
+  const { ratedMovieIds, ratings, priorCount = DEFAULT_PRIOR_COUNT } = options;
   const sums = new Map<
     number,
     { sum: number; count: number; hist: number[] }
@@ -63,12 +67,10 @@ export function movieStats(
       movieId,
       ratingCount: entry?.count ?? 0,
       ratingMean: entry ? entry.sum / entry.count : 0,
-      bayesianScore: bayesianAverage(
-        entry?.sum ?? 0,
-        entry?.count ?? 0,
-        globalMean,
-        priorCount,
-      ),
+      bayesianScore: bayesianAverage({
+        sum: entry?.sum ?? 0,
+        count: entry?.count ?? 0,
+      }, { globalMean, priorCount }),
       ratingHistogram: entry?.hist ?? new Array(10).fill(0),
     });
   }

@@ -78,10 +78,10 @@ export function profileWeights(
  * embedding or the weights cancel out (an empty profile).
  */
 export function userProfile(
-  matrix: EmbeddingMatrix,
-  index: Map<number, number>,
   weights: ProfileWeight[],
+  embeddings: { matrix: EmbeddingMatrix; index: Map<number, number> },
 ): Float32Array | null {
+  const { matrix, index } = embeddings;
   const { dim, vectors } = matrix;
   const profile = new Float32Array(dim);
   let used = 0;

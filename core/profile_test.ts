@@ -50,11 +50,10 @@ const m: EmbeddingMatrix = {
 };
 
 Deno.test("a low rating pushes the profile away from that movie", () => {
-  const profile = userProfile(
-    m,
-    rowIndex(m),
-    profileWeights([rating(1, 5), rating(2, 1)]),
-  );
+  const profile = userProfile(profileWeights([rating(1, 5), rating(2, 1)]), {
+    matrix: m,
+    index: rowIndex(m),
+  });
   assert.ok(profile);
   // weights +2 and -2 → (2, -2) normalised
   assert.ok(Math.abs(profile[0] - Math.SQRT1_2) < 1e-6);
@@ -62,13 +61,19 @@ Deno.test("a low rating pushes the profile away from that movie", () => {
 });
 
 Deno.test("an empty history, unknown movies or cancelling weights give no profile", () => {
-  assert.equal(userProfile(m, rowIndex(m), []), null);
+  assert.equal(userProfile([], { matrix: m, index: rowIndex(m) }), null);
   assert.equal(
-    userProfile(m, rowIndex(m), profileWeights([rating(99, 5)])),
+    userProfile(profileWeights([rating(99, 5)]), {
+      matrix: m,
+      index: rowIndex(m),
+    }),
     null,
   );
   assert.equal(
-    userProfile(m, rowIndex(m), profileWeights([rating(1, 3)])),
+    userProfile(profileWeights([rating(1, 3)]), {
+      matrix: m,
+      index: rowIndex(m),
+    }),
     null,
   );
 });

@@ -76,11 +76,10 @@ export async function computeMovieStats(
     task.advance(batch.length);
   }
   task.done();
-  const stats = movieStats(
-    ids,
-    columns.movieIds.subarray(0, columns.size),
-    columns.ratings.subarray(0, columns.size),
-  );
+  const stats = movieStats(ids, {
+    ratedMovieIds: columns.movieIds.subarray(0, columns.size),
+    ratings: columns.ratings.subarray(0, columns.size),
+  });
   for (let start = 0; start < stats.length; start += 5000) {
     await store.movies.putStats(stats.slice(start, start + 5000));
   }
@@ -112,7 +111,7 @@ export async function computeNeighbours(
     const batch: { movieId: number; neighbours: ScoredMovie[] }[] = [];
     for (let row = start; row < Math.min(n, start + batchSize); row++) {
       const movieId = matrix.ids[row];
-      const neighbours = similarMovies(matrix, index, movieId, k);
+      const neighbours = similarMovies(matrix, movieId, { index, k });
       neighbours.forEach((neighbour, j) => {
         packed.ids[row * k + j] = neighbour.movieId;
         packed.scores[row * k + j] = neighbour.score;

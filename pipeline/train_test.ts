@@ -48,11 +48,10 @@ async function seededStore(dir: string): Promise<Store> {
   await store.movies.upsert(movies);
   const rows = interactions();
   await store.movies.putStats(
-    movieStats(
-      movies.map((m) => m.id),
-      rows.map((r) => r.movieId),
-      rows.map((r) => r.value ?? 0),
-    ),
+    movieStats(movies.map((m) => m.id), {
+      ratedMovieIds: rows.map((r) => r.movieId),
+      ratings: rows.map((r) => r.value ?? 0),
+    }),
   );
   await store.interactions.upsert(rows);
   // Content: 9 (unrated) is the twin of 1; the two groups point apart.

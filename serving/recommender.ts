@@ -76,11 +76,14 @@ export function assembleRecommender(
       });
       if (!short) return long;
       // Both share the models; each keeps only its own scoring buffers.
-      return new HistoryLengthRouter(
-        new HybridRecommender(parts, { ...HYBRID_DEFAULTS, ...short.params }),
+      return new HistoryLengthRouter({
+        short: new HybridRecommender(parts, {
+          ...HYBRID_DEFAULTS,
+          ...short.params,
+        }),
         long,
-        short.maxHistory,
-      );
+        maxShort: short.maxHistory,
+      });
     }
   }
 }

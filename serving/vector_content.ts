@@ -61,7 +61,10 @@ export class VectorContentRecommender {
       now: options.now ?? this.profileOptions.now,
     });
     const seen = await this.index.vectors(weights.map((w) => w.movieId));
-    const profile = userProfile(seen, rowIndex(seen), weights);
+    const profile = userProfile(weights, {
+      matrix: seen,
+      index: rowIndex(seen),
+    });
     if (!profile) return [];
     const exclude = new Set(options.exclude ?? []);
     for (const i of history) exclude.add(i.movieId);

@@ -56,11 +56,13 @@ export class MemoryVectorIndex implements VectorIndex {
     k: number,
     options: VectorQueryOptions = {},
   ): Promise<ScoredMovie[]> {
-    return Promise.resolve(topK(this.matrix, query, k, options));
+    return Promise.resolve(topK(this.matrix, query, { k, ...options }));
   }
 
   similar(movieId: number, k: number): Promise<ScoredMovie[]> {
-    return Promise.resolve(similarMovies(this.matrix, this.#rows, movieId, k));
+    return Promise.resolve(
+      similarMovies(this.matrix, movieId, { index: this.#rows, k }),
+    );
   }
 
   vectors(movieIds: readonly number[]): Promise<EmbeddingMatrix> {

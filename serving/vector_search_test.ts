@@ -13,7 +13,7 @@ Deno.test("the memory index searches exactly like topK, with exclude and filter"
     filter: (id: number) => id % 2 === 0,
   };
   const found = await index.search(query, 10, options);
-  assert.deepEqual(found, topK(matrix, query, 10, options));
+  assert.deepEqual(found, topK(matrix, query, { k: 10, ...options }));
   assert.equal(found.length, 10);
   assert.ok(found.every((m) => m.movieId % 2 === 0 && m.movieId !== 4));
 });
@@ -29,12 +29,10 @@ Deno.test("the memory index finds similar movies and hands out their vectors", a
   );
   assert.deepEqual(
     similar,
-    similarMovies(
-      matrix,
-      new Map([...matrix.ids].map((id, row) => [id, row])),
-      4,
-      5,
-    ),
+    similarMovies(matrix, 4, {
+      index: new Map([...matrix.ids].map((id, row) => [id, row])),
+      k: 5,
+    }),
   );
   assert.deepEqual(await index.similar(2, 5), [], "id 2 has no vector");
 

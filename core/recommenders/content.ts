@@ -40,11 +40,15 @@ export class ContentRecommender implements Recommender {
       ...this.profileOptions,
       now: options.now ?? this.profileOptions.now,
     });
-    const profile = userProfile(this.matrix, this.index, weights);
+    const profile = userProfile(weights, {
+      matrix: this.matrix,
+      index: this.index,
+    });
     if (!profile) return [];
     const exclude = new Set(options.exclude ?? []);
     for (const i of history) exclude.add(i.movieId);
-    const best = topK(this.matrix, profile, options.limit, {
+    const best = topK(this.matrix, profile, {
+      k: options.limit,
       exclude,
       filter: options.filter,
     });

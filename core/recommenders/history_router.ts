@@ -29,19 +29,29 @@ export function historyLength(history: Interaction[]): number {
  *
  * @example
  * ```ts
- * const hybrid = new HistoryLengthRouter(shortHybrid, longHybrid);
+ * const hybrid = new HistoryLengthRouter({ short: shortHybrid, long: longHybrid });
  * hybrid.recommend(history, { limit: 10 });
  * ```
  */
 export class HistoryLengthRouter implements Recommender {
   readonly name: string;
 
-  constructor(
-    readonly short: Recommender,
-    readonly long: Recommender,
-    readonly maxShort = SHORT_HISTORY,
-  ) {
-    this.name = long.name;
+  readonly short: Recommender;
+  readonly long: Recommender;
+  readonly maxShort: number;
+
+  constructor(options: {
+    /** Serves histories of at most `maxShort` movies. */
+    short: Recommender;
+    /** Serves the rest; the router takes its name. */
+    long: Recommender;
+    /** Default `SHORT_HISTORY`. */
+    maxShort?: number;
+  }) {
+    this.short = options.short;
+    this.long = options.long;
+    this.maxShort = options.maxShort ?? SHORT_HISTORY;
+    this.name = this.long.name;
   }
 
   /** The recommender that serves `history`. */

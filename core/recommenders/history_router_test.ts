@@ -26,7 +26,11 @@ Deno.test("historyLength counts distinct movies, dislikes aside", () => {
 });
 
 Deno.test("HistoryLengthRouter sends short histories to short, the rest to long", () => {
-  const router = new HistoryLengthRouter(named("short"), named("long"), 3);
+  const router = new HistoryLengthRouter({
+    short: named("short"),
+    long: named("long"),
+    maxShort: 3,
+  });
   assert.equal(router.name, "long");
   const ids = (h: Interaction[]) =>
     router.recommend(h, { limit: 1 }).map((r) => r.movieId);

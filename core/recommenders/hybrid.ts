@@ -223,11 +223,10 @@ export class HybridRecommender implements Recommender {
       this.#content.scoreInto(profile, content);
       content = normaliseByMax(content, seen);
     }
-    const { popularity, trend, unreleased } = this.#time.at(
-      history,
-      this.params.trendDays,
-      buffers?.time ?? null,
-    );
+    const { popularity, trend, unreleased } = this.#time.at(history, {
+      trendDays: this.params.trendDays,
+      buffers: buffers?.time ?? null,
+    });
     return {
       ease,
       liked,
@@ -249,9 +248,15 @@ export class HybridRecommender implements Recommender {
   /** Blended scores over the catalogue (seen movies are not masked here). */
   blend(
     c: HybridComponents,
-    params: HybridParams = this.params,
-    out: Float32Array = new Float32Array(this.catalogue.length),
+    options: {
+      /** Default: the recommender's own. */
+      params?: HybridParams;
+      /** Where to write (default: a new array). */
+      out?: Float32Array;
+    } = {},
   ): Float32Array {
+    const params = options.params ?? this.params;
+    const out = options.out ?? new Float32Array(this.catalogue.length);
     const a = c.collaborativeHistory /
       (c.collaborativeHistory + params.historyPivot || 1);
     const counts = this.#counts;
@@ -310,7 +315,7 @@ export class HybridRecommender implements Recommender {
     if (!c.ease && !c.liked && !c.knn && !c.sequence && !c.content) {
       return [];
     }
-    const scores = this.blend(c, this.params, buffers.blended);
+    const scores = this.blend(c, { out: buffers.blended });
     // Each model's history rows are looked up once for all explanations.
     const historyRows = new Map<ItemItemModel, Int32Array>();
     const ranked = this.rank(c, scores, options);

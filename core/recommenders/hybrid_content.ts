@@ -83,7 +83,7 @@ export class HybridContent {
 
   /** The user's profile vector, or null when no history movie has a row. */
   profile(weights: ProfileWeight[]): Float32Array | null {
-    return userProfile(this.matrix, this.index, weights);
+    return userProfile(weights, { matrix: this.matrix, index: this.index });
   }
 
   /**

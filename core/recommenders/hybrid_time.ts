@@ -31,7 +31,7 @@ export interface TimeSignalBuffers {
  * @example
  * ```ts
  * const time = new HybridTimeSignals(timeline, catalogue);
- * const { popularity } = time.at(history, 30, null);
+ * const { popularity } = time.at(history, { trendDays: 30 });
  * ```
  */
 export class HybridTimeSignals {
@@ -80,9 +80,14 @@ export class HybridTimeSignals {
    */
   at(
     history: Interaction[],
-    trendDays: number,
-    buffers: TimeSignalBuffers | null,
+    options: {
+      trendDays: number;
+      /** Reused buffers (`buffers()`); absent: fresh arrays. */
+      buffers?: TimeSignalBuffers | null;
+    },
   ): TimeSignals {
+    const { trendDays } = options;
+    const buffers = options.buffers ?? null;
     const n = this.counts.length;
     let reference = -Infinity;
     for (const i of history) reference = Math.max(reference, i.timestamp);

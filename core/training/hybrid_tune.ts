@@ -143,7 +143,7 @@ function ndcgOf(
   k: number,
   buffer: Float32Array,
 ): number {
-  const scores = recommender.blend(c, params, buffer);
+  const scores = recommender.blend(c, { params, out: buffer });
   const ranked = recommender.rank(c, scores, { limit: k })
     .map((r) => recommender.catalogue[r.index]);
   return ndcgAtK(ranked, { relevant, k });

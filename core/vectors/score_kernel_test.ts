@@ -107,10 +107,13 @@ Deno.test("topK returns exactly the exact top k on seeded random data", () => {
     );
     const filter = (id: number) => id % 3 !== 0;
     assert.deepEqual(
-      topK(matrix, query, 20, { exclude: excluded, filter }),
+      topK(matrix, query, { k: 20, exclude: excluded, filter }),
       exactTopK(matrix, query, 20, (id) => !excluded.has(id) && filter(id)),
     );
-    assert.deepEqual(topK(matrix, query, 1), exactTopK(matrix, query, 1));
+    assert.deepEqual(
+      topK(matrix, query, { k: 1 }),
+      exactTopK(matrix, query, 1),
+    );
   }
 });
 
@@ -119,7 +122,10 @@ Deno.test("topK stays exact when many scores tie or nearly tie", () => {
   const matrix = unitMatrix(2000, 64, 3, 2);
   for (let q = 0; q < 5; q++) {
     const query = matrix.vectors.slice(q * 64, q * 64 + 64);
-    assert.deepEqual(topK(matrix, query, 25), exactTopK(matrix, query, 25));
+    assert.deepEqual(
+      topK(matrix, query, { k: 25 }),
+      exactTopK(matrix, query, 25),
+    );
   }
 });
 
@@ -128,19 +134,19 @@ Deno.test("the first search moves a large matrix into the kernel's memory", () =
   const original = matrix.vectors;
   const query = original.slice(384, 768);
   const expected = exactTopK(matrix, query, 10);
-  assert.deepEqual(topK(matrix, query, 10), expected);
+  assert.deepEqual(topK(matrix, query, { k: 10 }), expected);
   if (simdAvailable()) assert.notEqual(matrix.vectors, original);
   assert.deepEqual(matrix.vectors, original);
   // searches through the new view, or through the old one, agree
-  assert.deepEqual(topK(matrix, query, 10), expected);
+  assert.deepEqual(topK(matrix, query, { k: 10 }), expected);
   assert.deepEqual(
-    topK({ ...matrix, vectors: original }, query, 10),
+    topK({ ...matrix, vectors: original }, query, { k: 10 }),
     expected,
   );
   // a frozen matrix is searched as it is
   const frozen = Object.freeze(unitMatrix(500, 384, 12));
   assert.deepEqual(
-    topK(frozen, query, 10),
+    topK(frozen, query, { k: 10 }),
     exactTopK(frozen, query, 10),
   );
 });
@@ -151,7 +157,10 @@ Deno.test("vectors from allocateVectors are searched where they are", () => {
   vectors.set(source.vectors);
   const matrix = { ids: source.ids, dim: 384, vectors };
   const query = source.vectors.slice(0, 384);
-  assert.deepEqual(topK(matrix, query, 15), exactTopK(source, query, 15));
+  assert.deepEqual(
+    topK(matrix, query, { k: 15 }),
+    exactTopK(source, query, 15),
+  );
   assert.equal(matrix.vectors, vectors); // not copied, not replaced
   // too small or odd shapes get a plain array, searched the usual way
   assert.equal(allocateVectors(3, 5).length, 15);

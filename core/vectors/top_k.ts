@@ -88,6 +88,8 @@ export class TopK {
 
 /** Options for `topK`. */
 export interface TopKOptions {
+  /** How many to return, best first. */
+  k: number;
   /** Movie ids never returned. */
   exclude?: Set<number>;
   /** Only movie ids for which this returns true. */
@@ -105,14 +107,14 @@ export interface TopKOptions {
  * (see `rowScorer`).
  *
  * @example
- * const best = topK(matrix, profile, 10, { exclude: new Set([1]) });
+ * const best = topK(matrix, profile, { k: 10, exclude: new Set([1]) });
  */
 export function topK(
   matrix: EmbeddingMatrix,
   query: Float32Array,
-  k: number,
-  options: TopKOptions = {},
+  options: TopKOptions,
 ): ScoredMovie[] {
+  const { k } = options;
   const { ids, dim, vectors } = matrix;
   if (query.length !== dim) {
     throw new RangeError(
@@ -169,11 +171,13 @@ export function rowIndex(matrix: EmbeddingMatrix): Map<number, number> {
  */
 export function similarMovies(
   matrix: EmbeddingMatrix,
-  index: Map<number, number>,
   movieId: number,
-  k: number,
-  options: TopKOptions = {},
+  options: TopKOptions & {
+    /** The matrix's id → row map (`rowIndex`). */
+    index: Map<number, number>;
+  },
 ): ScoredMovie[] {
+  const { index, k } = options;
   const row = index.get(movieId);
   if (row === undefined) return [];
   const query = matrix.vectors.subarray(
@@ -182,5 +186,5 @@ export function similarMovies(
   );
   const exclude = new Set(options.exclude ?? []);
   exclude.add(movieId);
-  return topK(matrix, query, k, { ...options, exclude });
+  return topK(matrix, query, { k, exclude, filter: options.filter });
 }

@@ -76,12 +76,3 @@ export function mean(
   for (let i = 0; i < dim; i++) out[i] /= total;
   return out;
 }
-
-/** Row `row` of a packed matrix, as a view (no copy). */
-export function rowOf(
-  vectors: Float32Array,
-  dim: number,
-  row: number,
-): Float32Array {
-  return vectors.subarray(row * dim, (row + 1) * dim);
-}

@@ -228,11 +228,11 @@ export async function benchKernel(
     await Deno.writeFile(matrixPath, new Uint8Array(matrix.vectors.buffer));
 
     const timings: KernelTiming[] = [];
-    const ours = timeEach(queryList, reps, (q) => topK(matrix, q, k));
+    const ours = timeEach(queryList, reps, (q) => topK(matrix, q, { k }));
     timings.push({
       name: "ours: topK (WASM SIMD + exact rerank)",
       medianMs: ours,
-      top: topK(matrix, queryList[0], k).map((s) => s.movieId),
+      top: topK(matrix, queryList[0], { k }).map((s) => s.movieId),
     });
     const wasm = createRowScorer(matrix, "wasm");
     const js = createRowScorer(matrix, "js");

@@ -114,7 +114,10 @@ export function researchMethods(
   };
   const long = new HybridRecommender(parts, tuned.params);
   const retuned = short
-    ? new HistoryLengthRouter(new HybridRecommender(parts, short.params), long)
+    ? new HistoryLengthRouter({
+      short: new HybridRecommender(parts, short.params),
+      long,
+    })
     : long;
   return {
     retuned: Object.assign(retuned, { name: "hybrid-retuned" }),

@@ -165,11 +165,10 @@ export function evaluateProtocol(
       `${relevant.size} of ${testUsers.length} test users have relevant items`,
   );
   const content = options.embeddings[options.servedEmbedding] ?? null;
-  const stats = movieStats(
-    catalogueIds,
-    split.train.map((r) => r.movieId),
-    split.train.map((r) => r.value ?? 0),
-  );
+  const stats = movieStats(catalogueIds, {
+    ratedMovieIds: split.train.map((r) => r.movieId),
+    ratings: split.train.map((r) => r.value ?? 0),
+  });
   // What the API serves a user with no history.
   const mostLiked = coldStartRecommender(stats, "most-liked");
 
