@@ -37,6 +37,9 @@ export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
 
 /** Options for `embedMovies`. */
 export interface EmbedMoviesOptions {
+  embedder: Embedder;
+  /** Every movie of the dataset (a shard embeds its part). */
+  movies: Movie[];
   /** Movies per embed call and store write (default 64). */
   batchSize?: number;
   /** Default: the whole list. */
@@ -61,10 +64,9 @@ export interface EmbedSummary {
  */
 export async function embedMovies(
   store: Store,
-  embedder: Embedder,
-  movies: Movie[],
-  options: EmbedMoviesOptions = {},
+  options: EmbedMoviesOptions,
 ): Promise<EmbedSummary> {
+  const { embedder, movies } = options;
   const progress = options.progress ?? silentProgress;
   const batchSize = options.batchSize ?? 64;
   const sorted = [...movies].sort((a, b) => a.id - b.id);
@@ -125,7 +127,10 @@ export async function embedStep(
     dataset: await datasetFingerprint(dataset.dir),
     ...embedderIdentity(config),
   });
-  if (!options.force && await isStepDone(store.meta, stepKey, fingerprint)) {
+  if (
+    !options.force &&
+    await isStepDone(store.meta, { step: stepKey, fingerprint })
+  ) {
     return {
       step: "embed",
       skipped: true,
@@ -135,12 +140,18 @@ export async function embedStep(
   const movies = await readDatasetMovies(dataset.dir);
   const embedder = createEmbedder(config, movies);
   try {
-    const summary = await embedMovies(store, embedder, movies, {
+    const summary = await embedMovies(store, {
+      embedder,
+      movies,
       batchSize: config.EMBED_BATCH_SIZE,
       shard,
       progress,
     });
-    await markStepDone(store.meta, stepKey, fingerprint, { ...summary });
+    await markStepDone(store.meta, {
+      step: stepKey,
+      fingerprint,
+      details: { ...summary },
+    });
     return {
       step: "embed",
       skipped: false,

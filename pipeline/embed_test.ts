@@ -66,9 +66,9 @@ Deno.test("shardOf splits by position and the shards cover everything once", () 
 Deno.test("embedMovies skips unchanged texts and prunes removed movies", async () => {
   const p = await tempPipeline({ EMBEDDER: "tfidf" });
   const embedder = tfidfEmbedder(movies);
-  const first = await embedMovies(p.store, embedder, movies);
+  const first = await embedMovies(p.store, { embedder, movies });
   assert.deepEqual(first, { total: 12, embedded: 12, unchanged: 0, pruned: 0 });
-  const second = await embedMovies(p.store, embedder, movies);
+  const second = await embedMovies(p.store, { embedder, movies });
   assert.deepEqual(second, {
     total: 12,
     embedded: 0,
@@ -76,7 +76,10 @@ Deno.test("embedMovies skips unchanged texts and prunes removed movies", async (
     pruned: 0,
   });
   const fewer = movies.filter((m) => m.id !== 12);
-  const third = await embedMovies(p.store, tfidfEmbedder(fewer), fewer);
+  const third = await embedMovies(p.store, {
+    embedder: tfidfEmbedder(fewer),
+    movies: fewer,
+  });
   // TF-IDF statistics changed with the corpus: every vector is redone
   assert.deepEqual(third, { total: 11, embedded: 11, unchanged: 0, pruned: 1 });
   assert.equal((await p.store.embeddings.load("tfidf"))!.ids.length, 11);
@@ -159,11 +162,13 @@ Deno.test("resuming with the tiny model embeds only changed movies", async () =>
   const p = await tempPipeline(await tinyModelEnv());
   const embedder = createEmbedder(p.config, movies);
   try {
-    await embedMovies(p.store, embedder, movies, { batchSize: 5 });
+    await embedMovies(p.store, { embedder, movies, batchSize: 5 });
     const changed = movies.map((m) =>
       m.id === 3 ? { ...m, tags: ["politics"] } : m
     );
-    const summary = await embedMovies(p.store, embedder, changed, {
+    const summary = await embedMovies(p.store, {
+      embedder,
+      movies: changed,
       batchSize: 5,
     });
     assert.equal(summary.embedded, 1);

@@ -64,9 +64,9 @@ function markerKey(step: string): string {
 /** True when `step` last finished with exactly this fingerprint. */
 export async function isStepDone(
   meta: MetaStore,
-  step: string,
-  fingerprint: string,
+  marker: { step: string; fingerprint: string },
 ): Promise<boolean> {
+  const { step, fingerprint } = marker;
   const raw = await meta.get(markerKey(step));
   if (raw === null) return false;
   return (JSON.parse(raw) as { fingerprint?: string }).fingerprint ===
@@ -76,10 +76,14 @@ export async function isStepDone(
 /** Records that `step` finished with this fingerprint. */
 export async function markStepDone(
   meta: MetaStore,
-  step: string,
-  fingerprint: string,
-  details: Record<string, unknown> = {},
+  marker: {
+    step: string;
+    fingerprint: string;
+    /** Stored with the marker, for people reading the store. */
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
+  const { step, fingerprint, details = {} } = marker;
   await meta.set(
     markerKey(step),
     JSON.stringify({

@@ -50,14 +50,14 @@ export function isKnownPipelineFailure(error: unknown): error is Error {
  *
  * @example
  * ```ts
- * const next = await fallbackAfter(error, config, consoleProgress());
+ * const next = await fallbackAfter(error, { config, progress: consoleProgress() });
  * ```
  */
 export async function fallbackAfter(
   error: unknown,
-  config: Config,
-  progress: ProgressReporter,
+  options: { config: Config; progress: ProgressReporter },
 ): Promise<Config | null> {
+  const { config, progress } = options;
   const offline = offlineEmbedderAfter(error, config);
   if (offline) {
     progress.log(
@@ -110,7 +110,10 @@ export async function fillStoreIfEmpty(
       await runPipeline({ config: attempt, store, objects, progress });
       return;
     } catch (error) {
-      const next: Config | null = await fallbackAfter(error, attempt, progress);
+      const next: Config | null = await fallbackAfter(error, {
+        config: attempt,
+        progress,
+      });
       if (!next) throw error;
       attempt = next;
     }

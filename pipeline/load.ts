@@ -134,7 +134,10 @@ export async function loadStep(
     dataset: await datasetFingerprint(dataset.dir),
     version: 1,
   });
-  if (!options.force && await isStepDone(store.meta, "load", fingerprint)) {
+  if (
+    !options.force &&
+    await isStepDone(store.meta, { step: "load", fingerprint })
+  ) {
     const count = await store.movies.count();
     if (count > 0) {
       return {
@@ -145,7 +148,11 @@ export async function loadStep(
     }
   }
   const summary = await loadDataset(store, dataset.dir, { progress });
-  await markStepDone(store.meta, "load", fingerprint, { ...summary });
+  await markStepDone(store.meta, {
+    step: "load",
+    fingerprint,
+    details: { ...summary },
+  });
   return {
     step: "load",
     skipped: false,

@@ -94,10 +94,14 @@ export async function computeMovieStats(
  */
 export async function computeNeighbours(
   store: Store,
-  matrix: EmbeddingMatrix,
-  k: number,
-  progress: ProgressReporter = silentProgress,
+  options: {
+    matrix: EmbeddingMatrix;
+    /** Neighbours per movie. */
+    k: number;
+    progress?: ProgressReporter;
+  },
 ): Promise<PackedNeighbours> {
+  const { matrix, k, progress = silentProgress } = options;
   const index = rowIndex(matrix);
   const n = matrix.ids.length;
   const packed: PackedNeighbours = {
@@ -158,7 +162,8 @@ export async function precomputeStep(
   const k = config.NEIGHBOURS_K;
   const fingerprint = await precomputeFingerprint(store, model, k);
   if (
-    !options.force && await isStepDone(store.meta, "precompute", fingerprint)
+    !options.force &&
+    await isStepDone(store.meta, { step: "precompute", fingerprint })
   ) {
     return {
       step: "precompute",
@@ -179,7 +184,7 @@ export async function precomputeStep(
       `precompute: expected ${model} embeddings in the store, found none (run \`deno task pipeline embed\` first)`,
     );
   }
-  const neighbours = await computeNeighbours(store, matrix, k, progress);
+  const neighbours = await computeNeighbours(store, { matrix, k, progress });
   const artifactKey = servingArtifactKey(model);
   await objects.write(
     artifactKey,
@@ -204,6 +209,6 @@ export async function precomputeStep(
       progress,
     })}`,
   );
-  await markStepDone(store.meta, "precompute", fingerprint);
+  await markStepDone(store.meta, { step: "precompute", fingerprint });
   return { step: "precompute", skipped: false, detail: details.join(", ") };
 }

@@ -10,9 +10,12 @@ import { hasDataset } from "./api_fixture.ts";
 Deno.test("a missing MiniLM model falls back to TF-IDF, once", async () => {
   const config = parseConfig({});
   const error = new ModelNotFoundError("m", "/nowhere", ["config.json"]);
-  const next = await fallbackAfter(error, config, silentProgress);
+  const next = await fallbackAfter(error, { config, progress: silentProgress });
   assert.equal(next?.EMBEDDER, "tfidf");
-  assert.equal(await fallbackAfter(error, next!, silentProgress), null);
+  assert.equal(
+    await fallbackAfter(error, { config: next!, progress: silentProgress }),
+    null,
+  );
 });
 
 Deno.test({
@@ -22,20 +25,28 @@ Deno.test({
   ignore: !hasDataset,
   async fn() {
     const error = new DownloadError("Cannot download …");
-    const next = await fallbackAfter(error, parseConfig({}), silentProgress);
+    const next = await fallbackAfter(error, {
+      config: parseConfig({}),
+      progress: silentProgress,
+    });
     assert.equal(next?.MOVIELENS_DIR, "../shared/data/ml-latest-small");
     const named = parseConfig({ MOVIELENS_ZIP: "/tmp/x.zip" });
-    assert.equal(await fallbackAfter(error, named, silentProgress), null);
+    assert.equal(
+      await fallbackAfter(error, { config: named, progress: silentProgress }),
+      null,
+    );
     const other = parseConfig({ MOVIELENS_VARIANT: "ml-nonexistent" });
-    assert.equal(await fallbackAfter(error, other, silentProgress), null);
+    assert.equal(
+      await fallbackAfter(error, { config: other, progress: silentProgress }),
+      null,
+    );
   },
 });
 
 Deno.test("other failures are not papered over", async () => {
-  const next = await fallbackAfter(
-    new Error("ratings.csv line 3: bad"),
-    parseConfig({}),
-    silentProgress,
-  );
+  const next = await fallbackAfter(new Error("ratings.csv line 3: bad"), {
+    config: parseConfig({}),
+    progress: silentProgress,
+  });
   assert.equal(next, null);
 });

@@ -25,10 +25,10 @@ export const RELEVANT_RATING = LIKED_RATING;
 
 /** Applies the protocol's split. */
 export function splitFor(
-  protocol: Protocol,
   ratings: Interaction[],
-  seed: number,
+  options: { protocol: Protocol; seed: number },
 ): Split {
+  const { protocol, seed } = options;
   switch (protocol) {
     case "random":
       return randomSplit(ratings, { seed, testFraction: 0.2, minRatings: 5 });

@@ -76,17 +76,20 @@ export function researchMethods(
   const { protocol, seed, content, minCount, progress } = options;
   const started = performance.now();
   const log = (line: string) => progress.log(`[${protocol}] ${line}`);
-  const tuned = tuneOnValidation(splitFor(protocol, train, seed + 1), {
-    lambdas: options.lambdas,
-    grid: DEFAULT_HYBRID_GRID,
-    content,
-    minCount,
-    progress: {
-      log,
-      task: (label, total, unit) =>
-        progress.task(`[${protocol}] re-${label}`, total, unit),
+  const tuned = tuneOnValidation(
+    splitFor(train, { protocol, seed: seed + 1 }),
+    {
+      lambdas: options.lambdas,
+      grid: DEFAULT_HYBRID_GRID,
+      content,
+      minCount,
+      progress: {
+        log,
+        task: (label, total, unit) =>
+          progress.task(`[${protocol}] re-${label}`, total, unit),
+      },
     },
-  });
+  );
   const fit = learnHybridBlend(tuned.parts, {
     params: tuned.params,
     users: tuned.users,

@@ -156,7 +156,7 @@ export function evaluateProtocol(
   const { protocol, ks, seed, progress, catalogueIds } = options;
   const samples = options.bootstrapSamples ?? 1000;
   const maxK = Math.max(...ks);
-  const split = splitFor(protocol, ratings, seed);
+  const split = splitFor(ratings, { protocol, seed });
   const histories = byUser(split.train);
   const relevant = relevantByUser(split.test);
   const testUsers = [...new Set(split.test.map((r) => r.userId))];

@@ -103,7 +103,7 @@ export function learnHybridBlend(
     });
     const ids = Int32Array.from(candidates, (j) => recommender.catalogue[j]);
     data.push({
-      x: blendFeatures(c, blended, candidates),
+      x: blendFeatures(c, { blended, candidates }),
       labels: Uint8Array.from(ids, (id) => u.relevant.has(id) ? 1 : 0),
       ids,
       relevant: u.relevant,
@@ -157,7 +157,10 @@ export function learnHybridBlend(
 }
 
 function ndcgOfBlend(blend: LearnedBlend, d: UserData, k: number): number {
-  const scores = scoreFeatures(blend, d.x, d.ids.length);
+  const scores = scoreFeatures(blend, {
+    features: d.x,
+    candidates: d.ids.length,
+  });
   const order = Array.from(d.ids.keys()).sort((a, b) =>
     scores[b] - scores[a] || a - b
   );

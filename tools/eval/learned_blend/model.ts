@@ -139,9 +139,13 @@ export function assertCurrentFeatures(blend: LearnedBlend): void {
 /** Scores of `n` feature rows under `blend`, into a new array. */
 export function scoreFeatures(
   blend: LearnedBlend,
-  x: Float32Array,
-  n: number,
+  options: {
+    /** Row-major features, one row per candidate. */
+    features: Float32Array;
+    candidates: number;
+  },
 ): Float64Array {
+  const { features: x, candidates: n } = options;
   const F = blend.weights.length;
   if (x.length !== n * F) {
     throw new Error(
@@ -192,11 +196,14 @@ export interface TrainBlendOptions {
  */
 export function lossAndGradient(
   z: Float64Array,
-  examples: readonly { labels: Uint8Array }[],
-  w: Float64Array,
-  loss: LearnedLoss,
-  l2: number,
+  options: {
+    examples: readonly { labels: Uint8Array }[];
+    weights: Float64Array;
+    loss: LearnedLoss;
+    l2: number;
+  },
 ): { loss: number; gradient: Float64Array } {
+  const { examples, weights: w, loss, l2 } = options;
   const F = w.length - 1;
   const gradient = new Float64Array(F + 1);
   let total = 0;
@@ -261,7 +268,7 @@ export function lossAndGradient(
  * @example
  * ```ts
  * const blend = trainLearnedBlend(examples, { loss: "softmax" });
- * scoreFeatures(blend, examples[0].x, examples[0].labels.length);
+ * scoreFeatures(blend, { features: examples[0].x, candidates: examples[0].labels.length });
  * ```
  */
 export function trainLearnedBlend(
@@ -316,7 +323,7 @@ export function trainLearnedBlend(
   const v = new Float64Array(F + 1);
   const [b1, b2, eps] = [0.9, 0.999, 1e-8];
   for (let t = 1; t <= epochs; t++) {
-    const { gradient } = lossAndGradient(z, examples, w, loss, l2);
+    const { gradient } = lossAndGradient(z, { examples, weights: w, loss, l2 });
     for (let f = 0; f <= F; f++) {
       m[f] = b1 * m[f] + (1 - b1) * gradient[f];
       v[f] = b2 * v[f] + (1 - b2) * gradient[f] * gradient[f];

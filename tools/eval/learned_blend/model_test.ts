@@ -18,13 +18,12 @@ Deno.test("softmax loss and gradient at zero weights match hand computation", ()
   // One user, two candidates with one feature: +1 (relevant) and −1.
   const z = Float64Array.of(1, -1);
   const w = Float64Array.of(0, 0); // weight, bias
-  const { loss, gradient } = lossAndGradient(
-    z,
-    [{ labels: Uint8Array.of(1, 0) }],
-    w,
-    "softmax",
-    0,
-  );
+  const { loss, gradient } = lossAndGradient(z, {
+    examples: [{ labels: Uint8Array.of(1, 0) }],
+    weights: w,
+    loss: "softmax",
+    l2: 0,
+  });
   // Softmax (1/2, 1/2): loss log 2; d = (1/2 − 1, 1/2 − 0) = (−1/2, 1/2);
   // gradient = −1/2·1 + 1/2·(−1) = −1; the bias cancels in a softmax.
   close(loss, Math.LN2);
@@ -35,13 +34,12 @@ Deno.test("softmax loss and gradient at zero weights match hand computation", ()
 Deno.test("logistic loss and gradient at zero weights match hand computation, with L2", () => {
   const z = Float64Array.of(1, -1);
   const w = Float64Array.of(0.5, 0);
-  const { loss, gradient } = lossAndGradient(
-    z,
-    [{ labels: Uint8Array.of(1, 0) }],
-    w,
-    "logistic",
-    0.1,
-  );
+  const { loss, gradient } = lossAndGradient(z, {
+    examples: [{ labels: Uint8Array.of(1, 0) }],
+    weights: w,
+    loss: "logistic",
+    l2: 0.1,
+  });
   // Scores (0.5, −0.5): each candidate's loss is log(1 + e^−0.5).
   const each = Math.log1p(Math.exp(-0.5));
   close(loss, each + 0.5 * 0.1 * 0.25);
@@ -59,15 +57,22 @@ Deno.test("the gradient matches finite differences", () => {
   ];
   for (const loss of ["softmax", "logistic"] as const) {
     const w = Float64Array.of(0.2, -0.4, 0.1);
-    const { gradient } = lossAndGradient(z, examples, w, loss, 0.05);
+    const { gradient } = lossAndGradient(z, {
+      examples,
+      weights: w,
+      loss,
+      l2: 0.05,
+    });
     for (let f = 0; f < w.length; f++) {
       const h = 1e-6;
       const plus = Float64Array.from(w);
       const minus = Float64Array.from(w);
       plus[f] += h;
       minus[f] -= h;
-      const numeric = (lossAndGradient(z, examples, plus, loss, 0.05).loss -
-        lossAndGradient(z, examples, minus, loss, 0.05).loss) / (2 * h);
+      const numeric =
+        (lossAndGradient(z, { examples, weights: plus, loss, l2: 0.05 }).loss -
+          lossAndGradient(z, { examples, weights: minus, loss, l2: 0.05 })
+            .loss) / (2 * h);
       close(gradient[f], numeric, 1e-6);
     }
   }
@@ -105,7 +110,10 @@ Deno.test("separable toy data is learned: every relevant candidate outranks ever
     });
     assert.ok(blend.weights[0] > 0 && blend.weights[1] < 0, loss);
     for (const { x, labels } of examples) {
-      const scores = scoreFeatures(blend, x, labels.length);
+      const scores = scoreFeatures(blend, {
+        features: x,
+        candidates: labels.length,
+      });
       let worstPositive = Infinity;
       let bestNegative = -Infinity;
       labels.forEach((y, i) => {
@@ -126,8 +134,8 @@ Deno.test("training is deterministic and the blend survives a JSON round trip", 
   assert.deepEqual(copy, blend);
   const { x, labels } = examples[0];
   assert.deepEqual(
-    scoreFeatures(copy, x, labels.length),
-    scoreFeatures(blend, x, labels.length),
+    scoreFeatures(copy, { features: x, candidates: labels.length }),
+    scoreFeatures(blend, { features: x, candidates: labels.length }),
   );
 });
 

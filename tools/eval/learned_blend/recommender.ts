@@ -51,9 +51,9 @@ export function blendCandidates(
 /** Features of `candidates` for the learned blend. */
 export function blendFeatures(
   c: HybridComponents,
-  blended: Float32Array,
-  candidates: Int32Array,
+  options: { blended: Float32Array; candidates: Int32Array },
 ): Float32Array {
+  const { blended, candidates } = options;
   return candidateFeatures({
     ...c,
     blended,
@@ -94,8 +94,11 @@ export class LearnedBlendRecommender implements Recommender {
       blended,
       n: this.blend.candidates,
     });
-    const x = blendFeatures(c, blended, candidates);
-    const scores = scoreFeatures(this.blend, x, candidates.length);
+    const x = blendFeatures(c, { blended, candidates });
+    const scores = scoreFeatures(this.blend, {
+      features: x,
+      candidates: candidates.length,
+    });
     const order = Array.from(candidates.keys()).sort((a, b) =>
       scores[b] - scores[a] || candidates[a] - candidates[b]
     );
