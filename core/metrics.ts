@@ -14,12 +14,13 @@
 import { type Random, seededRandom } from "./training/split.ts";
 import type { ScoredMovie } from "./types.ts";
 
-/** Hits among the first k distinct ids of `ranked`, as 0/1 per position. */
-function hitsAtK(
-  ranked: readonly number[],
-  relevant: ReadonlySet<number>,
-  k: number,
-): number[] {
+/**
+ * Hits among the first k distinct ids of `ranked`, as 0/1 per position
+ * (k checked first).
+ */
+function hitsAtK(ranked: readonly number[], judgement: Judgement): number[] {
+  const { relevant, k } = judgement;
+  checkK(k);
   const seen = new Set<number>();
   const hits: number[] = [];
   for (const id of ranked) {
@@ -48,9 +49,7 @@ export function precisionAtK(
   ranked: readonly number[],
   judgement: Judgement,
 ): number {
-  const { relevant, k } = judgement;
-  checkK(k);
-  return countHits(hitsAtK(ranked, relevant, k)) / k;
+  return countHits(hitsAtK(ranked, judgement)) / judgement.k;
 }
 
 /** Relevant items in the top k, divided by the number of relevant items (0 when none). */
@@ -58,10 +57,8 @@ export function recallAtK(
   ranked: readonly number[],
   judgement: Judgement,
 ): number {
-  const { relevant, k } = judgement;
-  checkK(k);
-  if (relevant.size === 0) return 0;
-  return countHits(hitsAtK(ranked, relevant, k)) / relevant.size;
+  const hits = countHits(hitsAtK(ranked, judgement));
+  return judgement.relevant.size === 0 ? 0 : hits / judgement.relevant.size;
 }
 
 /**
@@ -74,8 +71,7 @@ export function ndcgAtK(
   judgement: Judgement,
 ): number {
   const { relevant, k } = judgement;
-  checkK(k);
-  const hits = hitsAtK(ranked, relevant, k);
+  const hits = hitsAtK(ranked, judgement);
   let dcg = 0;
   for (let i = 0; i < hits.length; i++) dcg += hits[i] / Math.log2(i + 2);
   let ideal = 0;
@@ -93,8 +89,7 @@ export function averagePrecisionAtK(
   judgement: Judgement,
 ): number {
   const { relevant, k } = judgement;
-  checkK(k);
-  const hits = hitsAtK(ranked, relevant, k);
+  const hits = hitsAtK(ranked, judgement);
   let found = 0;
   let sum = 0;
   for (let i = 0; i < hits.length; i++) {
@@ -109,9 +104,7 @@ export function hitRateAtK(
   ranked: readonly number[],
   judgement: Judgement,
 ): number {
-  const { relevant, k } = judgement;
-  checkK(k);
-  return countHits(hitsAtK(ranked, relevant, k)) > 0 ? 1 : 0;
+  return countHits(hitsAtK(ranked, judgement)) > 0 ? 1 : 0;
 }
 
 /**

@@ -5,15 +5,13 @@
  * loads, embeds and evaluates alike.
  */
 import type { Movie } from "../core/types.ts";
+import { type CsvReadOptions, fileExists } from "./csv.ts";
+import { datasetFiles, readMovies } from "./parse_movies.ts";
 import {
-  type CsvReadOptions,
-  datasetFiles,
-  fileExists,
   type RatingBatch,
   ratingBatch,
   ratingBatches,
-  readMovies,
-} from "./parse.ts";
+} from "./parse_ratings.ts";
 import {
   type ClassicFormat,
   readClassicMovies,

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { fixtureZip } from "../tests/fixtures/dataset_zip.ts";
 import { tempPipeline } from "../tests/fixtures/pipeline_context.ts";
 import { datasetObjectKey, ensureDataset } from "./download.ts";
-import { readMovies } from "./parse.ts";
+import { readMovies } from "./parse_movies.ts";
 import { detectFormat } from "./dataset.ts";
 import { zipSync } from "fflate";
 

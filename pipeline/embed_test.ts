@@ -16,7 +16,7 @@ import { embedMovies, embedStep, shardOf } from "./embed.ts";
 import { createEmbedder } from "./embedders/mod.ts";
 import { ModelNotFoundError } from "./embedders/minilm.ts";
 import { tfidfEmbedder } from "./embedders/tfidf.ts";
-import { readMovies } from "./parse.ts";
+import { readMovies } from "./parse_movies.ts";
 import { runPipeline } from "./run.ts";
 
 const movies = await readMovies(FIXTURE_DATASET);

@@ -13,7 +13,7 @@ import {
   ModelUnavailableError,
 } from "./embedders/minilm.ts";
 import { offlineEmbedderAfter } from "./embedders/mod.ts";
-import { DatasetError } from "./parse.ts";
+import { DatasetError } from "./csv.ts";
 import type { ProgressReporter } from "./progress.ts";
 import { runPipeline } from "./run.ts";
 import { ZipError } from "./zip.ts";

@@ -20,7 +20,7 @@ import {
   FORMAT_FILES,
   readDatasetMovies,
 } from "./dataset.ts";
-import { DatasetError } from "./parse.ts";
+import { DatasetError } from "./csv.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
 
 /** Prefix of MovieLens users' ids, so they never collide with app users. */
@@ -58,8 +58,7 @@ async function validateRatings(
     for (let i = 0; i < batch.size; i++) {
       if (!movieIds.has(batch.movieIds[i])) {
         throw new DatasetError(
-          files.ratings,
-          batch.lines[i],
+          { file: files.ratings, line: batch.lines[i] },
           `expected a movieId from ${files.movies}, found ${batch.movieIds[i]}`,
         );
       }

@@ -7,16 +7,14 @@
  * right ones); a malformed line stops the parse with `<file> line <n>: …`.
  */
 import type { Movie } from "../core/types.ts";
+import { DatasetError, parseId } from "./csv.ts";
+import { parseGenres, parseTitle } from "./parse_movies.ts";
 import {
-  DatasetError,
-  parseGenres,
-  parseId,
-  parseTitle,
   type RatingBatch,
   ratingBatch,
   type RatingScale,
   setRatingRow,
-} from "./parse.ts";
+} from "./parse_ratings.ts";
 
 /** The classic releases: 1 to 5 whole stars. */
 const WHOLE_STARS: RatingScale = { min: 1, max: 5, whole: true };
@@ -79,8 +77,7 @@ async function* classicRows(
     const fields = lines[i].split(separator);
     if (fields.length !== count) {
       throw new DatasetError(
-        file,
-        i + 1,
+        { file, line: i + 1 },
         `expected ${count} fields separated by "${
           separator === "\t" ? "\\t" : separator
         }", found ${fields.length}`,
@@ -107,11 +104,10 @@ export async function readClassicMovies(
   const movies: Movie[] = [];
   const seen = new Set<number>();
   for await (const { fields, line } of classicRows(dir, file)) {
-    const id = parseId(file, line, "movie id", fields[0].trim());
+    const id = parseId(fields[0].trim(), { file, line, column: "movie id" });
     if (seen.has(id)) {
       throw new DatasetError(
-        file,
-        line,
+        { file, line },
         `expected each movie id once, found ${id} again`,
       );
     }
@@ -151,7 +147,7 @@ export async function readClassicRatings(
   for await (const row of classicRows(dir, file)) rows.push(row);
   const batch = ratingBatch(rows.length);
   rows.forEach(({ fields, line }, i) =>
-    setRatingRow(batch, i, file, line, fields, WHOLE_STARS)
+    setRatingRow(batch, { row: i, file, line, fields, scale: WHOLE_STARS })
   );
   return batch;
 }

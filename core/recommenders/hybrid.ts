@@ -31,7 +31,6 @@
  * serving a current user T is the end of the data, so g is 1 everywhere and
  * trend means "trending lately".
  */
-import { explain } from "../explain.ts";
 import {
   HYBRID_DEFAULTS,
   type HybridComponents,
@@ -46,7 +45,6 @@ import {
 } from "../models/item_item_model.ts";
 import { type ProfileWeight, profileWeights } from "../profile.ts";
 import type {
-  Explanation,
   Recommendation,
   Recommender,
   RecommendOptions,
@@ -54,6 +52,7 @@ import type {
 import { sequenceWeights } from "../models/sequence.ts";
 import { TopK } from "../vectors/top_k.ts";
 import { HybridContent } from "./hybrid_content.ts";
+import { explainPick } from "./hybrid_explain.ts";
 import { HybridTimeSignals, type TimeSignalBuffers } from "./hybrid_time.ts";
 import type { Interaction } from "../types.ts";
 
@@ -322,68 +321,16 @@ export class HybridRecommender implements Recommender {
     return ranked.map(({ index, score }) => ({
       movieId: this.catalogue[index],
       score,
-      explanation: this.#explain(c, index, historyRows),
+      explanation: explainPick(c, {
+        index,
+        movieId: this.catalogue[index],
+        params: this.params,
+        parts: this.parts,
+        content: this.#content,
+        count: this.#counts[index],
+        historyRows,
+      }),
     }));
-  }
-
-  /** Names the history movies behind the component that dominated the score. */
-  #explain(
-    c: HybridComponents,
-    index: number,
-    historyRows: Map<ItemItemModel, Int32Array>,
-  ): Explanation {
-    const p = this.params;
-    const a = c.collaborativeHistory /
-      (c.collaborativeHistory + p.historyPivot || 1);
-    const count = this.#counts[index];
-    const t = count / (count + p.itemPivot || 1);
-    // The collaborative part that contributed most to this movie explains it.
-    const parts: [number, ItemItemModel | null | undefined, ProfileWeight[]][] =
-      [
-        [
-          (c.ease?.[index] ?? 0) * p.easeWeight,
-          this.parts.ease,
-          c.collaborativeWeights,
-        ],
-        [
-          (c.liked?.[index] ?? 0) * p.likedWeight,
-          this.parts.liked,
-          c.likedWeights,
-        ],
-        [
-          (c.knn?.[index] ?? 0) * p.knnWeight,
-          this.parts.itemknn,
-          c.collaborativeWeights,
-        ],
-        [
-          (c.sequence?.[index] ?? 0) * p.sequenceWeight,
-          this.parts.sequence,
-          c.sequenceWeights,
-        ],
-      ];
-    let strongest = parts[0];
-    let collab = 0;
-    for (const part of parts) {
-      collab += part[0];
-      if (part[0] > strongest[0]) strongest = part;
-    }
-    const collabPart = a * t * collab;
-    const contentPart = p.contentWeight * (1 - a * t) *
-      (c.content?.[index] ?? 0);
-    const movieId = this.catalogue[index];
-    if (collabPart >= contentPart && collabPart > 0 && strongest[1]) {
-      const [, model, weights] = strongest;
-      let rows = historyRows.get(model);
-      if (!rows) historyRows.set(model, rows = model.historyRows(weights));
-      return explain(weights, model.contributionsAt(weights, rows, movieId));
-    }
-    if (contentPart > 0 && this.#content) {
-      return explain(
-        c.contentWeights,
-        this.#content.contributions(c.contentWeights, movieId),
-      );
-    }
-    return { kind: "popular", because: [] };
   }
 }
 

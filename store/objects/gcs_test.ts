@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { datasetObjectKey, ensureDataset } from "../../pipeline/download.ts";
-import { readMovies } from "../../pipeline/parse.ts";
+import { readMovies } from "../../pipeline/parse_movies.ts";
 import { fixtureZip } from "../../tests/fixtures/dataset_zip.ts";
 import { tempPipeline } from "../../tests/fixtures/pipeline_context.ts";
 import {
