@@ -19,7 +19,7 @@ import type { AppDeps, RouteDeps } from "./deps.ts";
 import { FastPath } from "./cached_responses.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
-import { requestLog } from "./middleware/request_log.ts";
+import { RequestLog } from "./middleware/request_log.ts";
 import { notFound, onError, ProblemError, validationHook } from "./problem.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -94,17 +94,22 @@ export function createApp(deps: AppDeps) {
   const resolved = resolveDeps(deps);
   const { config, logger } = resolved;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  // Public cached GETs are answered from stored bytes ahead of the chain
-  // below (`app.fetch` is wrapped at the end); this keeps them up to date.
+  const requestLog = new RequestLog(logger, {
+    projectId: config.GOOGLE_CLOUD_PROJECT,
+    sampleRate: config.REQUEST_LOG_SAMPLE,
+    slowMs: config.SLOW_REQUEST_MS,
+  });
   const fast = new FastPath({
     cache: resolved.cache,
-    logger,
-    projectId: config.GOOGLE_CLOUD_PROJECT,
+    requestLog,
     maxEntries: config.CACHE_MAX_ENTRIES,
   });
-  app.use(fast.capture());
+  // Public cached GETs are answered from stored bytes ahead of the chain
+  // below (`app.fetch` is wrapped at the end); this keeps them up to date.
+  const fastPath = deps.fastPath ?? true;
+  if (fastPath) app.use(fast.capture());
   app.use(requestId());
-  app.use(requestLog(logger, { projectId: config.GOOGLE_CLOUD_PROJECT }));
+  app.use(requestLog.middleware());
   app.use(secureHeaders());
   app.use(
     cors({
@@ -166,8 +171,10 @@ export function createApp(deps: AppDeps) {
   // `fetch` is an own property of a Hono app, and `app.request()` (tests,
   // the web server) goes through it too.
   const fetchThroughChain = routes.fetch;
-  routes.fetch = (request, env, executionCtx) =>
-    fast.serve(request) ?? fetchThroughChain(request, env, executionCtx);
+  if (fastPath) {
+    routes.fetch = (request, env, executionCtx) =>
+      fast.serve(request) ?? fetchThroughChain(request, env, executionCtx);
+  }
   return routes;
 }
 

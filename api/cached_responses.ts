@@ -15,15 +15,13 @@
 import type { MiddlewareHandler } from "hono";
 import type { Cache } from "../store/cache/tiered.ts";
 import type { AppEnv } from "./context.ts";
-import type { Logger } from "./logger.ts";
-import { logRequest, requestLogger } from "./middleware/request_log.ts";
+import type { RequestLog } from "./middleware/request_log.ts";
 
 /** Options for `FastPath`. */
 export interface FastPathOptions {
   cache: Cache;
-  logger: Logger;
-  /** Google Cloud project id, for trace fields in request logs. */
-  projectId?: string;
+  /** The app's request log, so that both paths write the same entries. */
+  requestLog: RequestLog;
   /** Stored responses at most (default 1000). */
   maxEntries?: number;
   /** Stored body bytes at most (default 8 MiB). */
@@ -37,7 +35,7 @@ interface StoredResponse {
   sources: { key: string; version: number }[];
   path: string;
   bytes: number;
-  responseSize?: string;
+  responseSize: () => string | undefined;
 }
 
 /** hono/request-id's rule for a caller-supplied id. */
@@ -67,14 +65,13 @@ function entryKey(origin: string | null, target: string): string {
  * outermost middleware.
  *
  * @example
- * const fast = new FastPath({ cache, logger });
+ * const fast = new FastPath({ cache, requestLog: new RequestLog(logger) });
  * app.use(fast.capture());
  * const handle = (req: Request) => fast.serve(req) ?? app.fetch(req);
  */
 export class FastPath {
   readonly #cache: Cache;
-  readonly #logger: Logger;
-  readonly #projectId?: string;
+  readonly #requestLog: RequestLog;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   readonly #entries = new Map<string, StoredResponse>();
@@ -82,8 +79,7 @@ export class FastPath {
 
   constructor(options: FastPathOptions) {
     this.#cache = options.cache;
-    this.#logger = options.logger;
-    this.#projectId = options.projectId;
+    this.#requestLog = options.requestLog;
     this.#maxEntries = options.maxEntries ?? 1000;
     this.#maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   }
@@ -95,7 +91,8 @@ export class FastPath {
 
   /**
    * The stored response for `request`, or null when the full path must
-   * answer (not a GET, nothing stored, or a source entry changed).
+   * answer (not a GET, nothing stored, or a source entry changed). Deno
+   * gives a GET no body, so the body limit has nothing to judge here.
    */
   serve(request: Request): Response | null {
     if (request.method !== "GET" || this.#entries.size === 0) return null;
@@ -125,19 +122,13 @@ export class FastPath {
     ) requestId = crypto.randomUUID();
     const response = stored.template.clone();
     response.headers.set("X-Request-Id", requestId);
-    if (this.#logger.enabled?.("INFO") ?? true) {
-      logRequest(
-        requestLogger(this.#logger, request, requestId, this.#projectId),
-        request,
-        {
-          status: 200,
-          started,
-          path: stored.path,
-          responseSize: stored.responseSize,
-          cache: "hit-memory",
-        },
-      );
-    }
+    this.#requestLog.finish(request, requestId, {
+      status: 200,
+      started,
+      path: stored.path,
+      responseSize: stored.responseSize,
+      cache: "hit-memory",
+    });
     return response;
   }
 
@@ -167,6 +158,7 @@ export class FastPath {
       const parts = requestTarget(c.req.url);
       if (!parts) return;
       const body = new Uint8Array(await c.res.clone().arrayBuffer());
+      const responseSize = c.res.headers.get("content-length") ?? undefined;
       const headers: [string, string][] = [];
       for (const [name, value] of c.res.headers) {
         if (name === "x-request-id") continue;
@@ -177,7 +169,7 @@ export class FastPath {
         sources: versions,
         path: parts.path,
         bytes: body.byteLength,
-        responseSize: c.res.headers.get("content-length") ?? undefined,
+        responseSize: () => responseSize,
       });
     };
   }

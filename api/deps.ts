@@ -38,6 +38,12 @@ export interface AppDeps {
   verifier?: TokenVerifier;
   /** Default: local auth over `store.meta` when Supabase is not configured. */
   localAuth?: LocalAuth | null;
+  /**
+   * Answer public cached GETs from stored bytes ahead of the middleware
+   * chain (api/cached_responses.ts). Default true; false sends every
+   * request through the chain, so tests can compare the two paths.
+   */
+  fastPath?: boolean;
 }
 
 /** What routes receive: every dependency resolved. */

@@ -2,14 +2,19 @@
  * The stored-response fast path (api/cached_responses.ts): public cached GETs
  * answered ahead of the middleware chain give the same body and headers as
  * the full path, count as memory hits, log the same line, and never outlive
- * the cache entries they were built from.
+ * the cache entries they were built from; and over real sockets, through
+ * the one-port server as shipped, every probe of a check the full path makes
+ * (request id, CORS, body limit, rate limit, odd paths) gets the answer the
+ * API alone gives with the fast path off.
  */
 import assert from "node:assert/strict";
 import { jsonLogger } from "../api/logger.ts";
 import type { Movie, MovieStats } from "../core/types.ts";
 import { type Cache, TieredCache } from "../store/cache/tiered.ts";
 import { openSqliteStore } from "../store/mod.ts";
-import { testApp } from "./api_fixture.ts";
+import { parseConfig } from "../config/mod.ts";
+import { createServer } from "../web/server.ts";
+import { BASE_ENV, testApp } from "./api_fixture.ts";
 
 const MOVIES: Movie[] = [1, 2, 3, 4, 5].map((id) => ({
   id,
@@ -159,16 +164,14 @@ Deno.test("fast path answers like the full path, counted and logged the same", a
       const entries = lines.map((l) => JSON.parse(l));
       assert.equal(entries.length, 3);
       const comparable = (e: Record<string, unknown>) => {
-        const { time: _time, ...rest } = e;
-        const http = { ...(rest.httpRequest as Record<string, unknown>) };
-        delete http.latency;
-        return { ...rest, httpRequest: http };
+        const { time: _time, latencyMs: _latency, ...rest } = e;
+        return rest;
       };
       assert.equal(entries[2].cache, "hit-memory");
       assert.deepEqual(comparable(entries[1]), comparable(entries[2]));
       assert.equal(entries[1].message, "GET /api/movies/3 200");
-      assert.equal(entries[1].httpRequest.userAgent, "fast-test");
-      assert.match(entries[1].httpRequest.latency, /^\d+\.\d+s$/);
+      assert.equal(entries[1].requestId, "log-1");
+      assert.equal(typeof entries[1].latencyMs, "number");
     });
 
     await t.step("a changed cache entry is never served stale", async () => {
@@ -214,6 +217,214 @@ Deno.test("fast path answers like the full path, counted and logged the same", a
       await noStore.body?.cancel();
     });
   } finally {
+    await small.close();
+  }
+});
+
+/** A response as read off the socket: status, headers by name, body text. */
+interface RawResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Decodes a chunked body (the servers under test send well-formed ones). */
+function unchunk(text: string): string {
+  let out = "";
+  let rest = text;
+  for (;;) {
+    const end = rest.indexOf("\r\n");
+    const size = parseInt(rest.slice(0, end), 16);
+    if (!size) return out;
+    out += rest.slice(end + 2, end + 2 + size);
+    rest = rest.slice(end + 2 + size + 2);
+  }
+}
+
+/**
+ * One HTTP/1.1 exchange over a real socket, byte for byte as given: a GET
+ * with a body, raw dot segments and odd headers reach the server unchanged.
+ */
+async function rawRequest(
+  url: URL,
+  head: string[],
+  body = "",
+): Promise<RawResponse> {
+  const conn = await Deno.connect({
+    hostname: url.hostname,
+    port: Number(url.port),
+  });
+  const request = [...head, `Host: ${url.host}`, "Connection: close", "", ""]
+    .join("\r\n") + body;
+  await conn.write(new TextEncoder().encode(request));
+  // A server that answers without reading the body may leave the socket
+  // open: that is a failure, not a hang.
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    conn.close();
+  }, 5000);
+  let text = "";
+  try {
+    text = await new Response(conn.readable).text();
+  } catch (error) {
+    if (!timedOut) throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (timedOut) {
+    throw new Error(
+      `Expected the server to answer and close within 5 s: ${head[0]}`,
+    );
+  }
+  const split = text.indexOf("\r\n\r\n");
+  const [statusLine, ...lines] = text.slice(0, split).split("\r\n");
+  const headers = lines.map((line): [string, string] => {
+    const colon = line.indexOf(":");
+    return [line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim()];
+  }).sort(([a], [b]) => a.localeCompare(b));
+  const raw = text.slice(split + 4);
+  const chunked = headers.some(([name, value]) =>
+    name === "transfer-encoding" && value === "chunked"
+  );
+  return {
+    status: Number(statusLine.split(" ")[1]),
+    headers,
+    body: chunked ? unchunk(raw) : raw,
+  };
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** What must be equal: everything but the date and generated request ids. */
+function comparable(response: RawResponse) {
+  return {
+    status: response.status,
+    headers: response.headers.filter(([name]) => name !== "date")
+      .map(([name, value]) => [name, value.replace(UUID, "<uuid>")]),
+    body: response.body.replace(UUID, "<uuid>"),
+  };
+}
+
+/** Requests that probe each check of the full path, as [name, head, body]. */
+function probes(path: string): [string, string[], string?][] {
+  const get = `GET ${path} HTTP/1.1`;
+  const id = "X-Request-Id: probe-1";
+  return [
+    ["plain", [get, id]],
+    ["no request id", [get]],
+    ["an invalid request id", [get, "X-Request-Id: not valid!"]],
+    ["a request id over 255 characters", [
+      get,
+      `X-Request-Id: ${"a".repeat(300)}`,
+    ]],
+    ["an allowed Origin", [get, id, "Origin: https://web.example"]],
+    ["another Origin", [get, id, "Origin: https://evil.example"]],
+    ["Origin null", [get, id, "Origin: null"]],
+    ["HEAD", [`HEAD ${path} HTTP/1.1`, id]],
+    ["a CORS preflight", [
+      `OPTIONS ${path} HTTP/1.1`,
+      id,
+      "Origin: https://web.example",
+      "Access-Control-Request-Method: GET",
+      "Access-Control-Request-Headers: authorization",
+    ]],
+    [
+      "a GET with a body over the limit",
+      [get, id, "Content-Length: 2000"],
+      "x".repeat(2000),
+    ],
+    ["a GET with a chunked body over the limit", [
+      get,
+      id,
+      "Transfer-Encoding: chunked",
+    ], `7d0\r\n${"x".repeat(2000)}\r\n0\r\n\r\n`],
+    ["a GET with a small body", [get, id, "Content-Length: 5"], "hello"],
+    ["a bearer token on a public path", [
+      get,
+      id,
+      "Authorization: Bearer not-a-token",
+    ]],
+    ["a percent-encoded path", [
+      `GET ${path.replace(/(\d)/, "%3$1")} HTTP/1.1`,
+      id,
+    ]],
+    ["a trailing slash", [`GET ${path.replace(/(\?|$)/, "/$1")} HTTP/1.1`, id]],
+    ["dot segments", [`GET /api/..${path} HTTP/1.1`, id]],
+    ["Accept-Encoding gzip", [get, id, "Accept-Encoding: gzip"]],
+  ];
+}
+
+Deno.test("the fast path and the one-port dispatch make every check the full path makes", async (t) => {
+  const small = await smallStore();
+  const inner = new TieredCache({ maxEntries: 100, ttlSeconds: 60 });
+  const cache = countingCache(inner);
+  const env = {
+    CORS_ORIGINS: "https://web.example",
+    MAX_BODY_BYTES: "1024",
+    RATE_LIMIT_PER_MINUTE: "5",
+  };
+  const config = parseConfig({ ...BASE_ENV, ...env });
+  // Shipped: web and API on one port, fast path on. Reference: the API
+  // alone with every request through the middleware chain.
+  const shipped = createServer({
+    config,
+    api: testApp(small.store, env, { cache }),
+  });
+  const reference = testApp(small.store, env, { cache, fastPath: false });
+  const servers = [shipped.fetch, reference.fetch].map((handler) =>
+    Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, handler)
+  );
+  const [fastUrl, fullUrl] = servers.map((s) =>
+    new URL(`http://127.0.0.1:${s.addr.port}`)
+  );
+  try {
+    for (
+      const path of [
+        "/api/movies/1",
+        "/api/recommendations/item/1?limit=2",
+        "/api/movies?q=movie&pageSize=2",
+      ]
+    ) {
+      const plain = [`GET ${path} HTTP/1.1`, "X-Request-Id: probe-1"];
+      await t.step(`${path}: the fast path answers a plain GET`, async () => {
+        for (const url of [fastUrl, fullUrl]) await rawRequest(url, plain);
+        const lookups = cache.lookups;
+        await rawRequest(fastUrl, plain);
+        assert.equal(cache.lookups, lookups, "no cache lookup: stored bytes");
+      });
+      for (const [name, head, body] of probes(path)) {
+        await t.step(`${path}: ${name}`, async () => {
+          const fast = await rawRequest(fastUrl, head, body);
+          const full = await rawRequest(fullUrl, head, body);
+          assert.deepEqual(comparable(fast), comparable(full));
+        });
+      }
+      await t.step(
+        `${path}: the same answers past the rate limit`,
+        async () => {
+          for (let i = 0; i < 8; i++) {
+            const fast = await rawRequest(fastUrl, plain);
+            const full = await rawRequest(fullUrl, plain);
+            assert.deepEqual(
+              comparable(fast),
+              comparable(full),
+              `request ${i}`,
+            );
+          }
+        },
+      );
+    }
+    await t.step("a page meets no API middleware", async () => {
+      const page = await rawRequest(fastUrl, [
+        "GET /static/style.css HTTP/1.1",
+      ]);
+      const names = page.headers.map(([name]) => name);
+      assert.ok(!names.includes("x-request-id"), names.join(", "));
+      assert.ok(!names.includes("access-control-expose-headers"));
+    });
+  } finally {
+    for (const server of servers) await server.shutdown();
     await small.close();
   }
 });

@@ -30,29 +30,60 @@ Deno.test("serveApi serves over HTTP and logs requests for Cloud Logging", async
     hostname: "127.0.0.1",
     signals: [],
   });
+  const headers = {
+    "X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/1;o=1",
+    "User-Agent": "api-test",
+    "X-Forwarded-For": "203.0.113.7, 10.0.0.1",
+  };
+  const entries = () =>
+    lines.map((l) => JSON.parse(l)).filter((e) => e.requestId);
   try {
     const res = await fetch(new URL("/health?token=abc", api.url), {
-      headers: {
-        "X-Cloud-Trace-Context": "105445aa7843bc8bf206b12000100000/1;o=1",
-        "User-Agent": "api-test",
-      },
+      headers,
     });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { status: "ok" });
-    const entry = lines.map((l) => JSON.parse(l)).find((e) => e.httpRequest);
-    assert.ok(entry, "a request log entry was written");
-    assert.equal(entry.severity, "INFO");
-    assert.equal(entry.httpRequest.requestMethod, "GET");
-    assert.equal(entry.httpRequest.status, 200);
-    assert.equal(entry.httpRequest.requestUrl, "/health?token=%5Bredacted%5D");
-    assert.equal(entry.httpRequest.userAgent, "api-test");
-    assert.match(entry.httpRequest.latency, /^\d+\.\d+s$/);
+    // Cloud Run logs method, URL, status, latency and agent itself: an
+    // ordinary request's line carries only what its entry lacks.
+    const [ok] = entries();
+    assert.ok(ok, "a request log entry was written");
+    assert.equal(ok.severity, "INFO");
+    assert.equal(ok.message, "GET /health 200");
+    assert.equal(ok.httpRequest, undefined);
+    assert.equal(typeof ok.latencyMs, "number");
     assert.equal(
-      entry["logging.googleapis.com/trace"],
+      ok["logging.googleapis.com/trace"],
       "projects/demo-project/traces/105445aa7843bc8bf206b12000100000",
     );
-    assert.equal(entry["logging.googleapis.com/trace_sampled"], true);
-    assert.equal(entry.requestId, res.headers.get("x-request-id"));
+    assert.equal(ok["logging.googleapis.com/spanId"], "1");
+    assert.equal(ok["logging.googleapis.com/trace_sampled"], true);
+    assert.equal(ok.requestId, res.headers.get("x-request-id"));
+    assert.ok(!lines.some((l) => l.includes("abc")), "the token is not logged");
+
+    // A user-visible error gets the whole story in one entry.
+    const missing = await fetch(
+      new URL("/api/movies/999999?token=abc", api.url),
+      { headers },
+    );
+    assert.equal(missing.status, 404);
+    await missing.body?.cancel();
+    const error = entries().at(-1);
+    assert.equal(error.severity, "WARNING");
+    assert.equal(error.message, "GET /api/movies/999999 404");
+    assert.equal(error.requestId, missing.headers.get("x-request-id"));
+    assert.equal(error.httpRequest.requestMethod, "GET");
+    assert.equal(error.httpRequest.status, 404);
+    assert.equal(
+      error.httpRequest.requestUrl,
+      "/api/movies/999999?token=%5Bredacted%5D",
+    );
+    assert.equal(error.httpRequest.userAgent, "api-test");
+    assert.equal(error.httpRequest.remoteIp, "203.0.113.7");
+    assert.match(error.httpRequest.latency, /^\d+\.\d+s$/);
+    assert.equal(
+      error["logging.googleapis.com/trace"],
+      "projects/demo-project/traces/105445aa7843bc8bf206b12000100000",
+    );
   } finally {
     await api.shutdown();
     await api.finished;

@@ -65,10 +65,12 @@ export async function webFixture(): Promise<WebFixture> {
     api,
     onUnexpectedError: (error) => errors.push(error),
   });
-  const request: WebFixture["request"] = (path, init = {}) => {
+  const request: WebFixture["request"] = async (path, init = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set("cookie", init.cookie);
-    return server.fetch(new Request(`${ORIGIN}${path}`, { ...init, headers }));
+    return await server.fetch(
+      new Request(`${ORIGIN}${path}`, { ...init, headers }),
+    );
   };
   const post: WebFixture["post"] = (path, form, cookie, headers = {}) =>
     request(path, {

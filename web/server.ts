@@ -3,6 +3,7 @@
  * app, /static/ to the files, the rest to the web pages. With API_URL set
  * the web talks to that API over HTTP instead and serves no API itself.
  */
+import { getPath } from "hono/utils/url";
 import type { Config } from "../config/mod.ts";
 import type { InProcessApp } from "./api_client.ts";
 import { webAppFromConfig } from "./app.tsx";
@@ -30,7 +31,11 @@ export function isApiPath(pathname: string): boolean {
 }
 
 /**
- * The combined request handler.
+ * The combined request handler. It decides on the path both Hono apps route
+ * by (hono's `getPath`: no URL parse, percent-decoded), and hands the
+ * request on without awaiting it, so an API request meets no web code and
+ * an answer the API gives synchronously (api/cached_responses.ts) reaches
+ * Deno as one; pages never meet API middleware.
  *
  * @example
  * const server = createServer({ config, api: createApp({ config, store }) });
@@ -38,7 +43,7 @@ export function isApiPath(pathname: string): boolean {
  */
 export function createServer(
   options: ServerOptions,
-): { fetch(request: Request): Promise<Response> } {
+): { fetch(request: Request): Response | Promise<Response> } {
   const web = webAppFromConfig(
     options.config,
     options.api,
@@ -46,11 +51,13 @@ export function createServer(
   );
   const api = options.config.API_URL ? undefined : options.api;
   const staticDir = options.staticDir ?? STATIC_DIR;
+  const page = async (request: Request): Promise<Response> =>
+    await serveStatic(request, staticDir) ?? await web.fetch(request);
   return {
-    async fetch(request: Request): Promise<Response> {
-      const pathname = new URL(request.url).pathname;
-      if (api && isApiPath(pathname)) return await api.fetch(request);
-      return await serveStatic(request, staticDir) ?? await web.fetch(request);
+    fetch(request: Request): Response | Promise<Response> {
+      const path = getPath(request);
+      if (api && isApiPath(path)) return api.fetch(request);
+      return page(request);
     },
   };
 }
