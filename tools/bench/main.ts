@@ -5,6 +5,7 @@
  */
 import { ConfigError, configFromEnv } from "../../config/mod.ts";
 import { benchApi } from "./api.ts";
+import { shippedPhase } from "./shipped_phase.ts";
 import {
   benchPipeline,
   closestUser,
@@ -17,15 +18,19 @@ import { type BenchRow, commandExists, run } from "./stats.ts";
 
 const HELP = `Usage: deno task bench [--quick] [--no-write]
 
-Runs the benchmark phases one after another (about 2-4 minutes here):
+Runs the benchmark phases one after another (about 8-10 minutes here):
   1. scoring kernel: top-10 cosine over 10k and 100k × 384 seeded vectors,
      beside numpy (/usr/bin/python3, python3-numpy) and usearch (npm)
   5. pipeline: seconds per step for ml-latest-small (tfidf), load throughput
-  2. API under wrk (loopback) beside a bare Deno.serve hello-world
+  2. the shipped configurations (deno task start; the container's command
+     with the deploy script's environment) beside the API alone and a bare
+     Deno.serve, under wrk (loopback), in rounds; request-log choices; CPU
+     profiles of the shipped configurations under load
   3. cold start, 4. peak RSS (ml-latest-small and a synthetic 100k catalogue)
 
 Options:
-  --quick     10k kernel only, 2 s load runs, no 100k catalogue (a smoke run)
+  --quick     10k kernel only, 2 s load runs, one round, no 100k catalogue
+              (a smoke run)
   --no-write  print the table but leave docs/BENCHMARKS.md alone
   --help      this text
 
@@ -36,7 +41,7 @@ const REPO = new URL("../..", import.meta.url).pathname;
 
 const NOTES = [
   "**Kernel.** N seeded random unit vectors of 384 float32 (the MiniLM width), written to one temp file that numpy and usearch read too; 20 seeded unit queries; the median per-query time over every query and repetition after 3 warm-up queries; top-10. Ours is `topK` from core/vectors/top_k.ts: a hand-written WebAssembly SIMD kernel (core/vectors/score_kernel.wat, 4 × f32x4 accumulators) scores every row in float32, then the rows within the float32 error bound of the 10th score are rescored in double precision, so the answer is exactly that of a plain double loop (tests in core/vectors/score_kernel_test.ts check this on seeded data). numpy runs `M @ q` (BLAS sgemv) + `argpartition` + a sort of the k best, with BLAS pinned to one thread (`OPENBLAS_NUM_THREADS=1`); usearch runs `exactSearch` (inner product, one thread) from its npm package under Node. `seed` is the previous implementation (one scalar loop and a heap) for comparison. The top-10 of the first query is checked to agree across implementations.",
-  "**API.** Every server is its own process started by the benchmark: `api/main.ts` on a temp SQLite store that the pipeline built from ml-latest-small (`EMBEDDER=tfidf`, default `RECOMMENDER`, `LOG_LEVEL=warning` so that request logs are not measured, and the V8 flags of the Dockerfile's CMD, as deployed), and a bare `Deno.serve` hello-world as the ceiling; they run one after another, never at once. Load is `wrk -t2 -c32 -d5s --latency` on 127.0.0.1, with wrk on the same 2 cores as the server, so absolute figures understate a real deployment and the ratio to the bare server is the figure to compare. Cached reads are measured after one warming request; public cached GETs are then answered from stored response bytes ahead of the middleware chain (api/cached_responses.ts). User recommendations are measured twice: for one user (the API checks the store's cheap history version, then serves the cached list, keyed by a hash of the history, as stored JSON text) and with the cache reduced to one entry while wrk rotates through many users' tokens, so every request computes the recommendations. Tokens are HS256 JWTs signed as local auth signs them (api/auth/local.ts).",
+  "**API.** Every server is its own process started by the benchmark on a temp SQLite store that the pipeline built from ml-latest-small (`EMBEDDER=tfidf`), with its output written straight to a file. The configurations people run are read from the files that define them (tools/bench/configs.ts): `deno task start` from deno.json with no environment but the store; the container from the Dockerfile's CMD (`--cached-only`, its V8 flags, `api/main.ts`) with the environment deploy/deploy_service.sh gives Cloud Run (`LOG_LEVEL`, `RECOMMENDER`, cache and rate settings …), local stand-ins for the cloud services named in its row, and on every request the trace and forwarding headers Cloud Run's front end adds. The API alone (`api/main.ts`, `LOG_LEVEL=warning`) is what this benchmark measured before. The bare `Deno.serve` hello-world is the ceiling. Load is `wrk -t2 -c32 --latency` on 127.0.0.1, with wrk on the same 2 cores as the server, so absolute figures understate a real deployment and the ratio to the bare server is the figure to compare. Cached reads are measured after a warming request (public cached GETs are then answered from stored response bytes ahead of the middleware chain, api/cached_responses.ts); user recommendations with a cache hit for one user (the API checks the store's cheap history version, then serves the cached list as stored JSON text); cache misses with a one-entry cache (`CACHE_MAX_ENTRIES=1`, the only setting changed) while wrk rotates through the tokens of the MovieLens users with 100–300 ratings, one request at a time. Tokens are HS256 JWTs signed as local auth signs them (api/auth/local.ts).",
   "**Cold start.** From spawning `deno run -A api/main.ts` to the first 200 answer of `/api/recommendations/user/me` (the benchmark polls every 5 ms), with Deno's module cache warm (the load phase already ran the same code); median of 3.",
   "**Memory.** `VmHWM` (peak resident set) from /proc/<pid>/status of the API process, after its load runs, with the Dockerfile's V8 flags; one row repeats the ml-latest-small figure with Deno's defaults for comparison. The 100k catalogue is written through the store API: 100,000 movies with stats, 100,000 × 384 float32 `minilm` embeddings and 20 users × 200 ratings; no precomputed neighbours.",
   "**Pipeline.** `runPipeline` step by step with `force`, on a fresh temp store, tfidf embeddings. MiniLM weights cannot be fetched on this machine, so the transformers.js path is timed only with the tiny one-node test model from tests/fixtures, labelled as such: it measures the plumbing, not MiniLM.",
@@ -95,6 +100,7 @@ async function main(args: string[]): Promise<number> {
     );
   const tempDir = await Deno.makeTempDir({ prefix: "movielens_bench_" });
   const rows: BenchRow[] = [];
+  const sections: { title: string; body: string }[] = [];
   try {
     rows.push(
       ...await benchKernel({
@@ -152,6 +158,21 @@ async function main(args: string[]): Promise<number> {
           note: "wrk is not installed (apt-get install -y wrk)",
         });
       } else {
+        // users with 100-300 ratings, so that each request is like the target's
+        const rotationUsers = [...counts].filter(([, n]) =>
+          n >= 100 && n <= 300
+        ).map(([id]) => `ml:${id}`);
+        const shipped = await shippedPhase({
+          dataDir,
+          tempDir,
+          user: `ml:${user.userId}`,
+          rotationUsers,
+          duration: options.quick ? 2 : 3,
+          rounds: options.quick ? 1 : 3,
+          log,
+        });
+        rows.push(...shipped.rows);
+        sections.push({ title: "Shipped vs API alone", body: shipped.section });
         rows.push(
           ...await benchApi({
             dataDir,
@@ -159,9 +180,7 @@ async function main(args: string[]): Promise<number> {
             syntheticUsers,
             user: `ml:${user.userId}`,
             userRatings: user.ratings,
-            // users with 100-300 ratings, so that each request is like the target's
-            rotationUsers: [...counts].filter(([, n]) => n >= 100 && n <= 300)
-              .map(([id]) => `ml:${id}`),
+            rotationUsers,
             tempDir,
             duration: options.quick ? 2 : 5,
             coldStarts: 3,
@@ -177,6 +196,10 @@ async function main(args: string[]): Promise<number> {
   console.log(textTable(rows));
   if (options.write) {
     const path = `${REPO}docs/BENCHMARKS.md`;
+    const previous = await Deno.readTextFile(path).catch((error) => {
+      if (error instanceof Deno.errors.NotFound) return "";
+      throw error;
+    });
     await Deno.writeTextFile(
       path,
       benchmarkDocument({
@@ -185,6 +208,8 @@ async function main(args: string[]): Promise<number> {
         seconds,
         rows,
         notes: NOTES,
+        sections,
+        previous,
       }),
     );
     // formatted like every other file, so that `deno task check` stays clean

@@ -84,12 +84,48 @@ export interface DocumentOptions {
   rows: BenchRow[];
   /** Markdown paragraphs on how it was measured and what the misses mean. */
   notes: string[];
+  /** Sections of their own, after the machine (title without "## "). */
+  sections?: { title: string; body: string }[];
+  /**
+   * The file as it was: sections this generator does not write (added by
+   * hand or by another tool) are kept, at the end.
+   */
+  previous?: string;
+}
+
+/** Section titles `benchmarkDocument` writes itself. */
+const OWN_TITLES = [
+  "Machine",
+  "Results",
+  "Targets missed",
+  "How it is measured",
+];
+
+/**
+ * The `## ` sections of `document` whose titles are not in `own`, verbatim,
+ * in their order.
+ */
+export function foreignSections(document: string, own: string[]): string[] {
+  const kept: string[] = [];
+  const parts = document.split(/^(?=## )/m).slice(1);
+  for (const part of parts) {
+    const title = part.slice(3, part.indexOf("\n")).trim();
+    if (!own.includes(title)) kept.push(part.trimEnd());
+  }
+  return kept;
 }
 
 /** The whole of docs/BENCHMARKS.md. */
 export function benchmarkDocument(options: DocumentOptions): string {
   const { machine: m, rows } = options;
   const missed = rows.filter((r) => r.met === false);
+  const sections = options.sections ?? [];
+  const kept = options.previous
+    ? foreignSections(options.previous, [
+      ...OWN_TITLES,
+      ...sections.map((s) => s.title),
+    ])
+    : [];
   return [
     "# Benchmarks",
     "",
@@ -105,6 +141,7 @@ export function benchmarkDocument(options: DocumentOptions): string {
       m.ramGb.toFixed(1)
     } GB | ${m.deno} | ${m.v8} | ${m.os} | ${m.load} |`,
     "",
+    ...sections.flatMap((s) => [`## ${s.title}`, "", s.body, ""]),
     "## Results",
     "",
     markdownTable(rows),
@@ -122,5 +159,6 @@ export function benchmarkDocument(options: DocumentOptions): string {
     "## How it is measured",
     "",
     ...options.notes.flatMap((n) => [n, ""]),
+    ...kept.flatMap((k) => [k, ""]),
   ].join("\n");
 }

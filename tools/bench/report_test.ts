@@ -44,3 +44,43 @@ Deno.test("the document names the machine, the command and each miss", async () 
   assert.match(text, /- \*\*peak RSS\*\*: 249 MB \(target < 200 MB\)/);
   assert.doesNotMatch(text, /- \*\*N=10k/);
 });
+
+Deno.test("a rerun keeps sections it does not write, and replaces its own", async () => {
+  const machine = await describeMachine(new Date("2026-01-02T03:04:05Z"));
+  const previous = [
+    "# Benchmarks",
+    "",
+    "## Results",
+    "",
+    "old table",
+    "",
+    "## Shipped vs API alone",
+    "",
+    "old comparison",
+    "",
+    "## MiniLM",
+    "",
+    "Measured by hand: 12 ms.",
+    "",
+    "### Details",
+    "",
+    "more",
+    "",
+  ].join("\n");
+  const text = benchmarkDocument({
+    machine,
+    command: "deno task bench",
+    seconds: 1,
+    rows,
+    notes: [],
+    sections: [{ title: "Shipped vs API alone", body: "new comparison" }],
+    previous,
+  });
+  assert.doesNotMatch(text, /old table|old comparison/);
+  assert.match(text, /## Shipped vs API alone\n\nnew comparison/);
+  assert.match(
+    text,
+    /## MiniLM\n\nMeasured by hand: 12 ms.\n\n### Details\n\nmore\n/,
+  );
+  assert.equal(text.match(/## MiniLM/g)?.length, 1);
+});

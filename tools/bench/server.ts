@@ -31,36 +31,26 @@ export function freePort(): number {
   return port;
 }
 
-async function spawn(
+function spawn(
   args: string[],
   env: Record<string, string>,
   port: number,
   logPath: string,
-): Promise<BenchServer> {
+): BenchServer {
   const spawnedAt = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
+  // The shell redirects the server's output straight into the log file and
+  // then becomes the server (exec: same pid). No pipe for this process to
+  // drain, so a chatty server pays what it would pay writing to a fast
+  // reader, and the benchmark's own reading takes no CPU from it.
+  const quoted = `'${logPath.replaceAll("'", `'\\''`)}'`;
+  const child = new Deno.Command("/bin/sh", {
+    args: ["-c", `exec "$@" > ${quoted} 2>&1`, "sh", Deno.execPath(), ...args],
     cwd: REPO,
     env,
     stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
+    stdout: "null",
+    stderr: "null",
   }).spawn();
-  // Drain both pipes into a file so that a chatty server never blocks.
-  const log = await Deno.open(logPath, {
-    write: true,
-    create: true,
-    truncate: true,
-  });
-  const writer = new WritableStream<Uint8Array>({
-    write: (chunk) => log.write(chunk).then(() => {}),
-  });
-  const drained = Promise.all([
-    child.stdout.pipeTo(writer, { preventClose: true }),
-    child.stderr.pipeTo(
-      new WritableStream({ write: (chunk) => log.write(chunk).then(() => {}) }),
-    ),
-  ]).finally(() => log.close());
   let stopped: Promise<void> | undefined;
   return {
     url: new URL(`http://127.0.0.1:${port}/`),
@@ -75,7 +65,6 @@ async function spawn(
           if (!(error instanceof TypeError)) throw error;
         }
         await child.status;
-        await drained;
       })();
       return stopped;
     },
@@ -86,50 +75,33 @@ async function spawn(
   };
 }
 
-/** Options for `startApi`. */
-export interface StartApiOptions {
+/** Options for `startServer`. */
+export interface StartServerOptions {
   /** Folder of the store (DATA_DIR). */
   dataDir: string;
-  /** Extra environment (EMBEDDER, RECOMMENDER, CACHE_MAX_ENTRIES …). */
-  env?: Record<string, string>;
   /** Secret local tokens are signed with (LOCAL_AUTH_SECRET). */
   authSecret: string;
   logPath: string;
-  /** V8 flags, as the Dockerfile's CMD passes them (`--v8-flags=…`). */
-  v8Flags?: string;
+  /** Extra `deno` arguments ahead of the script (e.g. `--cpu-prof`). */
+  denoFlags?: string[];
 }
 
 /**
- * The V8 flags the Dockerfile's CMD gives the API, so that the benchmark
- * runs the API as it is deployed; "" when it passes none.
+ * Starts `deno <args>` (api/main.ts or main.ts) on a free port with an
+ * embedded SQLite store in `dataDir` and `env` on top; cloud services are
+ * switched off so that nothing leaves loopback. Does not wait for it to
+ * answer (see `waitFor`).
  */
-export async function deployedV8Flags(): Promise<string> {
-  const dockerfile = await Deno.readTextFile(`${REPO}Dockerfile`);
-  const cmd = dockerfile.match(/^CMD\s+(\[.*\])\s*$/m);
-  if (!cmd) {
-    throw new Error(
-      "Expected a CMD [...] line in the Dockerfile, found none",
-    );
-  }
-  const argv: string[] = JSON.parse(cmd[1]);
-  const flag = argv.find((arg) => arg.startsWith("--v8-flags="));
-  return flag ? flag.slice("--v8-flags=".length) : "";
-}
-
-/**
- * Starts `api/main.ts` on a free port with an embedded SQLite store in
- * `dataDir`; cloud services are switched off so that nothing leaves loopback.
- * Does not wait for it to answer (see `waitFor`).
- */
-export function startApi(options: StartApiOptions): Promise<BenchServer> {
+export function startServer(
+  served: { args: string[]; env: Record<string, string> },
+  options: StartServerOptions,
+): Promise<BenchServer> {
   const port = freePort();
   const env = {
     DATA_DIR: options.dataDir,
     PORT: String(port),
     STORE: "sqlite",
     LOCAL_AUTH_SECRET: options.authSecret,
-    // one JSON line per request would measure the log pipe, not the API
-    LOG_LEVEL: "warning",
     // an empty variable means "not set": no Supabase, Upstash or MongoDB
     SUPABASE_URL: "",
     SUPABASE_JWT_SECRET: "",
@@ -137,21 +109,111 @@ export function startApi(options: StartApiOptions): Promise<BenchServer> {
     UPSTASH_REDIS_REST_TOKEN: "",
     MONGODB_URI: "",
     GCS_BUCKET: "",
-    ...options.env,
+    ...served.env,
   };
-  const flags = options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : [];
-  return spawn(
-    ["run", "-A", ...flags, "api/main.ts"],
+  const [command, ...rest] = served.args;
+  return Promise.resolve(spawn(
+    [command, ...(options.denoFlags ?? []), ...rest],
     env,
     port,
     options.logPath,
-  );
+  ));
+}
+
+/** Options for `startApi`. */
+export interface StartApiOptions extends StartServerOptions {
+  /** Extra environment (EMBEDDER, RECOMMENDER, CACHE_MAX_ENTRIES …). */
+  env?: Record<string, string>;
+  /** V8 flags, as the Dockerfile's CMD passes them (`--v8-flags=…`). */
+  v8Flags?: string;
+}
+
+/** The `--v8-flags=` value in a deno command line, or "" without one. */
+export function v8FlagsOf(args: string[]): string {
+  const flag = args.find((arg) => arg.startsWith("--v8-flags="));
+  return flag ? flag.slice("--v8-flags=".length) : "";
+}
+
+/**
+ * Starts `api/main.ts` alone with `LOG_LEVEL=warning` (the API as the
+ * benchmark measured it before the shipped configurations were), unless
+ * `env` says otherwise.
+ */
+export function startApi(options: StartApiOptions): Promise<BenchServer> {
+  const flags = options.v8Flags ? [`--v8-flags=${options.v8Flags}`] : [];
+  return startServer({
+    args: ["run", "-A", ...flags, "api/main.ts"],
+    // one JSON line per request would measure the log pipe, not the API
+    env: { LOG_LEVEL: "warning", ...options.env },
+  }, options);
+}
+
+/** CPU seconds (user + system, every thread) a process has used so far. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  // fields after the command name, which may hold spaces: ") S ppid …"
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ on Linux (getconf CLK_TCK), the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = 100;
+
+/**
+ * A bare `Deno.serve` answering a fixed response the way the fast path does
+ * (a template's clone plus a fresh `X-Request-Id`), with no app code: what
+ * Deno alone costs for those headers and bytes.
+ */
+const REPLAY = `const [port, file] = Deno.args;
+const { status, headers, body } = JSON.parse(Deno.readTextFileSync(file));
+const template = new Response(body, { status, headers });
+Deno.serve({ port: Number(port), hostname: "127.0.0.1", onListen() {} }, (request) => {
+  request.headers.get("x-request-id");
+  const response = template.clone();
+  response.headers.set("X-Request-Id", crypto.randomUUID());
+  return response;
+});`;
+
+/** A response as `startReplay` serves it again. */
+export interface RecordedResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Fetches `url` once and records what it answered, minus date and request id. */
+export async function recordResponse(
+  url: URL,
+  headers: Record<string, string> = {},
+): Promise<RecordedResponse> {
+  const response = await fetch(url, { headers });
+  return {
+    status: response.status,
+    headers: [...response.headers].filter(([name]) =>
+      !["date", "x-request-id", "content-length"].includes(name)
+    ),
+    body: await response.text(),
+  };
+}
+
+/** Starts a bare server that answers every request with `recorded`. */
+export async function startReplay(
+  recorded: RecordedResponse,
+  logPath: string,
+): Promise<BenchServer> {
+  const port = freePort();
+  const file = `${logPath}.json`;
+  await Deno.writeTextFile(file, JSON.stringify(recorded));
+  return spawn(["eval", REPLAY, String(port), file], {}, port, logPath);
 }
 
 /** Starts the bare hello-world server on a free port. */
 export function startHello(logPath: string): Promise<BenchServer> {
   const port = freePort();
-  return spawn(["eval", HELLO, String(port)], {}, port, logPath);
+  return Promise.resolve(
+    spawn(["eval", HELLO, String(port)], {}, port, logPath),
+  );
 }
 
 /**

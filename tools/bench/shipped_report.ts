@@ -1,0 +1,217 @@
+/**
+ * The shipped-vs-API-alone results: target rows for the main table, and
+ * the side-by-side tables and profile summaries as Markdown.
+ */
+import type { ProfileSummary } from "./profile.ts";
+import {
+  BARE,
+  type Contender,
+  type Endpoint,
+  ENDPOINTS,
+  errorsOf,
+  medianOf,
+  REPLAY,
+  type Samples,
+} from "./shipped.ts";
+import { type BenchRow, formatMs } from "./stats.ts";
+
+const cell = (text: string) => text.replaceAll("|", "\\|");
+const perSec = (n: number) => `${Math.round(n).toLocaleString("en")}/s`;
+
+function readCell(samples: Samples, name: string, endpoint: "movie" | "item") {
+  const ratio = medianOf(samples, name, endpoint, "ratio");
+  const errors = errorsOf(samples, name, endpoint);
+  return `**${ratio.toFixed(2)}×** · ${
+    perSec(medianOf(samples, name, endpoint, "requestsPerSec"))
+  } · ${medianOf(samples, name, endpoint, "cpuUsPerRequest").toFixed(0)} µs${
+    errors ? ` · ${errors} errors` : ""
+  }`;
+}
+
+/** Options for `shippedSection`. */
+export interface ShippedSectionOptions {
+  list: Contender[];
+  samples: Samples;
+  rssMb: Map<string, number>;
+  rounds: number;
+  duration: number;
+  /** Profiles by title, e.g. "deno task start, GET /api/movies/1". */
+  profiles: [string, ProfileSummary][];
+}
+
+/** "Shipped vs API alone", the request-log choice and where the time goes. */
+export function shippedSection(options: ShippedSectionOptions): string {
+  const { list, samples } = options;
+  const main = list.filter((c) => c.endpoints.length > 1);
+  const lines = [
+    `Every server below ran at once (idle ones cost nothing); ${options.rounds} rounds loaded them one at a time for ${options.duration} s each (\`wrk -t2 -c32 --latency\`, loopback), each endpoint's group right after a bare \`Deno.serve\` run, in an order that rotates each round. Cells are medians over the rounds: **throughput as a multiple of the bare server's run just before** · requests per second · server CPU (user + system, from /proc) per request. The machine is shared and noisy: the ratios compare runs seconds apart, and CPU per request moves least when neighbours load the machine.`,
+    "",
+    `| Configuration | ${ENDPOINTS.movie} | ${ENDPOINTS.item} | ${ENDPOINTS.userHit} (p99, 32 connections) | ${ENDPOINTS.userMiss} (p50) | Peak RSS |`,
+    "| --- | --- | --- | --- | --- | --- |",
+    `| bare \`Deno.serve\` hello-world | 1.00× · ${
+      perSec(medianOf(samples, BARE, "movie", "requestsPerSec"))
+    } · ${
+      medianOf(samples, BARE, "movie", "cpuUsPerRequest").toFixed(0)
+    } µs | | | | |`,
+    `| bare \`Deno.serve\` answering the container's \`/api/movies/1\` bytes and headers, no app code | ${
+      readCell(samples, REPLAY, "movie")
+    } | | | | |`,
+  ];
+  for (const c of main) {
+    lines.push(
+      `| **${c.name}** | ${readCell(samples, c.name, "movie")} | ${
+        readCell(samples, c.name, "item")
+      } | ${formatMs(medianOf(samples, c.name, "userHit", "p99Ms"))} · ${
+        perSec(medianOf(samples, c.name, "userHit", "requestsPerSec"))
+      } | ${formatMs(medianOf(samples, c.name, "userMiss", "p50Ms"))} | ${
+        (options.rssMb.get(c.name) ?? NaN).toFixed(0)
+      } MB |`,
+    );
+  }
+  lines.push("", "What each row runs:", "");
+  for (const c of main) {
+    lines.push(`- **${c.name}**: \`${cell(c.command)}\`: ${c.about}.`);
+  }
+  const variants = list.filter((c) => c.endpoints.length === 1);
+  if (variants.length) {
+    const quiet = variants.at(-1)!;
+    const quietCpu = medianOf(samples, quiet.name, "movie", "cpuUsPerRequest");
+    lines.push(
+      "",
+      "### Request log: the choice measured",
+      "",
+      `The container as deployed, with only its request-log setting changed, on \`${ENDPOINTS.movie}\` (a stored-bytes answer, so the log's share is as large as it gets). Extra CPU is per request, against the run with no request lines.`,
+      "",
+      "| Request lines | Throughput vs bare | req/s | Server CPU per request | Extra CPU per request |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const v of variants) {
+      const cpu = medianOf(samples, v.name, "movie", "cpuUsPerRequest");
+      lines.push(
+        `| ${v.name.replace(/^container, log: /, "")} | ${
+          medianOf(samples, v.name, "movie", "ratio").toFixed(2)
+        }× | ${
+          perSec(medianOf(samples, v.name, "movie", "requestsPerSec"))
+        } | ${cpu.toFixed(1)} µs | ${
+          v === quiet ? "" : `${(cpu - quietCpu).toFixed(1)} µs`
+        } |`,
+      );
+    }
+  }
+  if (options.profiles.length) {
+    lines.push(
+      "",
+      "### Where the time goes",
+      "",
+      "V8 CPU profiles (`deno run --cpu-prof`) of the shipped configurations under the same load, last load run only, by self time. V8 counts time outside JavaScript as `(idle)`: on this single-threaded server that is Deno's HTTP server in Rust and the system calls, plus waiting for a CPU that wrk shares.",
+      "",
+      `| Part | ${
+        options.profiles.map(([title]) => cell(title)).join(" | ")
+      } |`,
+      `| --- | ${options.profiles.map(() => "---").join(" | ")} |`,
+    );
+    const names = [
+      ...new Set(
+        options.profiles.flatMap(([, p]) => p.parts.map((s) => s.name)),
+      ),
+    ];
+    const shareOf = (p: ProfileSummary, name: string) =>
+      p.parts.find((s) => s.name === name)?.share ?? 0;
+    names.sort((a, b) =>
+      Math.max(...options.profiles.map(([, p]) => shareOf(p, b))) -
+      Math.max(...options.profiles.map(([, p]) => shareOf(p, a)))
+    );
+    for (const name of names) {
+      const shares = options.profiles.map(([, p]) => shareOf(p, name));
+      if (Math.max(...shares) < 0.005) continue;
+      lines.push(
+        `| ${cell(name)} | ${
+          shares.map((s) => `${(s * 100).toFixed(1)}%`).join(" | ")
+        } |`,
+      );
+    }
+    lines.push("", "Busiest functions (self time):", "");
+    for (const [title, p] of options.profiles) {
+      lines.push(
+        `- ${title}: ${
+          p.functions.slice(0, 6).map((f) =>
+            `\`${f.name}\` ${(f.share * 100).toFixed(1)}%`
+          ).join(", ")
+        }`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** The targets of the shipped configurations as table rows. */
+export function shippedRows(
+  list: Contender[],
+  samples: Samples,
+  rssMb: Map<string, number>,
+  explain: (endpoint: Endpoint) => string,
+): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const rps = (n: number) => Math.round(n).toLocaleString("en");
+  for (const c of list.filter((c) => c.endpoints.length > 1)) {
+    const target = c.shipped;
+    for (const endpoint of ["movie", "item"] as const) {
+      const ratio = medianOf(samples, c.name, endpoint, "ratio");
+      rows.push({
+        phase: "api",
+        measure: `${c.name}: ${ENDPOINTS[endpoint]}`,
+        value: `${ratio.toFixed(2)}× bare (${
+          rps(medianOf(samples, c.name, endpoint, "requestsPerSec"))
+        } req/s)`,
+        target: target ? "≥ 0.5× bare" : undefined,
+        met: target
+          ? ratio >= 0.5 && errorsOf(samples, c.name, endpoint) === 0
+          : undefined,
+        note: `median of ${
+          samples.get(c.name)?.get(endpoint)?.length
+        } rounds; ${
+          medianOf(samples, c.name, endpoint, "cpuUsPerRequest").toFixed(0)
+        } µs of server CPU per request`,
+        fix: `${(0.5 / ratio).toFixed(2)}× short of the target. ${
+          explain(endpoint)
+        }`,
+      });
+    }
+    const p99 = medianOf(samples, c.name, "userHit", "p99Ms");
+    rows.push({
+      phase: "api",
+      measure: `${c.name}: ${ENDPOINTS.userHit}, 32 connections`,
+      value: `p99 ${formatMs(p99)} (${
+        rps(medianOf(samples, c.name, "userHit", "requestsPerSec"))
+      } req/s)`,
+      target: target ? "p99 < 25 ms" : undefined,
+      met: target
+        ? p99 < 25 && errorsOf(samples, c.name, "userHit") === 0
+        : undefined,
+      fix: `${(p99 / 25).toFixed(2)}× the limit. ${explain("userHit")}`,
+    });
+    const p50 = medianOf(samples, c.name, "userMiss", "p50Ms");
+    rows.push({
+      phase: "api",
+      measure: `${c.name}: ${ENDPOINTS.userMiss}`,
+      value: `p50 ${formatMs(p50)}, p99 ${
+        formatMs(medianOf(samples, c.name, "userMiss", "p99Ms"))
+      }`,
+      target: target ? "p50 < 15 ms" : undefined,
+      met: target
+        ? p50 < 15 && errorsOf(samples, c.name, "userMiss") === 0
+        : undefined,
+      fix: `${(p50 / 15).toFixed(2)}× the limit. ${explain("userMiss")}`,
+    });
+    const rss = rssMb.get(c.name) ?? NaN;
+    rows.push({
+      phase: "memory",
+      measure: `${c.name}: peak RSS (VmHWM) after its load runs`,
+      value: `${rss.toFixed(0)} MB`,
+      target: c.name === "container" ? "< 200 MB" : undefined,
+      met: c.name === "container" ? rss < 200 : undefined,
+      fix: `${(rss - 200).toFixed(0)} MB over`,
+    });
+  }
+  return rows;
+}
