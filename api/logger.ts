@@ -73,8 +73,8 @@ export interface BufferedSinkOptions {
   writeBytes?: (bytes: Uint8Array) => void;
   /** A buffered line waits at most this long (default 50 ms). */
   flushMs?: number;
-  /** Flush once this many characters wait (default 16 KiB). */
-  maxChars?: number;
+  /** Flush once this many bytes wait (default 16 KiB). */
+  maxBytes?: number;
 }
 
 const encoder = new TextEncoder();
@@ -92,12 +92,12 @@ function writeStdout(bytes: Uint8Array): void {
 }
 
 /**
- * Buffers lines and writes them in batches: after `flushMs`, when
- * `maxChars` wait, at once for WARNING and ERROR (with every line before
- * them, in order), and when the process exits or dies of an uncaught error.
- * The timer is unref'd, so a quiet buffer never keeps a process alive.
- * Measured: one `writeSync` per line was a third of a cached read's
- * JavaScript time (docs/BENCHMARKS.md).
+ * Buffers lines and writes them in batches: after `flushMs`, when the
+ * next line does not fit the buffer (`maxBytes`), at once for WARNING and ERROR (with
+ * every line before them, in order), and when the process exits or dies
+ * of an uncaught error. The timer is unref'd, so a quiet buffer never keeps
+ * a process alive. A `writeSync` per line took about a third of the request
+ * log's CPU profile before (docs/BENCHMARKS.md has the cost now).
  *
  * @example
  * const sink = bufferedSink({ writeBytes: (b) => chunks.push(b) });
@@ -108,29 +108,40 @@ function writeStdout(bytes: Uint8Array): void {
 export function bufferedSink(options: BufferedSinkOptions = {}): BufferedSink {
   const writeBytes = options.writeBytes ?? writeStdout;
   const flushMs = options.flushMs ?? 50;
-  const maxChars = options.maxChars ?? 16 * 1024;
-  let pending = "";
+  // Each line is encoded into this buffer as it comes, so its string dies
+  // young: lines held as strings until a flush outlived young-generation
+  // collections and cost old-generation ones on a heap holding the models.
+  const buffer = new Uint8Array(options.maxBytes ?? 16 * 1024);
+  let used = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // UTF-8 takes at most 3 bytes per UTF-16 unit; reused, not reallocated
-  let bytes = new Uint8Array(3 * maxChars + 1024);
   const flush = () => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    if (!pending) return;
-    const text = pending;
-    pending = "";
-    if (bytes.length < 3 * text.length) bytes = new Uint8Array(3 * text.length);
-    const { written } = encoder.encodeInto(text, bytes);
-    writeBytes(bytes.subarray(0, written));
+    if (used === 0) return;
+    const full = used;
+    used = 0;
+    writeBytes(buffer.subarray(0, full));
+  };
+  /** Encodes `text` after what waits; false when it does not fit. */
+  const append = (text: string): boolean => {
+    const { read, written } = encoder.encodeInto(text, buffer.subarray(used));
+    if (read < text.length) return false;
+    used += written;
+    return true;
   };
   const hooks = ["unload", "error", "unhandledrejection"] as const;
   for (const hook of hooks) addEventListener(hook, flush);
   return {
     write(line, severity) {
-      pending += line + "\n";
-      if (RANK[severity] >= RANK.WARNING || pending.length >= maxChars) {
+      const text = line + "\n";
+      if (!append(text)) {
         flush();
-      } else if (timer === undefined) {
+        // a line longer than the buffer goes out alone
+        if (!append(text)) writeBytes(encoder.encode(text));
+      }
+      if (RANK[severity] >= RANK.WARNING) {
+        flush();
+      } else if (timer === undefined && used > 0) {
         timer = setTimeout(flush, flushMs);
         Deno.unrefTimer(timer);
       }

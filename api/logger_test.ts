@@ -41,7 +41,7 @@ Deno.test("bufferedSink batches lines, and writes warnings at once with every li
   const sink = bufferedSink({
     writeBytes: (bytes) => writes.push(new TextDecoder().decode(bytes)),
     flushMs: 20,
-    maxChars: 200,
+    maxBytes: 300,
   });
   try {
     const logger = jsonLogger({ level: "debug", write: sink.write });
@@ -58,13 +58,21 @@ Deno.test("bufferedSink batches lines, and writes warnings at once with every li
     await new Promise((resolve) => setTimeout(resolve, 60));
     assert.equal(writes.length, 2, "a waiting line is written after flushMs");
     assert.equal(JSON.parse(writes[1]).message, "four");
-    for (let i = 0; i < 2; i++) {
+    // about 145 bytes each: the third does not fit the 300-byte buffer
+    for (let i = 0; i < 3; i++) {
       logger.info(`filler ${i}`, { pad: "x".repeat(60) });
     }
-    assert.equal(writes.length, 3, "maxChars waiting flush at once");
+    assert.equal(writes.length, 3, "a line that does not fit flushes first");
+    assert.deepEqual(
+      writes[2].trimEnd().split("\n").map((l) => JSON.parse(l).message),
+      ["filler 0", "filler 1"],
+    );
+    logger.info("x".repeat(400));
+    assert.equal(writes.length, 5, "a line longer than the buffer goes alone");
+    assert.equal(JSON.parse(writes[4]).message.length, 400);
     logger.info("last");
     sink.close();
-    assert.equal(JSON.parse(writes[3]).message, "last", "close flushes");
+    assert.equal(JSON.parse(writes[5]).message, "last", "close flushes");
   } finally {
     sink.close();
   }

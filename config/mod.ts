@@ -61,7 +61,7 @@ export const envSchema = z.object({
   MAX_BODY_BYTES: int(16384, 256),
   CORS_ORIGINS: z.string().default(""),
   LOG_LEVEL: z.enum(["debug", "info", "warning", "error"]).default("info"),
-  REQUEST_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  REQUEST_LOG_SAMPLE: z.coerce.number().min(0).max(1).default(0.1),
   SLOW_REQUEST_MS: int(500, 1),
   GOOGLE_CLOUD_PROJECT: optionalText,
   // Web

@@ -59,3 +59,14 @@ Deno.test("CORS_ORIGINS is split into a list", () => {
     ["https://a.example", "https://b.example"],
   );
 });
+
+Deno.test("request lines: one ordinary request in ten by default, a share from 0 to 1", () => {
+  const defaults = parseConfig({});
+  assert.equal(defaults.REQUEST_LOG_SAMPLE, 0.1);
+  assert.equal(defaults.SLOW_REQUEST_MS, 500);
+  assert.equal(parseConfig({ REQUEST_LOG_SAMPLE: "1" }).REQUEST_LOG_SAMPLE, 1);
+  assert.throws(
+    () => parseConfig({ REQUEST_LOG_SAMPLE: "10" }),
+    /REQUEST_LOG_SAMPLE: .*\(got "10"\)/,
+  );
+});

@@ -72,6 +72,7 @@ Deno.test("auth: Supabase tokens, HS256 and JWKS, refuse every attack", async (t
     SUPABASE_JWT_SECRET: SECRET,
     SUPABASE_JWT_ISSUER: issuer,
     LOG_LEVEL: "debug",
+    REQUEST_LOG_SAMPLE: "1",
   }, { logger });
 
   const now = () => Math.floor(Date.now() / 1000);

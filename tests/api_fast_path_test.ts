@@ -89,7 +89,11 @@ Deno.test("fast path answers like the full path, counted and logged the same", a
   const cache = countingCache(inner);
   const lines: string[] = [];
   const logger = jsonLogger({ level: "info", write: (l) => lines.push(l) });
-  const env = { CORS_ORIGINS: "https://web.example", LOG_LEVEL: "info" };
+  const env = {
+    CORS_ORIGINS: "https://web.example",
+    LOG_LEVEL: "info",
+    REQUEST_LOG_SAMPLE: "1",
+  };
   // Two instances on one cache: `other` has stored nothing yet, so its
   // answers to requests `app` stores come from the full path's memory hits.
   const app = testApp(small.store, env, { cache, logger });

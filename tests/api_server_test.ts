@@ -23,6 +23,7 @@ Deno.test("serveApi serves over HTTP and logs requests for Cloud Logging", async
       ...BASE_ENV,
       DATA_DIR: dir,
       GOOGLE_CLOUD_PROJECT: "demo-project",
+      REQUEST_LOG_SAMPLE: "1",
     }),
     store: await openSqliteStore(`${dir}/movielens.db`),
     logger,
