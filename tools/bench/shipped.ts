@@ -92,7 +92,7 @@ export interface ShippedBenchOptions {
   log?: (line: string) => void;
 }
 
-/** The contenders: the API alone as benchmarked before, the shipped ones, and request-log choices. */
+/** The contenders: the API alone as benchmarked before, and the shipped ones. */
 export async function contenders(): Promise<Contender[]> {
   const [start, container] = await shippedConfigs();
   const all: Endpoint[] = ["movie", "item", "userHit", "userMiss"];
@@ -118,25 +118,7 @@ export async function contenders(): Promise<Contender[]> {
     endpoints: all,
     shipped: true,
   }));
-  const logChoices: [string, Record<string, string>][] = [
-    ["every ordinary request", { REQUEST_LOG_SAMPLE: "1" }],
-    ["1 in 10 ordinary requests", { REQUEST_LOG_SAMPLE: "0.1" }],
-    ["errors and slow requests only", { REQUEST_LOG_SAMPLE: "0" }],
-    ["no request lines (LOG_LEVEL=warning)", { LOG_LEVEL: "warning" }],
-  ];
-  const variants = logChoices.map(([label, env]): Contender => ({
-    name: `container, log: ${label}`,
-    command: `${
-      Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")
-    } deno ${container.args.join(" ")}`,
-    about: "the container with one request-log setting changed",
-    args: container.args,
-    env: { ...container.env, ...env },
-    headers: CLOUD_RUN_HEADERS,
-    endpoints: ["movie"],
-    shipped: false,
-  }));
-  return [apiAlone, ...shipped, ...variants];
+  return [apiAlone, ...shipped];
 }
 
 function add(samples: Samples, name: string, endpoint: Endpoint, s: Sample) {
@@ -192,9 +174,13 @@ async function startAll(
 /** Runs every contender; returns the samples and each server's peak RSS. */
 export async function benchShipped(
   options: ShippedBenchOptions,
-): Promise<
-  { list: Contender[]; samples: Samples; rssMb: Map<string, number> }
-> {
+): Promise<{
+  list: Contender[];
+  samples: Samples;
+  rssMb: Map<string, number>;
+  /** 1-minute load averages seen at each round and at the end. */
+  loads: number[];
+}> {
   const log = options.log ?? (() => {});
   const rounds = options.rounds ?? 3;
   const wrk = {
@@ -209,6 +195,7 @@ export async function benchShipped(
   const list = await contenders();
   const samples: Samples = new Map();
   const rssMb = new Map<string, number>();
+  const loads: number[] = [];
   const common = { ...options, authSecret };
   const hello = await startHello(`${options.tempDir}/shipped_hello.log`);
   try {
@@ -238,6 +225,7 @@ export async function benchShipped(
       await waitFor(replay, "/");
       for (let round = 0; round < rounds; round++) {
         log(`shipped: round ${round + 1} of ${rounds}`);
+        loads.push(await loadAverage());
         for (const endpoint of ["movie", "item", "userHit"] as const) {
           const bare = await measure(hello, hello.url, wrk);
           add(samples, BARE, endpoint, { ...bare, ratio: 1 });
@@ -316,7 +304,13 @@ export async function benchShipped(
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
-  return { list, samples, rssMb };
+  loads.push(await loadAverage());
+  return { list, samples, rssMb, loads };
+}
+
+/** The 1-minute load average (other work on the machine). */
+async function loadAverage(): Promise<number> {
+  return Number((await Deno.readTextFile("/proc/loadavg")).split(" ")[0]);
 }
 
 /** The median of one figure over a contender's rounds at one endpoint. */

@@ -4,6 +4,7 @@
  * (profile.ts), and the rows, section and explanations built from both.
  */
 import { CLOUD_RUN_HEADERS, shippedConfigs } from "./configs.ts";
+import { measureLogCost } from "./log_cost.ts";
 import { type ProfileSummary, profileUnderLoad } from "./profile.ts";
 import { benchToken } from "./server.ts";
 import { benchShipped, type Endpoint, ENDPOINTS } from "./shipped.ts";
@@ -28,7 +29,12 @@ export interface ShippedPhaseOptions {
 export async function shippedPhase(
   options: ShippedPhaseOptions,
 ): Promise<{ rows: BenchRow[]; section: string }> {
-  const { list, samples, rssMb } = await benchShipped(options);
+  const { list, samples, rssMb, loads } = await benchShipped(options);
+  options.log("request lines: CPU per request in-process, by setting");
+  const logCost = await measureLogCost({
+    dataDir: options.dataDir,
+    user: options.user,
+  });
 
   const profiles: [string, ProfileSummary][] = [];
   const profiled = new Map<Endpoint, [string, ProfileSummary][]>();
@@ -41,7 +47,7 @@ export async function shippedPhase(
     script,
     rotatingTokenScript("/api/recommendations/user/me", tokens),
   );
-  const loads: [Endpoint, string, Record<string, string>, object][] = [
+  const profileLoads: [Endpoint, string, Record<string, string>, object][] = [
     ["movie", "/api/movies/1", {}, { connections: 32, threads: 2 }],
     ["userMiss", "/api/recommendations/user/me", { CACHE_MAX_ENTRIES: "1" }, {
       connections: 1,
@@ -51,7 +57,7 @@ export async function shippedPhase(
   ];
   for (const served of await shippedConfigs()) {
     const headers = served.name === "container" ? CLOUD_RUN_HEADERS : {};
-    for (const [endpoint, path, env, wrk] of loads) {
+    for (const [endpoint, path, env, wrk] of profileLoads) {
       const title = `${served.name}, ${ENDPOINTS[endpoint]}`;
       options.log(`profile: ${title}`);
       const summary = await profileUnderLoad({
@@ -97,6 +103,8 @@ export async function shippedPhase(
       rounds: options.rounds,
       duration: options.duration,
       profiles,
+      logCost,
+      loads,
     }),
   };
 }

@@ -2,6 +2,7 @@
  * The shipped-vs-API-alone results: target rows for the main table, and
  * the side-by-side tables and profile summaries as Markdown.
  */
+import type { LogCost } from "./log_cost.ts";
 import type { ProfileSummary } from "./profile.ts";
 import {
   BARE,
@@ -37,14 +38,24 @@ export interface ShippedSectionOptions {
   duration: number;
   /** Profiles by title, e.g. "deno task start, GET /api/movies/1". */
   profiles: [string, ProfileSummary][];
+  /** In-process CPU per request by request-log setting (log_cost.ts). */
+  logCost?: LogCost;
+  /** 1-minute load averages seen during the rounds. */
+  loads?: number[];
 }
 
 /** "Shipped vs API alone", the request-log choice and where the time goes. */
 export function shippedSection(options: ShippedSectionOptions): string {
   const { list, samples } = options;
-  const main = list.filter((c) => c.endpoints.length > 1);
+  const main = list;
   const lines = [
-    `Every server below ran at once (idle ones cost nothing); ${options.rounds} rounds loaded them one at a time for ${options.duration} s each (\`wrk -t2 -c32 --latency\`, loopback), each endpoint's group right after a bare \`Deno.serve\` run, in an order that rotates each round. Cells are medians over the rounds: **throughput as a multiple of the bare server's run just before** · requests per second · server CPU (user + system, from /proc) per request. The machine is shared and noisy: the ratios compare runs seconds apart, and CPU per request moves least when neighbours load the machine.`,
+    `Every server below ran at once (idle ones cost nothing); ${options.rounds} rounds loaded them one at a time for ${options.duration} s each (\`wrk -t2 -c32 --latency\`, loopback), each endpoint's group right after a bare \`Deno.serve\` run, in an order that rotates each round. Cells are medians over the rounds: **throughput as a multiple of the bare server's run just before** · requests per second · server CPU (user + system, from /proc) per request. The machine is shared and noisy${
+      options.loads?.length
+        ? ` (1-minute load average ${Math.min(...options.loads).toFixed(1)}–${
+          Math.max(...options.loads).toFixed(1)
+        } during the rounds, on ${navigator.hardwareConcurrency} cores)`
+        : ""
+    }: the ratios compare runs seconds apart, and CPU per request moves least when neighbours load the machine.`,
     "",
     `| Configuration | ${ENDPOINTS.movie} | ${ENDPOINTS.item} | ${ENDPOINTS.userHit} (p99, 32 connections) | ${ENDPOINTS.userMiss} (p50) | Peak RSS |`,
     "| --- | --- | --- | --- | --- | --- |",
@@ -72,28 +83,35 @@ export function shippedSection(options: ShippedSectionOptions): string {
   for (const c of main) {
     lines.push(`- **${c.name}**: \`${cell(c.command)}\`: ${c.about}.`);
   }
-  const variants = list.filter((c) => c.endpoints.length === 1);
-  if (variants.length) {
-    const quiet = variants.at(-1)!;
-    const quietCpu = medianOf(samples, quiet.name, "movie", "cpuUsPerRequest");
+  if (options.logCost) {
+    const endpoints = [...options.logCost];
+    const labels = [...endpoints[0][1].keys()];
+    const quiet = labels.at(-1)!;
     lines.push(
       "",
-      "### Request log: the choice measured",
+      "### Request lines: the choice measured",
       "",
-      `The container as deployed, with only its request-log setting changed, on \`${ENDPOINTS.movie}\` (a stored-bytes answer, so the log's share is as large as it gets). Extra CPU is per request, against the run with no request lines.`,
+      "Each request-log setting on its own copy of the API app over one store, answering in a loop in this process (no HTTP), in interleaved batches; the figure is this process's CPU time per request (median over batches), which moves far less than throughput when other work loads the machine. Lines go through the real buffered sink, to /dev/null. Extra CPU is against no request lines; over HTTP, the server's whole CPU per request is in the table above.",
       "",
-      "| Request lines | Throughput vs bare | req/s | Server CPU per request | Extra CPU per request |",
-      "| --- | --- | --- | --- | --- |",
+      `| Request lines | ${
+        endpoints.map(([e]) => `${cell(e)} | extra`).join(" | ")
+      } |`,
+      `| --- | ${endpoints.map(() => "--- | ---").join(" | ")} |`,
     );
-    for (const v of variants) {
-      const cpu = medianOf(samples, v.name, "movie", "cpuUsPerRequest");
+    for (const label of labels) {
       lines.push(
-        `| ${v.name.replace(/^container, log: /, "")} | ${
-          medianOf(samples, v.name, "movie", "ratio").toFixed(2)
-        }× | ${
-          perSec(medianOf(samples, v.name, "movie", "requestsPerSec"))
-        } | ${cpu.toFixed(1)} µs | ${
-          v === quiet ? "" : `${(cpu - quietCpu).toFixed(1)} µs`
+        `| ${label} | ${
+          endpoints.map(([, byLabel]) => {
+            const us = byLabel.get(label)!;
+            const extra = us - byLabel.get(quiet)!;
+            return `${us.toFixed(1)} µs | ${
+              label === quiet
+                ? ""
+                : `${extra.toFixed(1)} µs (${
+                  (100 * extra / byLabel.get(quiet)!).toFixed(0)
+                }%)`
+            }`;
+          }).join(" | ")
         } |`,
       );
     }
@@ -153,7 +171,7 @@ export function shippedRows(
 ): BenchRow[] {
   const rows: BenchRow[] = [];
   const rps = (n: number) => Math.round(n).toLocaleString("en");
-  for (const c of list.filter((c) => c.endpoints.length > 1)) {
+  for (const c of list) {
     const target = c.shipped;
     for (const endpoint of ["movie", "item"] as const) {
       const ratio = medianOf(samples, c.name, endpoint, "ratio");
