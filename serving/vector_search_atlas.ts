@@ -1,21 +1,12 @@
 /**
- * `VectorIndex` over Atlas Vector Search (store/mongodb/vector_search.ts): the
- * vectors stay in the `embeddings` collection and each search is one
- * aggregation. Imported on demand, so a local run never loads the driver.
+ * `VectorIndex` over the store's own vector search (`Store.vectorSearch`:
+ * Atlas Vector Search on the MongoDB store): the vectors stay in the store
+ * and each search is one query there. Imported on demand.
  * Not runnable here (no Atlas); the in-memory index is the tested twin.
  * @module
  */
-import type { Db } from "mongodb";
 import type { EmbeddingMatrix, ScoredMovie } from "../core/types.ts";
-import type { MongoStore } from "../store/mongodb/mod.ts";
-import {
-  EMBEDDINGS_COLLECTION,
-  similarMoviesByVectorSearch,
-  vectorFromDocument,
-  vectorSearch,
-  type VectorSearchOptions,
-} from "../store/mongodb/vector_search.ts";
-import type { Store } from "../store/types.ts";
+import type { Store, VectorSearchCapability } from "../store/types.ts";
 import type { VectorIndex, VectorQueryOptions } from "./vector_search.ts";
 
 /**
@@ -44,25 +35,19 @@ export function atlasSearchLimit(k: number, filtered: boolean): number {
   );
 }
 
-/** True when `store` is the MongoDB adapter (and so exposes its database). */
-export function isMongoStore(store: Store): store is MongoStore {
-  return store.kind === "mongodb" && "db" in store;
-}
-
 /**
  * Atlas Vector Search as a `VectorIndex`.
  *
  * @example
- * const index = new AtlasVectorIndex(store.db, "minilm");
+ * const index = new AtlasVectorIndex(store.vectorSearch!, "minilm");
  * await index.search(profile, 20, { exclude: seen });
  */
 export class AtlasVectorIndex implements VectorIndex {
   readonly kind = "atlas";
 
   constructor(
-    readonly db: Db,
+    readonly backend: VectorSearchCapability,
     readonly model: string,
-    readonly options: VectorSearchOptions = {},
   ) {}
 
   async search(
@@ -73,14 +58,10 @@ export class AtlasVectorIndex implements VectorIndex {
     const { exclude = new Set<number>(), filter } = options;
     const limit = atlasSearchLimit(k, filter !== undefined);
     if (limit === 0) return [];
-    const found = await vectorSearch(
-      this.db,
-      this.model,
-      query,
-      limit,
+    const found = await this.backend.nearest(this.model, query, {
+      k: limit,
       exclude,
-      this.options,
-    );
+    });
     return (filter ? found.filter((m) => filter(m.movieId)) : found).slice(
       0,
       k,
@@ -90,52 +71,23 @@ export class AtlasVectorIndex implements VectorIndex {
   similar(movieId: number, k: number): Promise<ScoredMovie[]> {
     const limit = atlasSearchLimit(k, false);
     if (limit === 0) return Promise.resolve([]);
-    return similarMoviesByVectorSearch(
-      this.db,
-      this.model,
-      movieId,
-      limit,
-      this.options,
-    );
+    return this.backend.similar(this.model, movieId, { k: limit });
   }
 
-  async vectors(movieIds: readonly number[]): Promise<EmbeddingMatrix> {
-    if (movieIds.length === 0) {
-      return { ids: new Int32Array(0), dim: 0, vectors: new Float32Array(0) };
-    }
-    const docs = await this.db.collection(EMBEDDINGS_COLLECTION)
-      .find(
-        { model: this.model, movieId: { $in: [...movieIds] } },
-        { projection: { _id: 0, movieId: 1, vector: 1 } },
-      )
-      .toArray();
-    const rows = docs.map((doc) => ({
-      movieId: Number(doc.movieId),
-      vector: vectorFromDocument(doc.vector),
-    }));
-    const dim = rows[0]?.vector.length ?? 0;
-    const vectors = new Float32Array(rows.length * dim);
-    rows.forEach(({ movieId, vector }, i) => {
-      if (vector.length !== dim) {
-        throw new Error(
-          `Embedding of movie ${movieId} in model "${this.model}" has ${vector.length} dimensions, expected ${dim} like the others`,
-        );
-      }
-      vectors.set(vector, i * dim);
-    });
-    return { ids: Int32Array.from(rows, (r) => r.movieId), dim, vectors };
+  vectors(movieIds: readonly number[]): Promise<EmbeddingMatrix> {
+    return this.backend.vectors(this.model, movieIds);
   }
 }
 
 /**
- * The Atlas index of `model` over the store's database; throws when the
- * store is not MongoDB.
+ * The Atlas index of `model` over the store's vector search; throws when
+ * the store has none.
  */
 export function atlasVectorIndex(store: Store, model: string): VectorIndex {
-  if (!isMongoStore(store)) {
+  if (!store.vectorSearch) {
     throw new Error(
       `Atlas vector search needs the MongoDB store, found the ${store.kind} store`,
     );
   }
-  return new AtlasVectorIndex(store.db, model);
+  return new AtlasVectorIndex(store.vectorSearch, model);
 }

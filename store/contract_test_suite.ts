@@ -82,6 +82,7 @@ export function withCloseHook(
 ): Store {
   return {
     kind: store.kind,
+    vectorSearch: store.vectorSearch,
     movies: store.movies,
     embeddings: store.embeddings,
     interactions: store.interactions,

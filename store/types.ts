@@ -119,8 +119,51 @@ export interface MetaStore {
   setBlob(key: string, value: Uint8Array): Promise<void>;
 }
 
+/** Options of `VectorSearchCapability.nearest` and `.similar`. */
+export interface NearestOptions {
+  /** How many movies, best first (1 to 10 000). */
+  k: number;
+  /** Movies left out inside the search (a user's seen movies). */
+  exclude?: Iterable<number>;
+  /**
+   * Candidates an approximate search visits; the backend's default when
+   * omitted (Atlas: max(20·k, 100)).
+   */
+  numCandidates?: number;
+}
+
+/**
+ * Nearest-neighbour search run by the backend over the embeddings it stores
+ * (Atlas `$vectorSearch`), for catalogues too large for the API's memory.
+ * Scores are cosine similarities, as in the in-memory search.
+ */
+export interface VectorSearchCapability {
+  /** The movies of `model` nearest to `query` (unit length). */
+  nearest(
+    model: string,
+    query: Float32Array,
+    options: NearestOptions,
+  ): Promise<ScoredMovie[]>;
+  /**
+   * The movies of `model` nearest to `movieId`'s own vector, itself left
+   * out; [] when it has none.
+   */
+  similar(
+    model: string,
+    movieId: number,
+    options: NearestOptions,
+  ): Promise<ScoredMovie[]>;
+  /** The stored vectors of those `movieIds` that have one, as a small matrix. */
+  vectors(model: string, movieIds: readonly number[]): Promise<EmbeddingMatrix>;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "mongodb";
+  /**
+   * Present when the backend can search vectors itself (the MongoDB adapter,
+   * for Atlas); callers never name the adapter to reach it.
+   */
+  readonly vectorSearch?: VectorSearchCapability;
   movies: MovieStore;
   embeddings: EmbeddingStore;
   interactions: InteractionStore;

@@ -6,7 +6,9 @@
  * to $vectorSearch").
  */
 import { Binary, type Db, type Document } from "mongodb";
-import type { ScoredMovie } from "../../core/types.ts";
+import type { EmbeddingMatrix, ScoredMovie } from "../../core/types.ts";
+import { EmbeddingMatrixPacker } from "../embedding_matrix.ts";
+import type { NearestOptions, VectorSearchCapability } from "../types.ts";
 
 /** Collection the MongoDB adapter keeps embeddings in. */
 export const EMBEDDINGS_COLLECTION = "embeddings";
@@ -63,7 +65,7 @@ export function vectorSearchIndexDefinition(
   };
 }
 
-/** Options of `vectorSearchPipeline` and `vectorSearch`. */
+/** Options of `vectorSearchPipeline`. */
 export interface VectorSearchOptions {
   /** Index name; default `VECTOR_INDEX_NAME`. */
   index?: string;
@@ -124,48 +126,58 @@ export function vectorSearchPipeline(
 }
 
 /**
- * The `k` movies of `model` nearest to `queryVector` by Atlas Vector Search,
- * best first, excluding `excludeIds` (a user's seen movies, or the movie
- * itself for "similar movies").
+ * Atlas Vector Search as the store's `VectorSearchCapability`, over the
+ * `embeddings` collection of `db`. A server without `$vectorSearch`
+ * (FerretDB, a self-hosted mongod) answers each search with its error.
+ *
+ * @example
+ * const search = mongoVectorSearch(db);
+ * await search.nearest("minilm", profile, { k: 20, exclude: seen });
  */
-export async function vectorSearch(
-  db: Db,
-  model: string,
-  queryVector: Float32Array,
-  k: number,
-  excludeIds: Iterable<number> = [],
-  options: VectorSearchOptions = {},
-): Promise<ScoredMovie[]> {
-  const docs = await db.collection(EMBEDDINGS_COLLECTION)
-    .aggregate(vectorSearchPipeline(model, queryVector, k, excludeIds, options))
-    .toArray();
-  return docs.map(scoredMovieFromDocument);
-}
-
-/**
- * Movies similar to `movieId` by its own stored vector; [] when the movie has
- * no embedding for `model`.
- */
-export async function similarMoviesByVectorSearch(
-  db: Db,
-  model: string,
-  movieId: number,
-  k: number,
-  options: VectorSearchOptions = {},
-): Promise<ScoredMovie[]> {
-  const row = await db.collection(EMBEDDINGS_COLLECTION).findOne(
-    { model, movieId },
-    { projection: { _id: 0, vector: 1 } },
-  );
-  if (!row) return [];
-  return vectorSearch(
-    db,
-    model,
-    vectorFromDocument(row.vector),
-    k,
-    [movieId],
-    options,
-  );
+export function mongoVectorSearch(db: Db): VectorSearchCapability {
+  const embeddings = db.collection(EMBEDDINGS_COLLECTION);
+  const nearest = async (
+    model: string,
+    query: Float32Array,
+    options: NearestOptions,
+  ): Promise<ScoredMovie[]> => {
+    const docs = await embeddings
+      .aggregate(
+        vectorSearchPipeline(model, query, options.k, options.exclude, {
+          numCandidates: options.numCandidates,
+        }),
+      )
+      .toArray();
+    return docs.map(scoredMovieFromDocument);
+  };
+  return {
+    nearest,
+    async similar(model, movieId, options): Promise<ScoredMovie[]> {
+      const row = await embeddings.findOne(
+        { model, movieId },
+        { projection: { _id: 0, vector: 1 } },
+      );
+      if (!row) return [];
+      return nearest(model, vectorFromDocument(row.vector), {
+        ...options,
+        exclude: [movieId, ...(options.exclude ?? [])],
+      });
+    },
+    async vectors(model, movieIds): Promise<EmbeddingMatrix> {
+      const packer = new EmbeddingMatrixPacker(model, movieIds.length);
+      if (movieIds.length > 0) {
+        const docs = embeddings.find(
+          { model, movieId: { $in: [...movieIds] } },
+          { projection: { _id: 0, movieId: 1, vector: 1 } },
+        );
+        for await (const doc of docs) {
+          packer.add(Number(doc.movieId), vectorFromDocument(doc.vector));
+        }
+      }
+      return packer.finish() ??
+        { ids: new Int32Array(0), dim: 0, vectors: new Float32Array(0) };
+    },
+  };
 }
 
 /** Reads a stored vector (BSON float32 vector) as a Float32Array. */

@@ -1,7 +1,9 @@
 /**
  * The SQLite schema, applied idempotently at open. `PRAGMA user_version`
  * records its version so that a later change can migrate old files.
+ * @module
  */
+import type { DatabaseSync } from "node:sqlite";
 
 /** Version written to `PRAGMA user_version`. */
 export const sqliteSchemaVersion = 1;
@@ -73,3 +75,30 @@ CREATE TABLE IF NOT EXISTS blobs (
   value BLOB NOT NULL
 );
 `;
+
+/**
+ * Sets the connection up (busy timeout, WAL, synchronous NORMAL) and applies
+ * the schema in one transaction; refuses a file written by a newer schema.
+ */
+export function prepareDatabase(db: DatabaseSync, busyTimeoutMs: number): void {
+  db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  db.exec("PRAGMA journal_mode = WAL");
+  // Safe with WAL: a power loss may drop the last commits, never corrupt.
+  db.exec("PRAGMA synchronous = NORMAL");
+  const { user_version: version } = db.prepare("PRAGMA user_version")
+    .get() as { user_version: number };
+  if (version > sqliteSchemaVersion) {
+    throw new Error(
+      `SQLite schema version ${version} is newer than this code supports (${sqliteSchemaVersion}); upgrade the app or delete the database file`,
+    );
+  }
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(sqliteSchema);
+    db.exec(`PRAGMA user_version = ${sqliteSchemaVersion}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}

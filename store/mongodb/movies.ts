@@ -1,0 +1,123 @@
+/**
+ * `MovieStore` on MongoDB: one document per movie in `movies`, keyed by the
+ * movie id, with its statistics beside it.
+ * @module
+ */
+import type { Movie, MovieStats, MovieWithStats } from "../../core/types.ts";
+import { resolveMovieQuery, searchText } from "../movie_query.ts";
+import { movieFromRow, zeroStats } from "../rows.ts";
+import type {
+  GenreCount,
+  MoviePage,
+  MovieQuery,
+  MovieStore,
+} from "../types.ts";
+import type { MongoConnection } from "./connection.ts";
+import { type MovieDoc, movieFilter, movieSort } from "./query.ts";
+
+const fromDoc = (doc: MovieDoc): MovieWithStats =>
+  movieFromRow({ ...doc, id: doc._id });
+
+/** The movies section of the MongoDB store. */
+export function mongoMovies(db: MongoConnection): MovieStore {
+  const { c, withSession } = db;
+  return {
+    async upsert(list: Movie[]): Promise<void> {
+      await db.bulk(
+        c.movies,
+        list.map((m) => ({
+          updateOne: {
+            filter: { _id: m.id },
+            update: {
+              $set: {
+                title: m.title,
+                searchTitle: searchText(m.title),
+                year: m.year,
+                genres: m.genres,
+                tags: m.tags,
+                imdbId: m.imdbId,
+                tmdbId: m.tmdbId,
+              },
+              // Stats belong to putStats: an upsert keeps them.
+              $setOnInsert: { ...zeroStats },
+            },
+            upsert: true,
+          },
+        })),
+      );
+    },
+
+    async putStats(stats: MovieStats[]): Promise<void> {
+      await db.bulk(
+        c.movies,
+        stats.map((s) => ({
+          updateOne: {
+            filter: { _id: s.movieId },
+            update: {
+              $set: {
+                ratingCount: s.ratingCount,
+                ratingMean: s.ratingMean,
+                bayesianScore: s.bayesianScore,
+                ratingHistogram: s.ratingHistogram,
+              },
+            },
+          },
+        })),
+      );
+    },
+
+    async get(id: number): Promise<MovieWithStats | null> {
+      const doc = await c.movies.findOne({ _id: id }, withSession({}));
+      return doc ? fromDoc(doc) : null;
+    },
+
+    async getMany(ids: number[]): Promise<MovieWithStats[]> {
+      if (ids.length === 0) return [];
+      const docs = await c.movies.find({ _id: { $in: ids } }, withSession({}))
+        .toArray();
+      const byId = new Map(docs.map((doc) => [doc._id, fromDoc(doc)]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    },
+
+    async query(query: MovieQuery): Promise<MoviePage> {
+      const q = resolveMovieQuery(query);
+      const filter = movieFilter(q);
+      const sort = movieSort(q.keys);
+      const [total, docs] = await db.both(
+        () => c.movies.countDocuments(filter, withSession({})),
+        // limit(0) means "no limit" to MongoDB, not "no items".
+        () =>
+          q.limit === 0 ? Promise.resolve([]) : c.movies
+            .find(filter, withSession({}))
+            .sort(sort)
+            .skip(q.offset)
+            .limit(q.limit)
+            .toArray(),
+      );
+      return { items: docs.map(fromDoc), total };
+    },
+
+    async genres(): Promise<GenreCount[]> {
+      const rows = await c.movies.aggregate<{ _id: string; count: number }>([
+        // A genre listed twice on one movie counts once, as in SQLite.
+        { $project: { genres: { $setUnion: ["$genres", []] } } },
+        { $unwind: "$genres" },
+        { $group: { _id: "$genres", count: { $sum: 1 } } },
+        { $sort: { _id: 1 } },
+      ], withSession({})).toArray();
+      return rows.map((row) => ({ genre: row._id, count: row.count }));
+    },
+
+    count(): Promise<number> {
+      return c.movies.countDocuments({}, withSession({}));
+    },
+
+    async ids(): Promise<number[]> {
+      const docs = await c.movies
+        .find({}, withSession({ projection: { _id: 1 } }))
+        .sort({ _id: 1 })
+        .toArray();
+      return docs.map((doc) => doc._id);
+    },
+  };
+}
