@@ -6,15 +6,20 @@ import assert from "node:assert/strict";
 import type { Interaction, Movie, MovieStats } from "../core/types.ts";
 import type { MovieQuery, Store } from "./types.ts";
 
+/** A part of the contract that not every backend offers. */
+export type ContractFeature = "transactions" | "vectorSearch";
+
 /** Options of `storeContractTests`. */
 export interface StoreContractOptions {
   /** Registers the tests as ignored (e.g. when the backend is not configured). */
   ignore?: boolean;
   /**
-   * False when the backend cannot roll back (MongoDB without a replica set):
-   * the rollback checks are then skipped. Default true.
+   * Features this backend cannot run, each with the reason: their tests are
+   * registered as ignored, the reason in their name, and every other test
+   * runs. E.g. `{ transactions: "FerretDB 1.24 has no multi-document
+   * transactions" }`.
    */
-  rollback?: boolean;
+  notCovered?: Partial<Record<ContractFeature, string>>;
   /** Deno's op and resource sanitizers (network drivers keep timers). Default true. */
   sanitize?: boolean;
 }
@@ -114,11 +119,14 @@ export function storeContractTests(
   const test = (
     title: string,
     body: (store: Store) => Promise<void>,
-    ignore = false,
-  ) =>
+    needs?: ContractFeature,
+  ) => {
+    const reason = needs && options.notCovered?.[needs];
     Deno.test({
-      name: `${name} contract: ${title}`,
-      ignore: options.ignore || ignore,
+      name: `${name} contract: ${title}${
+        reason ? ` (not covered: ${reason})` : ""
+      }`,
+      ignore: options.ignore || reason !== undefined,
       sanitizeOps: sanitize,
       sanitizeResources: sanitize,
       fn: async () => {
@@ -130,6 +138,7 @@ export function storeContractTests(
         }
       },
     });
+  };
 
   test("ping answers and an empty store is empty", async (store) => {
     await store.ping();
@@ -601,7 +610,7 @@ export function storeContractTests(
       await store.transaction(async () => await store.meta.set("a", "after"));
       assert.equal(await store.meta.get("a"), "after");
     },
-    options.rollback === false,
+    "transactions",
   );
 
   test(
@@ -626,7 +635,7 @@ export function storeContractTests(
       assert.equal(await store.meta.get("inside"), null);
       assert.equal(await store.meta.get("outside"), "1");
     },
-    options.rollback === false,
+    "transactions",
   );
 
   test("concurrent upserts for one user land exactly once", async (store) => {

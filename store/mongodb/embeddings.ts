@@ -15,20 +15,19 @@ export function mongoEmbeddings(db: MongoConnection): EmbeddingStore {
   const { c, withSession } = db;
   return {
     async put(model: string, rows: EmbeddingRow[]): Promise<void> {
-      await db.bulk(
+      await db.upsert(
         c.embeddings,
-        rows.map((row) => ({
-          updateOne: {
+        rows.map((row) => {
+          const fields = {
+            textHash: row.textHash,
+            vector: Binary.fromFloat32Array(row.vector),
+          };
+          return {
+            insert: { model, movieId: row.movieId, ...fields },
             filter: { model, movieId: row.movieId },
-            update: {
-              $set: {
-                textHash: row.textHash,
-                vector: Binary.fromFloat32Array(row.vector),
-              },
-            },
-            upsert: true,
-          },
-        })),
+            update: { $set: fields },
+          };
+        }),
       );
     },
 
@@ -68,9 +67,11 @@ export function mongoEmbeddings(db: MongoConnection): EmbeddingStore {
       );
       let removed = 0;
       for (const chunk of chunks(gone, 10_000)) {
-        const result = await c.embeddings.deleteMany(
-          { model, movieId: { $in: chunk } },
-          withSession({}),
+        const result = await db.write(() =>
+          c.embeddings.deleteMany(
+            { model, movieId: { $in: chunk } },
+            withSession({}),
+          )
         );
         removed += result.deletedCount;
       }

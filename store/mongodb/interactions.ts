@@ -30,21 +30,21 @@ export function mongoInteractions(db: MongoConnection): InteractionStore {
   const { c, withSession } = db;
   return {
     async upsert(rows: Interaction[]): Promise<void> {
-      await db.bulk(
+      await db.upsert(
         c.interactions,
-        rows.map((row) => ({
-          updateOne: {
-            filter: {
-              userId: row.userId,
-              movieId: row.movieId,
-              type: row.type,
-            },
-            update: {
-              $set: { value: row.value ?? null, timestamp: row.timestamp },
-            },
-            upsert: true,
-          },
-        })),
+        rows.map((row) => {
+          const key = {
+            userId: row.userId,
+            movieId: row.movieId,
+            type: row.type,
+          };
+          const fields = { value: row.value ?? null, timestamp: row.timestamp };
+          return {
+            insert: { ...key, ...fields },
+            filter: key,
+            update: { $set: fields },
+          };
+        }),
       );
     },
 
@@ -64,7 +64,9 @@ export function mongoInteractions(db: MongoConnection): InteractionStore {
       const filter: Filter<InteractionDoc> = type === undefined
         ? { userId, movieId }
         : { userId, movieId, type };
-      const result = await c.interactions.deleteMany(filter, withSession({}));
+      const result = await db.write(() =>
+        c.interactions.deleteMany(filter, withSession({}))
+      );
       return result.deletedCount;
     },
 

@@ -2,7 +2,7 @@
  * `MetaStore` on MongoDB: text values in `meta`; blobs in `blobs`, inline
  * when they fit one document, otherwise split into `blob_parts` of one
  * version, written parts first and head last so that readers see the old or
- * the new blob whole.
+ * the new blob whole, and a crash at any point leaves one of them whole.
  * @module
  */
 import { Binary } from "mongodb";
@@ -17,8 +17,20 @@ function bytesOf(binary: Binary): Uint8Array {
   return new Uint8Array(binary.value());
 }
 
+/** Options of `mongoMeta`. */
+export interface MongoMetaOptions {
+  /**
+   * How old parts that no blob head names must be before a `setBlob` of
+   * their key deletes them: longer than any one `setBlob` takes.
+   */
+  orphanGraceMs: number;
+}
+
 /** The meta section of the MongoDB store. */
-export function mongoMeta(db: MongoConnection): MetaStore {
+export function mongoMeta(
+  db: MongoConnection,
+  options: MongoMetaOptions,
+): MetaStore {
   const { c, withSession } = db;
   return {
     async get(key: string): Promise<string | null> {
@@ -27,10 +39,12 @@ export function mongoMeta(db: MongoConnection): MetaStore {
     },
 
     async set(key: string, value: string): Promise<void> {
-      await c.meta.updateOne(
-        { _id: key },
-        { $set: { value } },
-        withSession({ upsert: true }),
+      await db.write(() =>
+        c.meta.updateOne(
+          { _id: key },
+          { $set: { value } },
+          withSession({ upsert: true }),
+        )
       );
     },
 
@@ -66,6 +80,9 @@ export function mongoMeta(db: MongoConnection): MetaStore {
     },
 
     async setBlob(key: string, value: Uint8Array): Promise<void> {
+      // Without transactions every step below is one atomic document write,
+      // ordered so that a crash between any two leaves the old blob or the
+      // new one whole, at worst with parts no head names (swept later).
       const previous = await c.blobs.findOne(
         { _id: key },
         withSession({ projection: { version: 1, parts: 1 } }),
@@ -81,30 +98,48 @@ export function mongoMeta(db: MongoConnection): MetaStore {
       } else {
         // Parts first, head last: readers see the old or the new blob whole.
         head.parts = Math.ceil(value.length / blobPartBytes);
+        const writtenAt = new Date();
         for (let i = 0; i < head.parts; i++) {
-          await c.blobParts.insertOne(
-            {
-              version,
-              index: i,
-              data: new Binary(
-                value.subarray(i * blobPartBytes, (i + 1) * blobPartBytes),
-              ),
-            },
-            withSession({}),
+          await db.write(() =>
+            c.blobParts.insertOne(
+              {
+                key,
+                version,
+                index: i,
+                writtenAt,
+                data: new Binary(
+                  value.subarray(i * blobPartBytes, (i + 1) * blobPartBytes),
+                ),
+              },
+              withSession({}),
+            )
           );
         }
       }
-      await c.blobs.replaceOne(
-        { _id: key },
-        head,
-        withSession({ upsert: true }),
+      await db.write(() =>
+        c.blobs.replaceOne({ _id: key }, head, withSession({ upsert: true }))
       );
       if (previous && previous.parts > 0) {
-        await c.blobParts.deleteMany(
-          { version: previous.version },
-          withSession({}),
+        await db.write(() =>
+          c.blobParts.deleteMany(
+            { version: previous.version },
+            withSession({}),
+          )
         );
       }
+      // Parts of this key that no head names: left by a writer that crashed
+      // or lost a race. Only old ones, since a concurrent writer's parts are
+      // nameless until its head lands.
+      await db.write(() =>
+        c.blobParts.deleteMany(
+          {
+            key,
+            version: { $ne: version },
+            writtenAt: { $lt: new Date(Date.now() - options.orphanGraceMs) },
+          },
+          withSession({}),
+        )
+      );
     },
   };
 }

@@ -8,16 +8,21 @@
  * `vectorSearch` capability.
  *
  * Contract suite: `mongodb_test.ts` runs every contract test against a real
- * server when MONGODB_URI is set (a fresh database per test, dropped after).
- * The rollback test runs only when the deployment supports transactions (a
- * replica set or sharded cluster, as every Atlas tier is); on a standalone
- * server `transaction()` runs the work directly and it is skipped.
+ * server when MONGODB_URI is set (a fresh database per test, dropped after);
+ * .ci/run starts FerretDB 1.24.2 on SQLite for it. The tests that need
+ * multi-document transactions run where the server has them (replica sets,
+ * sharded clusters: every Atlas tier) and are marked, with the reason,
+ * elsewhere; without them the store keeps the guarantees of
+ * transactions.ts, checked by tests/mongodb_crash_test.ts. Where FerretDB
+ * differs from Atlas in a way the adapter relies on, the code says so and
+ * docs/DEPLOY.md lists it.
  *
  * Atlas M0 (free tier): 512 MB of storage in all. The MovieLens small set
  * (movies, 100k interactions, one 384-d embedding model, neighbours) needs
  * a few tens of MB; model blobs are the large items, and a blob whose
  * setBlob was interrupted (or lost a race) leaves its parts orphaned in
- * `blob_parts`. M0 also caps Atlas Search and Vector Search at 3 indexes per
+ * `blob_parts` until the next setBlob of its key, an hour later or more,
+ * sweeps them. M0 also caps Atlas Search and Vector Search at 3 indexes per
  * cluster (store/mongodb/vector_search.ts uses one).
  * @module
  */
@@ -34,6 +39,7 @@ import { mongoInteractions } from "./interactions.ts";
 import { mongoMeta } from "./meta.ts";
 import { mongoMovies } from "./movies.ts";
 import { mongoNeighbours } from "./neighbours.ts";
+import { mongoTransaction, probeTransactions } from "./transactions.ts";
 import { mongoVectorSearch } from "./vector_search.ts";
 
 /** Options of `openMongoStore`. */
@@ -42,12 +48,20 @@ export interface MongoStoreOptions {
   client?: MongoClientOptions;
   /** Operations per `bulkWrite` call (default 1000). */
   bulkChunkSize?: number;
+  /**
+   * How old blob parts that no head names (left by a crashed `setBlob`) must
+   * be before the next `setBlob` of their key deletes them; default 1 hour.
+   */
+  blobOrphanGraceMs?: number;
 }
 
 /** A MongoDB `Store`, which also says whether `transaction()` is atomic. */
 export interface MongoStore extends Store {
   readonly kind: "mongodb";
-  /** True on replica sets and sharded clusters (Atlas); false on a standalone server. */
+  /**
+   * True when the server ran a probe transaction at connect (replica sets
+   * and sharded clusters: Atlas); false on a standalone mongod or FerretDB.
+   */
   readonly supportsTransactions: boolean;
 }
 
@@ -72,17 +86,20 @@ export async function openMongoStore(
   await client.connect();
   try {
     const db = client.db(dbName);
-    const hello = await db.command({ hello: 1 });
-    // Transactions need a replica set (setName) or a mongos router.
-    const supportsTransactions = typeof hello.setName === "string" ||
-      hello.msg === "isdbgrid";
+    const supportsTransactions = await probeTransactions(client, db);
     const collections = collectionsOf(db);
     await createIndexes(collections);
-    const connection = mongoConnection(
-      collections,
-      options.bulkChunkSize ?? 1000,
-    );
-    return assemble(client, db, connection, supportsTransactions);
+    const info = await db.command({ buildInfo: 1 });
+    const connection = mongoConnection(collections, {
+      bulkChunkSize: options.bulkChunkSize ?? 1000,
+      serialWrites: typeof info.ferretdbVersion === "string",
+    });
+    return assemble(client, {
+      db,
+      connection,
+      supportsTransactions,
+      orphanGraceMs: options.blobOrphanGraceMs ?? 3_600_000,
+    });
   } catch (error) {
     await client.close();
     throw error;
@@ -91,10 +108,14 @@ export async function openMongoStore(
 
 function assemble(
   client: MongoClient,
-  db: Db,
-  connection: MongoConnection,
-  supportsTransactions: boolean,
+  parts: {
+    db: Db;
+    connection: MongoConnection;
+    supportsTransactions: boolean;
+    orphanGraceMs: number;
+  },
 ): MongoStore {
+  const { db, connection, supportsTransactions, orphanGraceMs } = parts;
   return {
     kind: "mongodb",
     supportsTransactions,
@@ -102,29 +123,12 @@ function assemble(
     embeddings: mongoEmbeddings(connection),
     interactions: mongoInteractions(connection),
     neighbours: mongoNeighbours(connection),
-    meta: mongoMeta(connection),
+    meta: mongoMeta(connection, { orphanGraceMs }),
     vectorSearch: mongoVectorSearch(db),
-    async transaction<T>(work: () => Promise<T>): Promise<T> {
-      // Nested calls join the outer transaction (MongoDB has no savepoints);
-      // without replica set there is no transaction to join.
-      if (connection.inTransaction() || !supportsTransactions) {
-        return await work();
-      }
-      const session = client.startSession();
-      try {
-        // withTransaction retries `work` on transient errors; store writes
-        // are upserts, so a retried work lands once.
-        return await session.withTransaction(
-          () => connection.runInSession(session, work),
-          {
-            readConcern: { level: "snapshot" },
-            writeConcern: { w: "majority" },
-          },
-        );
-      } finally {
-        await session.endSession();
-      }
-    },
+    transaction: mongoTransaction(client, {
+      connection,
+      supported: supportsTransactions,
+    }),
     async ping(): Promise<void> {
       await client.db("admin").command({ ping: 1 });
     },

@@ -23,27 +23,25 @@ export function mongoMovies(db: MongoConnection): MovieStore {
   const { c, withSession } = db;
   return {
     async upsert(list: Movie[]): Promise<void> {
-      await db.bulk(
+      await db.upsert(
         c.movies,
-        list.map((m) => ({
-          updateOne: {
+        list.map((m) => {
+          const fields = {
+            title: m.title,
+            searchTitle: searchText(m.title),
+            year: m.year,
+            genres: m.genres,
+            tags: m.tags,
+            imdbId: m.imdbId,
+            tmdbId: m.tmdbId,
+          };
+          return {
+            insert: { _id: m.id, ...fields, ...zeroStats },
             filter: { _id: m.id },
-            update: {
-              $set: {
-                title: m.title,
-                searchTitle: searchText(m.title),
-                year: m.year,
-                genres: m.genres,
-                tags: m.tags,
-                imdbId: m.imdbId,
-                tmdbId: m.tmdbId,
-              },
-              // Stats belong to putStats: an upsert keeps them.
-              $setOnInsert: { ...zeroStats },
-            },
-            upsert: true,
-          },
-        })),
+            // Stats belong to putStats: an upsert keeps them.
+            update: { $set: fields, $setOnInsert: { ...zeroStats } },
+          };
+        }),
       );
     },
 
@@ -99,10 +97,13 @@ export function mongoMovies(db: MongoConnection): MovieStore {
 
     async genres(): Promise<GenreCount[]> {
       const rows = await c.movies.aggregate<{ _id: string; count: number }>([
-        // A genre listed twice on one movie counts once, as in SQLite.
-        { $project: { genres: { $setUnion: ["$genres", []] } } },
+        { $project: { genres: 1 } },
         { $unwind: "$genres" },
-        { $group: { _id: "$genres", count: { $sum: 1 } } },
+        // A genre listed twice on one movie counts once, as in SQLite: one
+        // group per (genre, movie) first. Not `$setUnion`, which FerretDB
+        // 1.24 does not implement.
+        { $group: { _id: { genre: "$genres", movie: "$_id" } } },
+        { $group: { _id: "$_id.genre", count: { $sum: 1 } } },
         { $sort: { _id: 1 } },
       ], withSession({})).toArray();
       return rows.map((row) => ({ genre: row._id, count: row.count }));

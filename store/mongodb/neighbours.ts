@@ -1,7 +1,6 @@
 /**
  * `NeighbourStore` on MongoDB: one document per movie in `neighbours`, ids
- * and scores as two parallel arrays, best first, so that `$slice` reads a
- * prefix of both.
+ * and scores as two parallel arrays, best first.
  * @module
  */
 import type { ScoredMovie } from "../../core/types.ts";
@@ -16,19 +15,18 @@ export function mongoNeighbours(db: MongoConnection): NeighbourStore {
     async put(
       rows: { movieId: number; neighbours: ScoredMovie[] }[],
     ): Promise<void> {
-      await db.bulk(
+      await db.upsert(
         c.neighbours,
         rows.map((row) => {
           const sorted = sortNeighbours(row.neighbours);
+          const list = {
+            movieIds: sorted.map((n) => n.movieId),
+            scores: sorted.map((n) => n.score),
+          };
           return {
-            replaceOne: {
-              filter: { _id: row.movieId },
-              replacement: {
-                movieIds: sorted.map((n) => n.movieId),
-                scores: sorted.map((n) => n.score),
-              },
-              upsert: true,
-            },
+            insert: { _id: row.movieId, ...list },
+            filter: { _id: row.movieId },
+            update: { $set: list },
           };
         }),
       );
@@ -36,17 +34,11 @@ export function mongoNeighbours(db: MongoConnection): NeighbourStore {
 
     async get(movieId: number, limit: number): Promise<ScoredMovie[]> {
       if (limit <= 0) return [];
-      const doc = await c.neighbours.findOne(
-        { _id: movieId },
-        withSession({
-          projection: {
-            movieIds: { $slice: limit },
-            scores: { $slice: limit },
-          },
-        }),
-      );
+      // The whole list is read and cut here: lists are short (a few hundred
+      // bytes), and FerretDB 1.24 refuses a `$slice` projection.
+      const doc = await c.neighbours.findOne({ _id: movieId }, withSession({}));
       if (!doc) return [];
-      return doc.movieIds.map((id, i) => ({
+      return doc.movieIds.slice(0, limit).map((id, i) => ({
         movieId: id,
         score: doc.scores[i],
       }));

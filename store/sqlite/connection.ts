@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { createFifoLock } from "../fifo_lock.ts";
 
 /** What a section of the SQLite store (movies.ts, meta.ts, …) runs SQL with. */
 export interface SqliteConnection {
@@ -41,19 +42,6 @@ export interface SqliteConnection {
   close(): Promise<void>;
 }
 
-/** A FIFO lock: `acquire()` resolves with the function that releases it. */
-function createMutex(): () => Promise<() => void> {
-  let tail: Promise<void> = Promise.resolve();
-  return async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const previous = tail;
-    tail = previous.then(() => held);
-    await previous;
-    return release;
-  };
-}
-
 /** One open transaction level; nested levels are savepoints. */
 interface TransactionFrame {
   depth: number;
@@ -77,7 +65,7 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
   // One connection is shared by every caller, so while `transaction()` awaits
   // its work, calls from outside it wait (`gate`) instead of joining it.
   const context = new AsyncLocalStorage<TransactionFrame>();
-  const lockTopLevel = createMutex();
+  const lockTopLevel = createFifoLock();
   let active: Promise<void> | null = null;
   let closed = false;
 
@@ -125,7 +113,7 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
     db.exec(`SAVEPOINT ${name}`);
     try {
       const result = await context.run(
-        { depth: parent.depth + 1, lockChild: createMutex() },
+        { depth: parent.depth + 1, lockChild: createFifoLock() },
         work,
       );
       db.exec(`RELEASE ${name}`);
@@ -150,7 +138,7 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
       db.exec("BEGIN IMMEDIATE");
       try {
         const result = await context.run(
-          { depth: 0, lockChild: createMutex() },
+          { depth: 0, lockChild: createFifoLock() },
           work,
         );
         db.exec("COMMIT");
