@@ -4,10 +4,11 @@
  * @module
  */
 import type { Interaction, InteractionType } from "../../core/types.ts";
-import { defaultScanBatchSize, keysetPages } from "../movie_query.ts";
+import { checkBatchSize, defaultScanBatchSize } from "../movie_query.ts";
 import { interactionFromRow } from "../rows.ts";
 import type { InteractionStore } from "../types.ts";
 import type { MongoConnection } from "./connection.ts";
+import type { Collection } from "mongodb";
 import {
   type InteractionDoc,
   interactionHistorySort,
@@ -77,20 +78,52 @@ export function mongoInteractions(db: MongoConnection): InteractionStore {
     scan(
       batchSize: number = defaultScanBatchSize,
     ): AsyncIterable<Interaction[]> {
-      // Keyset paging on the unique (userId, movieId, type) index.
-      return keysetPages<InteractionDoc, Interaction>(
-        batchSize,
-        (last) =>
-          c.interactions
-            .find(
-              interactionsAfter(last),
-              withSession({ projection: interactionProjection }),
-            )
-            .sort(interactionScanSort)
-            .limit(batchSize)
-            .toArray(),
-        interactionFromRow,
-      );
+      return scanPages(c.interactions, { batchSize, withSession });
     },
   };
+}
+
+/** Rows one `scan` query covers, streamed `batchSize` at a time. */
+const scanPageRows = 250_000;
+
+/**
+ * Every interaction, ordered by the unique (userId, movieId, type) index:
+ * keyset pages of `scanPageRows`, each one query streamed by a cursor, cut
+ * into batches of `batchSize`. Large pages, not one query per batch:
+ * FerretDB 1.24 reads and sorts the whole collection for every query, which
+ * made a 100k-row scan in 10k batches take minutes (measured: 133 rows/s).
+ */
+async function* scanPages(
+  interactions: Collection<InteractionDoc>,
+  options: {
+    batchSize: number;
+    withSession: MongoConnection["withSession"];
+  },
+): AsyncIterable<Interaction[]> {
+  const { batchSize, withSession } = options;
+  checkBatchSize(batchSize);
+  let last: InteractionDoc | null = null;
+  let batch: Interaction[] = [];
+  while (true) {
+    const cursor = interactions
+      .find(
+        interactionsAfter(last),
+        withSession({ projection: interactionProjection }),
+      )
+      .sort(interactionScanSort)
+      .limit(scanPageRows)
+      .batchSize(Math.min(batchSize, scanPageRows));
+    let rows = 0;
+    for await (const doc of cursor) {
+      rows++;
+      last = doc;
+      batch.push(interactionFromRow(doc));
+      if (batch.length === batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (rows < scanPageRows) break;
+  }
+  if (batch.length > 0) yield batch;
 }
