@@ -73,11 +73,17 @@ export async function embedMovies(
   const shard = options.shard ?? { index: 0, count: 1 };
   const mine = shardOf(sorted, shard);
   const stored = await store.embeddings.hashes(embedder.model);
-  const todo: { movie: Movie; hash: string }[] = [];
+  const todo: { movie: Movie; hash: string; length: number }[] = [];
   for (const movie of mine) {
-    const hash = textHash(embedder.fingerprint, movieText(movie));
-    if (stored.get(movie.id) !== hash) todo.push({ movie, hash });
+    const text = movieText(movie);
+    const hash = textHash(embedder.fingerprint, text);
+    if (stored.get(movie.id) !== hash) {
+      todo.push({ movie, hash, length: text.length });
+    }
   }
+  // A transformer pads each batch to its longest text: batches of similar
+  // lengths waste far less work (stable sort: ids stay ordered within a length).
+  todo.sort((a, b) => a.length - b.length);
   const label = shard.count > 1
     ? `embed (${embedder.model}, shard ${shard.index + 1}/${shard.count})`
     : `embed (${embedder.model})`;

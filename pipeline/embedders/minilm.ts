@@ -151,16 +151,23 @@ export function minilmEmbedder(options: MinilmOptions): Embedder {
     async embed(movies: Movie[]) {
       extractor ??= load();
       const run = await extractor;
-      const out: Float32Array[] = [];
-      for (let start = 0; start < movies.length; start += options.batchSize) {
-        const texts = movies.slice(start, start + options.batchSize).map(
-          movieText,
-        );
-        const tensor = await run(texts, { pooling: "mean", normalize: true });
+      const texts = movies.map(movieText);
+      // Each forward pass pads to its longest text, so passes take texts of
+      // similar length; vectors go back in the order they were asked for.
+      const order = texts.map((_, i) => i).sort((a, b) =>
+        texts[a].length - texts[b].length
+      );
+      const out = new Array<Float32Array>(movies.length);
+      for (let start = 0; start < order.length; start += options.batchSize) {
+        const pass = order.slice(start, start + options.batchSize);
+        const tensor = await run(pass.map((i) => texts[i]), {
+          pooling: "mean",
+          normalize: true,
+        });
         const [rows, dim] = tensor.dims;
         const data = tensor.data as Float32Array;
         for (let row = 0; row < rows; row++) {
-          out.push(data.slice(row * dim, (row + 1) * dim));
+          out[pass[row]] = data.slice(row * dim, (row + 1) * dim);
         }
         tensor.dispose();
       }
