@@ -6,6 +6,7 @@
  * and `RatingBatch` shapes as the CSV parsers (`dataset.ts` picks the
  * right ones); a malformed line stops the parse with `<file> line <n>: …`.
  */
+import { CLASSIC_GENRES } from "../core/genres.ts";
 import type { Movie } from "../core/types.ts";
 import { DatasetError, parseId } from "./csv.ts";
 import { parseGenres, parseTitle } from "./parse_movies.ts";
@@ -22,28 +23,8 @@ const WHOLE_STARS: RatingScale = { min: 1, max: 5, whole: true };
 /** The classic layouts. */
 export type ClassicFormat = "ml-1m" | "ml-100k";
 
-/** ml-100k's genre flags, in u.genre's order; names as the CSV releases spell them. */
-const ML100K_GENRES = [
-  "",
-  "Action",
-  "Adventure",
-  "Animation",
-  "Children",
-  "Comedy",
-  "Crime",
-  "Documentary",
-  "Drama",
-  "Fantasy",
-  "Film-Noir",
-  "Horror",
-  "Musical",
-  "Mystery",
-  "Romance",
-  "Sci-Fi",
-  "Thriller",
-  "War",
-  "Western",
-];
+/** ml-100k's genre flags, in u.genre's order (its first is "unknown"). */
+const ML100K_GENRES = ["", ...CLASSIC_GENRES];
 
 /** Separator and field count of each classic file. */
 const LAYOUTS = {

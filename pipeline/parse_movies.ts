@@ -3,6 +3,7 @@
  * genres), links.csv (IMDb and TMDB ids) and tags.csv, joined into `Movie`
  * records. Any malformed row stops the parse with its file and line.
  */
+import { NO_GENRES_LISTED } from "../core/genres.ts";
 import type { Movie } from "../core/types.ts";
 import {
   baseName,
@@ -39,7 +40,7 @@ export function parseTitle(raw: string): ParsedTitle {
 /** Splits a genre list; "(no genres listed)" is the empty list. */
 export function parseGenres(raw: string): string[] {
   const text = raw.trim();
-  if (text === "" || text === "(no genres listed)") return [];
+  if (text === "" || text === NO_GENRES_LISTED) return [];
   return text.split("|").map((g) => g.trim()).filter(Boolean);
 }
 

@@ -4,6 +4,7 @@
  * the store API, both in temp folders.
  */
 import { parseConfig } from "../../config/mod.ts";
+import { CLASSIC_GENRES } from "../../core/genres.ts";
 import type { Interaction, Movie, MovieStats } from "../../core/types.ts";
 import { openObjectStorage, openStore } from "../../store/mod.ts";
 import { writeTinyModel } from "../../tests/fixtures/make_tiny_model.ts";

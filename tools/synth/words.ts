@@ -4,6 +4,8 @@
  * ones that go with a genre).
  */
 
+import { NO_GENRES_LISTED } from "../../core/genres.ts";
+
 /** MovieLens genres and how many of ml-latest-small's 9,742 movies carry each. */
 export const GENRES: readonly (readonly [string, number])[] = [
   ["Drama", 4361],
