@@ -25,13 +25,13 @@ export function float32ToBytes(values: Float32Array): Uint8Array {
 }
 
 /**
- * Decodes little-endian Float32 bytes into `target` at element `offset`.
- * Throws when the byte length is not a whole number of floats.
+ * Decodes little-endian Float32 bytes into the start of `target` (pass a
+ * `subarray` to write further in). Throws when the byte length is not a
+ * whole number of floats.
  */
 export function bytesIntoFloat32(
   bytes: Uint8Array,
   target: Float32Array,
-  offset: number,
 ): void {
   if (bytes.length % 4 !== 0) {
     throw new RangeError(
@@ -39,13 +39,13 @@ export function bytesIntoFloat32(
     );
   }
   if (littleEndianHost) {
-    new Uint8Array(target.buffer, target.byteOffset + offset * 4, bytes.length)
+    new Uint8Array(target.buffer, target.byteOffset, bytes.length)
       .set(bytes);
     return;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   for (let i = 0; i < bytes.length / 4; i++) {
-    target[offset + i] = view.getFloat32(i * 4, true);
+    target[i] = view.getFloat32(i * 4, true);
   }
 }
 

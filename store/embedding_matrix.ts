@@ -67,7 +67,7 @@ export class EmbeddingMatrixPacker {
     if (this.#rows === this.#capacity) this.#grow();
     const offset = this.#rows * this.#dim;
     if (vector instanceof Float32Array) this.#vectors.set(vector, offset);
-    else bytesIntoFloat32(vector, this.#vectors, offset);
+    else bytesIntoFloat32(vector, this.#vectors.subarray(offset));
     this.#ids[this.#rows++] = movieId;
   }
 

@@ -268,32 +268,6 @@ export function decodeServingArtifact(
   return decoded;
 }
 
-/**
- * Packs neighbour lists into fixed-width rows aligned with `ids`; lists
- * longer than `k` are cut, shorter ones padded with id -1.
- */
-export function packNeighbours(
-  ids: Int32Array,
-  lists: { movieId: number; neighbours: ScoredMovie[] }[],
-  k: number,
-): PackedNeighbours {
-  const row = rowIndex(ids);
-  const packed: PackedNeighbours = {
-    k,
-    ids: new Int32Array(ids.length * k).fill(-1),
-    scores: new Float32Array(ids.length * k).fill(NaN),
-  };
-  for (const { movieId, neighbours } of lists) {
-    const r = row.get(movieId);
-    if (r === undefined) continue;
-    neighbours.slice(0, k).forEach((nb, j) => {
-      packed.ids[r * k + j] = nb.movieId;
-      packed.scores[r * k + j] = nb.score;
-    });
-  }
-  return packed;
-}
-
 /** The neighbours stored for row `row`, best first, without padding. */
 export function neighboursAt(
   neighbours: PackedNeighbours,
@@ -332,12 +306,12 @@ export function packStats(ids: Int32Array, stats: MovieStats[]): PackedStats {
   return packed;
 }
 
-/** The statistics of row `row` as the domain type. */
+/** The statistics of `at.row` (movie `at.movieId`) as the domain type. */
 export function statsAt(
   stats: PackedStats,
-  row: number,
-  movieId: number,
+  at: { row: number; movieId: number },
 ): MovieStats {
+  const { row, movieId } = at;
   return {
     movieId,
     ratingCount: stats.ratingCount[row],

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import type { MovieStats } from "../core/types.ts";
+import type { MovieStats, ScoredMovie } from "../core/types.ts";
 import {
   decodeServingArtifact,
   encodeServingArtifact,
   neighboursAt,
-  packNeighbours,
+  type PackedNeighbours,
   packStats,
   rowIndex,
   SERVING_ARTIFACT_VERSION,
@@ -14,6 +14,26 @@ import {
 } from "./serving_artifact.ts";
 
 const ids = new Int32Array([1, 2, 7]);
+
+/** Neighbour lists packed into rows of width `k` aligned with `ids`. */
+function packNeighbours(
+  lists: { movieId: number; neighbours: ScoredMovie[] }[],
+  k: number,
+): PackedNeighbours {
+  const row = rowIndex(ids);
+  const packed: PackedNeighbours = {
+    k,
+    ids: new Int32Array(ids.length * k).fill(-1),
+    scores: new Float32Array(ids.length * k).fill(NaN),
+  };
+  for (const { movieId, neighbours } of lists) {
+    neighbours.slice(0, k).forEach((nb, j) => {
+      packed.ids[row.get(movieId)! * k + j] = nb.movieId;
+      packed.scores[row.get(movieId)! * k + j] = nb.score;
+    });
+  }
+  return packed;
+}
 const dim = 3;
 const vectors = new Float32Array([1, 0, 0, 0, 0.6, 0.8, 0.5, 0.5, 0.70710677]);
 const stats: MovieStats[] = [
@@ -38,7 +58,7 @@ function fullArtifact() {
     ids,
     dim,
     vectors,
-    neighbours: packNeighbours(ids, [
+    neighbours: packNeighbours([
       { movieId: 1, neighbours: [{ movieId: 7, score: 0.5 }] },
       {
         movieId: 2,
@@ -69,13 +89,16 @@ Deno.test("serving artifact: round trip keeps every section", () => {
   assert.deepEqual(neighboursAt(decoded.neighbours, 2), []);
   assert.ok(decoded.stats);
   const row = rowIndex(decoded.ids);
-  const seven = statsAt(decoded.stats, row.get(7)!, 7);
+  const seven = statsAt(decoded.stats, { row: row.get(7)!, movieId: 7 });
   assert.equal(seven.ratingCount, 3);
   assert.equal(seven.ratingMean, 4.5);
   assert.ok(Math.abs(seven.bayesianScore - 3.9) < 1e-6);
   assert.deepEqual(seven.ratingHistogram, stats[0].ratingHistogram);
   // a movie without stats reads as unrated, not as garbage
-  assert.equal(statsAt(decoded.stats, row.get(2)!, 2).ratingCount, 0);
+  assert.equal(
+    statsAt(decoded.stats, { row: row.get(2)!, movieId: 2 }).ratingCount,
+    0,
+  );
 });
 
 Deno.test("serving artifact: optional sections may be left out", () => {

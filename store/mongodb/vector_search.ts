@@ -67,6 +67,10 @@ export function vectorSearchIndexDefinition(
 
 /** Options of `vectorSearchPipeline`. */
 export interface VectorSearchOptions {
+  /** How many movies to return, 1 to 10 000. */
+  k: number;
+  /** Movies to leave out (e.g. the ones a user has seen). */
+  exclude?: Iterable<number>;
   /** Index name; default `VECTOR_INDEX_NAME`. */
   index?: string;
   /**
@@ -77,23 +81,22 @@ export interface VectorSearchOptions {
 }
 
 /**
- * The aggregation pipeline for the `k` nearest movies of `model` to
- * `queryVector`, skipping `excludeIds`. Scores are turned back into cosine
+ * The aggregation pipeline for the `options.k` nearest movies of `model` to
+ * `queryVector`, skipping `options.exclude`. Scores are turned back into cosine
  * similarity (Atlas reports (1 + cosine) / 2 for dotProduct and cosine).
  */
 export function vectorSearchPipeline(
   model: string,
   queryVector: Float32Array,
-  k: number,
-  excludeIds: Iterable<number> = [],
-  options: VectorSearchOptions = {},
+  options: VectorSearchOptions,
 ): Document[] {
+  const k = options.k;
   if (!Number.isInteger(k) || k < 1 || k > 10_000) {
     throw new RangeError(
       `Vector search limit must be an integer from 1 to 10000, got ${k}`,
     );
   }
-  const exclude = [...excludeIds];
+  const exclude = [...(options.exclude ?? [])];
   const numCandidates = Math.min(
     10_000,
     Math.max(options.numCandidates ?? Math.max(20 * k, 100), k),
@@ -143,7 +146,9 @@ export function mongoVectorSearch(db: Db): VectorSearchCapability {
   ): Promise<ScoredMovie[]> => {
     const docs = await embeddings
       .aggregate(
-        vectorSearchPipeline(model, query, options.k, options.exclude, {
+        vectorSearchPipeline(model, query, {
+          k: options.k,
+          exclude: options.exclude,
           numCandidates: options.numCandidates,
         }),
       )
@@ -233,8 +238,8 @@ export type IndexAction = "created" | "updated" | "unchanged";
 export async function ensureVectorSearchIndex(
   collection: SearchIndexCollection,
   definition: VectorSearchIndexDefinition,
-  name: string = VECTOR_INDEX_NAME,
 ): Promise<IndexAction> {
+  const name = VECTOR_INDEX_NAME;
   const [existing] = await collection.listSearchIndexes(name).toArray();
   if (!existing) {
     await collection.createSearchIndex({

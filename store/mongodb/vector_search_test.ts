@@ -39,7 +39,10 @@ Deno.test("vector index: definition indexes the vector and filters by model", ()
 
 Deno.test("vector search: pipeline filters by model, excludes seen movies, maps scores", () => {
   const query = new Float32Array([0.6, 0.8]);
-  const [search, project] = vectorSearchPipeline("minilm", query, 10, [3, 5]);
+  const [search, project] = vectorSearchPipeline("minilm", query, {
+    k: 10,
+    exclude: [3, 5],
+  });
   const stage = search.$vectorSearch;
   assert.equal(stage.index, VECTOR_INDEX_NAME);
   assert.equal(stage.path, "vector");
@@ -61,16 +64,16 @@ Deno.test("vector search: pipeline filters by model, excludes seen movies, maps 
 Deno.test("vector search: candidates scale with k within Atlas limits", () => {
   const q = new Float32Array([1]);
   const candidates = (k: number, n?: number) =>
-    vectorSearchPipeline("m", q, k, [], { numCandidates: n })[0].$vectorSearch
+    vectorSearchPipeline("m", q, { k, numCandidates: n })[0].$vectorSearch
       .numCandidates;
   assert.equal(candidates(1), 100);
   assert.equal(candidates(1000), 10_000);
   assert.equal(candidates(50, 10), 50); // never fewer than the limit
   assert.deepEqual(
-    vectorSearchPipeline("m", q, 5)[0].$vectorSearch.filter,
+    vectorSearchPipeline("m", q, { k: 5 })[0].$vectorSearch.filter,
     { model: { $eq: "m" } },
   );
-  assert.throws(() => vectorSearchPipeline("m", q, 0), /got 0/);
+  assert.throws(() => vectorSearchPipeline("m", q, { k: 0 }), /got 0/);
 });
 
 Deno.test("vector search: stored vectors must be BSON float32 vectors", () => {
