@@ -75,21 +75,13 @@ export function randomSplit(
     throw new Error(`Expected testFraction in (0, 1), found ${fraction}`);
   }
   const random = seededRandom(options.seed);
-  const train: Interaction[] = [];
-  const test: Interaction[] = [];
-  for (const rows of ratingsByUser(interactions, train)) {
-    if (rows.length < minRatings) {
-      train.push(...rows);
-      continue;
-    }
+  return splitEachUser(interactions, minRatings, (rows) => {
     // Sort first so the result does not depend on input order.
     rows.sort((a, b) => a.movieId - b.movieId);
     shuffleInPlace(rows, random);
     const held = Math.max(1, Math.round(rows.length * fraction));
-    test.push(...rows.slice(0, held));
-    train.push(...rows.slice(held));
-  }
-  return { train, test };
+    return { test: rows.slice(0, held), train: rows.slice(held) };
+  });
 }
 
 /** Options of `temporalSplit`. */
@@ -121,18 +113,13 @@ export function temporalSplit(
       `Expected holdout ≥ 1 and minRatings > holdout, found holdout ${holdout}, minRatings ${minRatings}`,
     );
   }
-  const train: Interaction[] = [];
-  const test: Interaction[] = [];
-  for (const rows of ratingsByUser(interactions, train)) {
-    if (rows.length < minRatings) {
-      train.push(...rows);
-      continue;
-    }
+  return splitEachUser(interactions, minRatings, (rows) => {
     rows.sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId);
-    train.push(...rows.slice(0, rows.length - holdout));
-    test.push(...rows.slice(rows.length - holdout));
-  }
-  return { train, test };
+    return {
+      train: rows.slice(0, rows.length - holdout),
+      test: rows.slice(rows.length - holdout),
+    };
+  });
 }
 
 /** Options of `newUserSplit`. */
@@ -191,6 +178,30 @@ export function newUserSplit(
     train.push(...rows.slice(0, keep));
     test.push(...rows.slice(keep));
   });
+  return { train, test };
+}
+
+/**
+ * Splits each user's ratings with `splitUser` (users in first-seen order);
+ * users with fewer than `minRatings` ratings, and every other interaction
+ * type, stay in training.
+ */
+function splitEachUser(
+  interactions: Interaction[],
+  minRatings: number,
+  splitUser: (rows: Interaction[]) => Split,
+): Split {
+  const train: Interaction[] = [];
+  const test: Interaction[] = [];
+  for (const rows of ratingsByUser(interactions, train)) {
+    if (rows.length < minRatings) {
+      train.push(...rows);
+      continue;
+    }
+    const split = splitUser(rows);
+    test.push(...split.test);
+    train.push(...split.train);
+  }
   return { train, test };
 }
 
