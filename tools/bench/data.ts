@@ -152,22 +152,7 @@ export function closestUser(
   return best;
 }
 
-const GENRES = [
-  "Action",
-  "Adventure",
-  "Animation",
-  "Children",
-  "Comedy",
-  "Crime",
-  "Documentary",
-  "Drama",
-  "Fantasy",
-  "Horror",
-  "Romance",
-  "Sci-Fi",
-  "Thriller",
-  "War",
-];
+const GENRES = CLASSIC_GENRES;
 
 /** Options for `writeSyntheticCatalog`. */
 export interface SyntheticCatalogOptions {

@@ -30,7 +30,7 @@ export const GENRES: readonly (readonly [string, number])[] = [
 ];
 
 /** What movies.csv says for a movie without genres. */
-export const NO_GENRES = "(no genres listed)";
+export const NO_GENRES = NO_GENRES_LISTED;
 
 export const TITLE_ADJECTIVES = [
   "Last",
