@@ -27,14 +27,14 @@ WORKDIR /app
 RUN chown deno:deno /app
 USER deno
 
-# Dependencies first: this layer is rebuilt only when deno.json or deno.lock
-# change, not on every source edit. nodeModulesDir is "auto", so npm packages
-# land in /app/node_modules. onnxruntime-node ships binaries for every OS;
-# the macOS and Windows ones (about 220 MB) are dropped, the image runs Linux.
+# Dependencies first: this layer is rebuilt only when deno.json, deno.lock or
+# the prune script change, not on every source edit. nodeModulesDir is
+# "auto", so npm packages land in /app/node_modules; the prune script then
+# drops deno's second copy of them and what the image never runs (other
+# systems' native binaries, test-only packages), in this same layer.
 COPY --chown=deno:deno deno.json deno.lock ./
-RUN deno install --frozen \
-  && rm -rf node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/darwin \
-            node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/win32
+COPY --chown=deno:deno deploy/prune_node_modules.sh deploy/
+RUN deno install --frozen && bash deploy/prune_node_modules.sh
 
 COPY --chown=deno:deno . .
 # Cache the whole module graph of every entry point the image runs, so that

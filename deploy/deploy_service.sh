@@ -3,13 +3,43 @@
 # setting spelled out. Cloud Build later only swaps the image (cloudbuild.yaml),
 # so rerun this script when a setting below changes.
 #
-#   SUPABASE_URL=https://<ref>.supabase.co \
-#   UPSTASH_REDIS_REST_URL=https://<name>.upstash.io \
-#   WEB_ORIGIN=https://<project>.vercel.app \
+#   . ~/movielens.env        # SUPABASE_URL, UPSTASH_REDIS_REST_URL, WEB_ORIGIN, ...
 #   bash deploy/deploy_service.sh
+#
+# Every run sets the whole environment from this shell, so load the same
+# settings each time; the script refuses to run when a secret exists whose
+# paired value (UPSTASH_REDIS_REST_URL, SUPABASE_URL) is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/config.sh
+
+# This script sets the service's whole environment from this shell: a value
+# left empty here is removed from the service. Refuse to deploy when that
+# would pair a secret with a missing value (every instance would then exit
+# on config validation, or stop checking tokens' issuer), before touching
+# anything.
+missing=()
+require_with_secret() {
+  local variable="$1" secret="$2"
+  if [ -z "${!variable:-}" ] &&
+    gcloud secrets describe "${secret}" --project "${PROJECT_ID}" >/dev/null 2>&1; then
+    missing+=("${variable} (secret ${secret} exists)")
+  fi
+}
+require_with_secret UPSTASH_REDIS_REST_URL "${SECRET_UPSTASH_TOKEN}"
+require_with_secret SUPABASE_URL "${SECRET_SUPABASE_JWT_SECRET}"
+if [ "${#missing[@]}" -gt 0 ]; then
+  {
+    echo "Not deploying: these values are empty in this shell but their secrets exist:"
+    printf '  - %s\n' "${missing[@]}"
+    echo "Load your settings first (e.g. '. ~/movielens.env', docs/DEPLOY.md) and rerun."
+  } >&2
+  exit 1
+fi
+
+# Supabase signs access tokens with this issuer; the API checks it.
+SUPABASE_JWT_ISSUER=""
+if [ -n "${SUPABASE_URL}" ]; then SUPABASE_JWT_ISSUER="${SUPABASE_URL%/}/auth/v1"; fi
 
 # Application variables (config/mod.ts; see .env.sample for each).
 SERVICE_ENV=(
@@ -26,8 +56,10 @@ SERVICE_ENV=(
   # Which embedding model's artifact to serve: the one the job built.
   "EMBEDDER=${EMBEDDER}"
   "RECOMMENDER=hybrid"
-  # Supabase verifies users (local sign-up is then refused).
+  # Supabase verifies users (local sign-up is then refused), and only
+  # tokens its project issued.
   "SUPABASE_URL=${SUPABASE_URL}"
+  "SUPABASE_JWT_ISSUER=${SUPABASE_JWT_ISSUER}"
   # Shared cache and rate limits across instances (token is a secret).
   "UPSTASH_REDIS_REST_URL=${UPSTASH_REDIS_REST_URL}"
   "CACHE_TTL_SECONDS=300"

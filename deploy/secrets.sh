@@ -2,7 +2,7 @@
 # Stores the sensitive values in Secret Manager and lets the service and job
 # accounts read them. Values come from your shell, never from files in git:
 #
-#   set -a; . ./.env.production; set +a      # or export them one by one
+#   . ~/movielens.env        # a file outside the repository (docs/DEPLOY.md)
 #   bash deploy/secrets.sh
 #
 # A value that is not set is skipped (e.g. no Upstash): its secret is not

@@ -40,14 +40,21 @@ cat > /dev/null
 exit 0
 `;
 
+/** What a dry run did: its exit code, stderr and the recorded commands. */
+export interface DryRunResult {
+  code: number;
+  stderr: string;
+  commands: RecordedCommand[];
+}
+
 /**
- * Runs `deploy/<script>` with recording stand-ins first on PATH; returns the
- * recorded commands. Throws with the script's output when it fails.
+ * Runs `deploy/<script>` with recording stand-ins first on PATH, whatever
+ * its exit code.
  */
-export async function dryRun(
+export async function dryRunResult(
   script: string,
   options: DryRunOptions = {},
-): Promise<RecordedCommand[]> {
+): Promise<DryRunResult> {
   const dir = await Deno.makeTempDir({ prefix: "deploy_dry_run_" });
   try {
     const bin = `${dir}/bin`;
@@ -75,21 +82,37 @@ export async function dryRun(
       },
       stdin: "null",
     }).output();
-    if (!output.success) {
-      const text = new TextDecoder().decode(output.stderr);
-      throw new Error(
-        `deploy/${script} exited with ${output.code}, expected 0:\n${text}`,
-      );
-    }
-    return (await Deno.readTextFile(log)).split(RECORD).filter(Boolean).map(
-      (record) => {
-        const [program, ...args] = record.split(UNIT);
-        return { program, args };
-      },
-    );
+    const commands = (await Deno.readTextFile(log)).split(RECORD).filter(
+      Boolean,
+    ).map((record) => {
+      const [program, ...args] = record.split(UNIT);
+      return { program, args };
+    });
+    return {
+      code: output.code,
+      stderr: new TextDecoder().decode(output.stderr),
+      commands,
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * Runs `deploy/<script>` with recording stand-ins first on PATH; returns the
+ * recorded commands. Throws with the script's output when it fails.
+ */
+export async function dryRun(
+  script: string,
+  options: DryRunOptions = {},
+): Promise<RecordedCommand[]> {
+  const result = await dryRunResult(script, options);
+  if (result.code !== 0) {
+    throw new Error(
+      `deploy/${script} exited with ${result.code}, expected 0:\n${result.stderr}`,
+    );
+  }
+  return result.commands;
 }
 
 /** The value following `flag` in `args`, or undefined. */

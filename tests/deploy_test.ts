@@ -6,50 +6,32 @@ import assert from "node:assert/strict";
 import {
   commandsOf,
   dryRun,
+  dryRunResult,
+  envVarNames,
   flagValue,
   type RecordedCommand,
 } from "./deploy_dry_run.ts";
+import {
+  dockerIgnored,
+  dockerignorePatterns as parseDockerignore,
+} from "../tools/image/context.ts";
+import { dockerInstructions as parseDockerfile } from "../tools/image/emulate.ts";
 
 const REPO = new URL("../", import.meta.url);
 const read = (path: string) => Deno.readTextFile(new URL(path, REPO));
 
 /** Dockerfile instructions with continuations joined and comments dropped. */
 async function dockerInstructions(): Promise<{ op: string; rest: string }[]> {
-  const text = (await read("Dockerfile"))
-    .split("\n").filter((l) => !/^\s*#/.test(l)).join("\n")
-    .replace(/\\\n/g, " ");
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [op, ...rest] = l.split(/\s+/);
-    return { op: op.toUpperCase(), rest: rest.join(" ") };
-  });
+  return parseDockerfile(await read("Dockerfile")).map((i) => ({
+    op: i.op,
+    rest: i.args,
+  }));
 }
 
-/**
- * Whether `.dockerignore` keeps `path` out of the build context (Docker's
- * rules: last matching pattern wins, `!` re-includes, a directory pattern
- * covers everything below it, `**` spans folders).
- */
-function ignored(patterns: string[], path: string): boolean {
-  let result = false;
-  for (const raw of patterns) {
-    const negate = raw.startsWith("!");
-    const pattern = (negate ? raw.slice(1) : raw).replace(/^\/|\/$/g, "");
-    const regex = new RegExp(
-      "^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*\*\//g, "%GLOBSTAR%")
-        .replace(/\*/g, "[^/]*")
-        .replace(/\?/g, "[^/]")
-        .replace(/%GLOBSTAR%/g, "(?:.*/)?") +
-        "(?:/.*)?$",
-    );
-    if (regex.test(path)) result = !negate;
-  }
-  return result;
-}
+const ignored = dockerIgnored;
 
 async function dockerignorePatterns(): Promise<string[]> {
-  return (await read(".dockerignore")).split("\n").map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("#"));
+  return parseDockerignore(await read(".dockerignore"));
 }
 
 Deno.test("Dockerfile: official Deno 2 image, locked install, non-root, serves the API", async () => {
@@ -315,4 +297,191 @@ Deno.test("cloudbuild.yaml: builds, pushes and rolls out to the scripts' resourc
   assert.ok(
     policy.some((p: { action: { type: string } }) => p.action.type === "Keep"),
   );
+});
+
+/** Which of `paths` git ignores with `ignoreFile` as a repo's .gitignore. */
+async function gitIgnored(
+  ignoreFile: string,
+  paths: string[],
+): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "ignore_check_" });
+  try {
+    const git = (...args: string[]) =>
+      new Deno.Command("git", { args, cwd: dir, stdout: "piped" }).output();
+    await git("init", "-q");
+    await Deno.writeTextFile(`${dir}/.gitignore`, await read(ignoreFile));
+    const out = await git("check-ignore", "--no-index", ...paths);
+    return new TextDecoder().decode(out.stdout).split("\n").filter(Boolean);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("secrets stay out of git and of the Cloud Build upload (.gitignore, .gcloudignore)", async () => {
+  const secrets = [
+    ".env",
+    ".env.production",
+    ".env.local",
+    "deploy/.env.production",
+  ];
+  const kept = [".env.sample", "deno.json", "api/main.ts", "Dockerfile"];
+  // .gcloudignore uses .gitignore's syntax; git itself judges both files.
+  for (const file of [".gitignore", ".gcloudignore"]) {
+    const result = await gitIgnored(file, [...secrets, ...kept]);
+    assert.deepEqual(result, secrets, `${file} ignores exactly the secrets`);
+  }
+  const gcloud = await gitIgnored(".gcloudignore", [
+    ".git/HEAD",
+    "node_modules/hono/package.json",
+    ".data/movielens.db",
+  ]);
+  assert.equal(gcloud.length, 3, "no repository, dependencies or data upload");
+});
+
+Deno.test("deploy_service.sh refuses to drop a value whose secret exists", async () => {
+  // Rerun without the settings loaded (docs/DEPLOY.md step 9 used to say so):
+  // the Upstash token and Supabase secret exist, their URLs are empty.
+  const result = await dryRunResult("deploy_service.sh", {
+    env: { WEB_ORIGIN: "https://demo.vercel.app" },
+  });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /UPSTASH_REDIS_REST_URL/);
+  assert.match(result.stderr, /SUPABASE_URL/);
+  assert.deepEqual(
+    commandsOf(result.commands, "gcloud", "run", "deploy"),
+    [],
+    "nothing is deployed",
+  );
+  // With no such secrets, leaving the values out is a valid choice.
+  const bare = await dryRunResult("deploy_service.sh", { missing: true });
+  assert.equal(bare.code, 0, bare.stderr);
+});
+
+Deno.test("deploy_service.sh checks Supabase tokens' issuer", async () => {
+  const args = only(
+    commandsOf(
+      await dryRun("deploy_service.sh", {
+        env: { ...ENV, SUPABASE_URL: "https://demo.supabase.co/" },
+      }),
+      "gcloud",
+      "run",
+      "deploy",
+    ),
+    "gcloud run deploy",
+  );
+  const env = flagValue(args, "--set-env-vars")!;
+  assert.ok(envVarNames(env).includes("SUPABASE_JWT_ISSUER"));
+  assert.match(
+    env,
+    /@SUPABASE_JWT_ISSUER=https:\/\/demo\.supabase\.co\/auth\/v1(@|$)/,
+  );
+});
+
+/**
+ * The bash script of a cloudbuild.yaml step (`args: [-c, |…]`), with the
+ * substitutions made as Cloud Build makes them: `$$` is a literal `$`, and
+ * any other `$NAME` / `${NAME}` must be a known substitution.
+ */
+function cloudBuildScript(
+  yaml: string,
+  id: string,
+  substitutions: Record<string, string>,
+): string {
+  const lines = yaml.split("\n");
+  const start = lines.findIndex((l) => l.trim() === `- id: ${id}`);
+  assert.ok(start >= 0, `cloudbuild.yaml: no step ${id}`);
+  const block = lines.findIndex((l, i) => i > start && l.trim() === "- |");
+  const indent = lines[block + 1].search(/\S/);
+  const body: string[] = [];
+  for (const line of lines.slice(block + 1)) {
+    if (line.trim() !== "" && line.search(/\S/) < indent) break;
+    body.push(line.slice(indent));
+  }
+  return body.join("\n").replace(
+    /\$\$|\$\{(\w+)\}|\$(\w+)/g,
+    (match, braced, plain) => {
+      if (match === "$$") return "$";
+      const name = braced ?? plain;
+      assert.ok(
+        name in substitutions,
+        `step ${id}: $${name} is not a substitution (write $$${name} for a shell variable)`,
+      );
+      return substitutions[name];
+    },
+  );
+}
+
+Deno.test("cloudbuild.yaml: a failed rollout fails the build; only a missing service or job is skipped", async () => {
+  const yaml = await read("cloudbuild.yaml");
+  const substitutions: Record<string, string> = {
+    PROJECT_ID: "demo-project",
+    BUILD_ID: "build-1",
+  };
+  for (const m of yaml.matchAll(/^\s+(_[A-Z_]+): (\S+)$/gm)) {
+    substitutions[m[1]] = m[2];
+  }
+  const dir = await Deno.makeTempDir({ prefix: "cloudbuild_" });
+  try {
+    // gcloud stand-in: GCLOUD_LIST says what `… list` prints or "fail"
+    // (exit 1, as without permission); GCLOUD_UPDATE=fail fails `… update`.
+    await Deno.writeTextFile(
+      `${dir}/gcloud`,
+      `#!/usr/bin/env bash
+echo "gcloud $*" >> "${dir}/calls"
+case "$*" in
+  *" list "*) [ "$GCLOUD_LIST" = fail ] && { echo "PERMISSION_DENIED" >&2; exit 1; }
+    printf '%s' "$GCLOUD_LIST"; [ -n "$GCLOUD_LIST" ] && echo; exit 0 ;;
+  *" update "*) [ "$GCLOUD_UPDATE" = fail ] && { echo "revision failed" >&2; exit 1; }; exit 0 ;;
+esac
+exit 0
+`,
+      { mode: 0o755 },
+    );
+    const runStep = async (
+      id: string,
+      env: { GCLOUD_LIST: string; GCLOUD_UPDATE?: string },
+    ) => {
+      await Deno.writeTextFile(`${dir}/calls`, "");
+      const out = await new Deno.Command("bash", {
+        args: ["-c", cloudBuildScript(yaml, id, substitutions)],
+        env: {
+          PATH: `${dir}:/usr/bin:/bin`,
+          GCLOUD_UPDATE: "ok",
+          ...env,
+        },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        calls: await Deno.readTextFile(`${dir}/calls`),
+      };
+    };
+    for (
+      const [id, name] of [
+        ["deploy-service", substitutions._SERVICE_NAME],
+        ["update-job", substitutions._JOB_NAME],
+      ]
+    ) {
+      const rolled = await runStep(id, { GCLOUD_LIST: name });
+      assert.equal(rolled.code, 0);
+      assert.match(rolled.calls, /update .*--image .*:build-1/);
+      const failed = await runStep(id, {
+        GCLOUD_LIST: name,
+        GCLOUD_UPDATE: "fail",
+      });
+      assert.notEqual(failed.code, 0, `${id}: a failed update fails the step`);
+      const denied = await runStep(id, { GCLOUD_LIST: "fail" });
+      assert.notEqual(denied.code, 0, `${id}: a failed lookup fails the step`);
+      assert.doesNotMatch(denied.calls, / update /);
+      const absent = await runStep(id, { GCLOUD_LIST: "" });
+      assert.equal(absent.code, 0, `${id}: a missing resource is skipped`);
+      assert.match(absent.stdout, /does not exist yet/);
+      assert.doesNotMatch(absent.calls, / update /);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -23,6 +23,9 @@ const reason = !hasNode
   ? " (ignored: ../shared/data/ml-latest-small is absent)"
   : "";
 
+/** Node.js runtimes Vercel builds new deployments on (checked 2026-10). */
+const SUPPORTED_RUNTIMES = ["nodejs22.x", "nodejs24.x"];
+
 // Starts the function's handler in a Node http server; prints its port.
 const NODE_HOST = `
 import http from "node:http";
@@ -53,7 +56,12 @@ Deno.test({
           `${outDir}/functions/index.func/.vc-config.json`,
         ),
       );
-      assert.equal(vc.runtime, "nodejs20.x");
+      // Vercel's Node.js runtimes that still build (nodejs20.x was
+      // deprecated on 2026-10-01: new deployments on it fail).
+      assert.ok(
+        SUPPORTED_RUNTIMES.includes(vc.runtime),
+        `runtime ${vc.runtime}: expected one of ${SUPPORTED_RUNTIMES}`,
+      );
       assert.equal(vc.handler, "index.mjs");
       assert.ok(build.staticFiles.includes("/static/style.css"));
       assert.ok(build.staticFiles.includes("/static/islands/rating_widget.js"));

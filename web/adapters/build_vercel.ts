@@ -8,6 +8,13 @@
 import { buildIslands } from "../build.ts";
 
 const WEB_DIR = new URL("../", import.meta.url);
+
+/**
+ * The Node.js runtime of the function. Vercel deprecated Node.js 20 on
+ * 2026-10-01 (new deployments on it fail to build); 22.x is the oldest line
+ * it still builds, and the bundle runs on it (tests/web_vercel_test.ts).
+ */
+export const VERCEL_NODE_RUNTIME = "nodejs22.x";
 const ROOT = new URL("../", WEB_DIR);
 
 /** Options for `buildVercel`. */
@@ -99,7 +106,7 @@ export async function buildVercel(
     `${functionDir}/.vc-config.json`,
     JSON.stringify(
       {
-        runtime: "nodejs20.x",
+        runtime: VERCEL_NODE_RUNTIME,
         handler: "index.mjs",
         launcherType: "Nodejs",
         shouldAddHelpers: false,
