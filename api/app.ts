@@ -26,6 +26,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { interactionRoutes } from "./routes/interactions.ts";
 import { movieRoutes } from "./routes/movies.ts";
 import { recommendationRoutes } from "./routes/recommendations.ts";
+import { searchRoutes } from "./routes/search.ts";
 import { buildServing, type Serving } from "../serving/mod.ts";
 
 /** Fills in every dependency `deps` leaves out, from config. */
@@ -153,6 +154,7 @@ export function createApp(deps: AppDeps) {
   const routes = app
     .route("/", healthRoutes(resolved))
     .route("/", movieRoutes(resolved))
+    .route("/", searchRoutes(resolved))
     .route("/", interactionRoutes(resolved))
     .route("/", recommendationRoutes(resolved))
     .route("/", authRoutes(resolved));

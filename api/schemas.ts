@@ -69,6 +69,25 @@ export const movieListQuery = z.object({
   { path: ["yearTo"], message: "must not be before yearFrom" },
 );
 
+/** Query of GET /api/search. */
+export const searchQuery = z.object({
+  q: z.string().trim().min(1, "must not be empty").max(200).openapi({
+    description:
+      "What the movie is about, or its title: “space horror”, “heist with a twist”, “toy story”",
+    example: "heist with a twist",
+  }),
+  genre: genreList,
+  yearFrom: intParam(1800, 2200).optional().openapi({ example: 1980 }),
+  yearTo: intParam(1800, 2200).optional().openapi({ example: 1989 }),
+  page: intParam(1, 100).default(1),
+  pageSize: intParam(1, 50).default(20),
+}).refine(
+  (q) =>
+    q.yearFrom === undefined || q.yearTo === undefined ||
+    q.yearFrom <= q.yearTo,
+  { path: ["yearTo"], message: "must not be before yearFrom" },
+);
+
 /** A movie with its rating statistics. */
 export const movieWithStatsSchema = z.object({
   id: z.number().int(),
@@ -102,6 +121,37 @@ export const moviePageSchema = z.object({
 export const genresSchema = z.object({
   genres: z.array(z.object({ genre: z.string(), count: z.number().int() })),
 }).openapi("Genres");
+
+/** Why a search result matched. */
+export const searchMatchSchema = z.object({
+  title: z.boolean().openapi({ description: "The query matches the title" }),
+  genres: z.array(z.string()),
+  tags: z.array(z.string()),
+  decade: z.number().int().nullable().openapi({ example: 1980 }),
+  text: z.string().openapi({ example: "Tagged heist, twist" }),
+}).openapi("SearchMatch");
+
+export const searchResultsSchema = z.object({
+  query: z.string(),
+  matchedBy: z.enum(["description", "title"]).openapi({
+    description:
+      "description: ranked by meaning (with titles and popularity); title: the query could not be embedded, so titles only",
+  }),
+  model: z.string().nullable().openapi({
+    description: "The embedding model the query was compared in",
+    example: "tfidf",
+  }),
+  total: z.number().int().openapi({
+    description: "Results in all pages (at most 100)",
+  }),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  items: z.array(z.object({
+    movie: movieWithStatsSchema,
+    score: z.number(),
+    match: searchMatchSchema,
+  })),
+}).openapi("SearchResults");
 
 const movieRefSchema = z.object({
   id: z.number().int(),

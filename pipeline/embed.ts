@@ -5,6 +5,7 @@
  */
 import type { Movie } from "../core/types.ts";
 import type { EmbeddingRow, Store } from "../store/types.ts";
+import { saveQueryEmbedding } from "../store/query_embedding.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
 import { ensureDataset } from "./download.ts";
 import {
@@ -132,6 +133,8 @@ export async function embedStep(
   const fingerprint = inputsFingerprint({
     dataset: await datasetFingerprint(dataset.dir),
     ...embedderIdentity(config),
+    // 1: the query embedding (search by description) is stored too
+    queryEmbedding: 1,
   });
   if (
     !options.force &&
@@ -153,6 +156,8 @@ export async function embedStep(
       shard,
       progress,
     });
+    // Beside the vectors, so serving embeds queries as these were embedded.
+    await saveQueryEmbedding(store.meta, embedder.queryEmbedding());
     await markStepDone(store.meta, {
       step: stepKey,
       fingerprint,

@@ -17,6 +17,7 @@ import { createEmbedder } from "./embedders/mod.ts";
 import { ModelNotFoundError } from "./embedders/minilm.ts";
 import { tfidfEmbedder } from "./embedders/tfidf.ts";
 import { readMovies } from "./parse_movies.ts";
+import { loadQueryEmbedding } from "../store/query_embedding.ts";
 import { runPipeline } from "./run.ts";
 
 const movies = await readMovies(FIXTURE_DATASET);
@@ -228,4 +229,30 @@ Deno.test("a sharded run embeds its part and leaves load and precompute to one t
   assert.equal((await p.store.embeddings.hashes("tfidf")).size, 4);
   assert.equal(await p.store.movies.count(), 0);
   await p.close();
+});
+
+Deno.test("the embed step stores how to embed queries beside the vectors", async () => {
+  const tfidf = await tempPipeline({
+    MOVIELENS_DIR: FIXTURE_DATASET,
+    EMBEDDER: "tfidf",
+  });
+  await embedStep(tfidf);
+  const spec = await loadQueryEmbedding(tfidf.store.meta, "tfidf");
+  assert.equal(spec?.model, "tfidf");
+  if (spec?.model !== "tfidf") throw new Error("unreachable");
+  const embedder = tfidfEmbedder(movies);
+  assert.deepEqual(spec.vocabulary, embedder.vocabulary);
+  await tfidf.close();
+
+  const minilm = await tempPipeline({
+    ...await tinyModelEnv(),
+    MOVIELENS_DIR: FIXTURE_DATASET,
+  });
+  await embedStep(minilm);
+  assert.deepEqual(await loadQueryEmbedding(minilm.store.meta, "minilm"), {
+    model: "minilm",
+    name: TINY_MODEL_NAME,
+    dtype: "fp32",
+  });
+  await minilm.close();
 });

@@ -7,6 +7,7 @@ import {
   likedCount,
   type PopularityStats,
 } from "../core/recommenders/popular.ts";
+import type { MovieWithStats } from "../core/types.ts";
 import type { Store } from "../store/types.ts";
 
 /** The catalogue facts serving looks up per candidate. */
@@ -18,6 +19,12 @@ export interface CatalogEntry {
 
 /** Movies read per `getMany` call while loading the catalogue. */
 const CATALOG_PAGE = 2_000;
+
+/** Options of `loadCatalog`. */
+export interface LoadCatalogOptions {
+  /** Sees each page of full records before it is dropped (search indexes tags). */
+  onPage?: (movies: readonly MovieWithStats[]) => void;
+}
 
 /**
  * The catalogue and popularity inputs, read a page of movies at a time:
@@ -31,7 +38,10 @@ const CATALOG_PAGE = 2_000;
  * catalog.get(1)?.title; // "Toy Story"
  * ```
  */
-export async function loadCatalog(store: Store): Promise<{
+export async function loadCatalog(
+  store: Store,
+  options: LoadCatalogOptions = {},
+): Promise<{
   catalog: Map<number, CatalogEntry>;
   scores: PopularityStats[];
 }> {
@@ -49,6 +59,7 @@ export async function loadCatalog(store: Store): Promise<{
     const page = await store.movies.getMany(
       ids.slice(from, from + CATALOG_PAGE),
     );
+    options.onPage?.(page);
     for (const m of page) {
       catalog.set(m.id, {
         title: m.title,

@@ -20,6 +20,11 @@ import {
   servedEmbeddingModel,
   type ServingEmbeddings,
 } from "./embeddings.ts";
+import {
+  prepareDescriptionMatcher,
+  storedQueryEmbedding,
+} from "./description_matcher.ts";
+import { DescriptionSearch } from "./description_search.ts";
 import type { ServingLogger } from "./log.ts";
 import {
   assembleRecommender,
@@ -50,6 +55,8 @@ export interface Serving {
    * Atlas (searched in place, never loaded) or nowhere.
    */
   embeddingSource: ServingEmbeddings["source"] | "atlas";
+  /** Search by description, blended with titles and popularity. */
+  search: DescriptionSearch;
   /** Similar movies: precomputed neighbours, else computed from the matrix. */
   similar(movieId: number, limit: number): Promise<ScoredMovie[]>;
 }
@@ -83,14 +90,20 @@ export async function buildServing(
 ): Promise<Serving> {
   const { logger } = options;
   const started = performance.now();
-  const { catalog, scores } = await loadCatalog(store);
+  const model = await servedEmbeddingModel(store);
+  const description = prepareDescriptionMatcher(
+    await storedQueryEmbedding(store.meta, model, logger),
+    { config, logger },
+  );
+  const { catalog, scores } = await loadCatalog(store, {
+    onPage: description.addMovies,
+  });
   const popular = coldStartRecommender(scores);
   const search = vectorSearchFor(config, {
     store: store.kind,
     movies: catalog.size,
   });
   logger?.info("Vector search", { ...search });
-  const model = await servedEmbeddingModel(store);
   let embeddings: ServingEmbeddings = {
     source: "none",
     model,
@@ -121,11 +134,13 @@ export async function buildServing(
     logger,
   });
   const embeddingSource = index?.kind === "atlas" ? "atlas" : embeddings.source;
+  const matcher = description.finish(index);
   logger?.info("Serving ready", {
     movies: catalog.size,
     embeddingModel: embeddings.model,
     embeddingSource,
     recommender: recommender.name,
+    searchModel: matcher?.model ?? null,
     ms: Math.round(performance.now() - started),
   });
   return {
@@ -134,6 +149,12 @@ export async function buildServing(
     catalog,
     embeddingModel: embeddings.model,
     embeddingSource,
+    search: new DescriptionSearch({
+      catalog,
+      ratingCounts: new Map(scores.map((s) => [s.movieId, s.ratingCount])),
+      matcher,
+      movies: (ids) => store.movies.getMany(ids),
+    }),
     async similar(movieId, limit) {
       // Precomputed lists first (memory, then one store read), search last.
       const packed = neighbours?.get(movieId, limit);

@@ -96,6 +96,12 @@ export async function missingModelFiles(
   return missing;
 }
 
+/** The MiniLM embedder, which also embeds free text (search queries). */
+export interface MinilmEmbedder extends Embedder {
+  /** Unit-length vectors of `texts`, in order; loads the model on first use. */
+  embedTexts(texts: string[]): Promise<Float32Array[]>;
+}
+
 /**
  * What MiniLM vectors depend on: the model and its precision. Stored text
  * hashes include it, so another model or dtype embeds every movie again.
@@ -115,7 +121,7 @@ export function minilmFingerprint(model: string, dtype: MinilmDtype): string {
  * @example
  * const embedder = minilmEmbedder({ model: "Xenova/all-MiniLM-L6-v2", modelDir: ".data/models", allowRemote: false, batchSize: 64, dtype: "q8" });
  */
-export function minilmEmbedder(options: MinilmOptions): Embedder {
+export function minilmEmbedder(options: MinilmOptions): MinilmEmbedder {
   let extractor: Promise<FeatureExtractionPipeline> | undefined;
   let loaded: FeatureExtractionPipeline | undefined;
   const dtype = options.dtype ?? "fp32";
@@ -145,34 +151,39 @@ export function minilmEmbedder(options: MinilmOptions): Embedder {
     return loaded;
   };
 
+  const embedTexts = async (texts: string[]) => {
+    extractor ??= load();
+    const run = await extractor;
+    // Each forward pass pads to its longest text, so passes take texts of
+    // similar length; vectors go back in the order they were asked for.
+    const order = texts.map((_, i) => i).sort((a, b) =>
+      texts[a].length - texts[b].length
+    );
+    const out = new Array<Float32Array>(texts.length);
+    for (let start = 0; start < order.length; start += options.batchSize) {
+      const pass = order.slice(start, start + options.batchSize);
+      const tensor = await run(pass.map((i) => texts[i]), {
+        pooling: "mean",
+        normalize: true,
+      });
+      const [rows, dim] = tensor.dims;
+      const data = tensor.data as Float32Array;
+      for (let row = 0; row < rows; row++) {
+        out[pass[row]] = data.slice(row * dim, (row + 1) * dim);
+      }
+      tensor.dispose();
+    }
+    return out;
+  };
+
   return {
     model: "minilm",
     fingerprint: minilmFingerprint(options.model, dtype),
-    async embed(movies: Movie[]) {
-      extractor ??= load();
-      const run = await extractor;
-      const texts = movies.map(movieText);
-      // Each forward pass pads to its longest text, so passes take texts of
-      // similar length; vectors go back in the order they were asked for.
-      const order = texts.map((_, i) => i).sort((a, b) =>
-        texts[a].length - texts[b].length
-      );
-      const out = new Array<Float32Array>(movies.length);
-      for (let start = 0; start < order.length; start += options.batchSize) {
-        const pass = order.slice(start, start + options.batchSize);
-        const tensor = await run(pass.map((i) => texts[i]), {
-          pooling: "mean",
-          normalize: true,
-        });
-        const [rows, dim] = tensor.dims;
-        const data = tensor.data as Float32Array;
-        for (let row = 0; row < rows; row++) {
-          out[pass[row]] = data.slice(row * dim, (row + 1) * dim);
-        }
-        tensor.dispose();
-      }
-      return out;
+    queryEmbedding: () => ({ model: "minilm", name: options.model, dtype }),
+    embed(movies: Movie[]) {
+      return embedTexts(movies.map(movieText));
     },
+    embedTexts,
     async dispose() {
       // A model that failed to load has nothing to release.
       await loaded?.dispose();

@@ -30,6 +30,8 @@ Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   assert.deepEqual(a.ks, [5, 10]);
   assert.equal(a.seed, 7);
   assert.equal(a.write, false);
+  assert.equal(a.search, true);
+  assert.equal(parseEvalArgs(["--no-search"]).search, false);
   assert.throws(
     () => parseEvalArgs(["--protocol", "soon"]),
     /expected random, temporal, new-users, both \(random and temporal\) or all, found "soon"/,

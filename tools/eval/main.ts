@@ -7,12 +7,13 @@
  *   deno task eval [--data ../shared/data/ml-latest-small]
  *     [--protocol random|temporal|new-users|both|all] [--k 10,20] [--seed 42]
  *     [--lambdas 125,250,500,1000] [--samples 1000] [--out docs] [--no-write]
- *     [--no-research]
+ *     [--no-research] [--no-search]
  *
  * The "hybrid" row is what the API serves with this configuration: the
  * embedder `deno task pipeline` would use (EMBEDDER, falling back to TF-IDF
  * as a first start does when the MiniLM model is absent), trained and
- * assembled by the same code.
+ * assembled by the same code. The search section measures `GET /api/search`
+ * on the judged query set (tools/eval/search.ts).
  */
 import { configFromEnv } from "../../config/mod.ts";
 import type { EmbeddingMatrix, Movie } from "../../core/types.ts";
@@ -27,6 +28,8 @@ import {
 } from "../../pipeline/embedders/mod.ts";
 import { tfidfEmbedder } from "../../pipeline/embedders/tfidf.ts";
 import { loadEvalDataset } from "./data.ts";
+import { runSearchEvaluation, type SearchEvaluation } from "./search.ts";
+import { searchMarkdown } from "./search_report.ts";
 import {
   evaluationMarkdown,
   hybridVerdict,
@@ -56,6 +59,8 @@ export interface EvalArgs {
   write: boolean;
   /** Also evaluate the research methods (re-tuned hybrid, learned blend). */
   research: boolean;
+  /** Also measure search on the judged query set. */
+  search: boolean;
 }
 
 /** Parses the command line; throws with the offending flag on bad input. */
@@ -70,6 +75,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     out: "docs",
     write: true,
     research: true,
+    search: true,
   };
   const numbers = (flag: string, text: string) =>
     text.split(",").map((t) => {
@@ -87,6 +93,10 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     }
     if (flag === "--no-research") {
       parsed.research = false;
+      continue;
+    }
+    if (flag === "--no-search") {
+      parsed.search = false;
       continue;
     }
     const value = args[++i];
@@ -230,9 +240,19 @@ if (import.meta.main) {
   const progress = consoleProgress({ everyPercent: 100 });
   let args: EvalArgs;
   let results: ProtocolResult[];
+  let search: SearchEvaluation | null = null;
   try {
     args = parseEvalArgs(Deno.args);
     results = await runEvaluation(args, progress);
+    if (args.search) {
+      const config = configFromEnv();
+      search = await runSearchEvaluation({
+        dataset: args.data,
+        dataDir: config.dataDir,
+        config,
+        progress,
+      });
+    }
   } catch (error) {
     // Bad data or a folder too small: the message says what; a stack would not.
     console.error(`eval failed: ${(error as Error).message}`);
@@ -267,7 +287,10 @@ if (import.meta.main) {
         }.`,
     });
     await Deno.mkdir(args.out, { recursive: true });
-    await Deno.writeTextFile(`${args.out}/EVALUATION.md`, markdown);
+    await Deno.writeTextFile(
+      `${args.out}/EVALUATION.md`,
+      search ? `${markdown}\n${searchMarkdown(search)}` : markdown,
+    );
     await Deno.writeTextFile(
       `${args.out}/ndcg.svg`,
       ndcgChart(results, args.ks.includes(10) ? 10 : args.ks[0]),
