@@ -43,6 +43,16 @@ const genreList = z.union([
     example: "Comedy",
   });
 
+/** A query's year range is not reversed (with `YEARS_REVERSED` as the error). */
+function yearsInOrder(q: { yearFrom?: number; yearTo?: number }): boolean {
+  return q.yearFrom === undefined || q.yearTo === undefined ||
+    q.yearFrom <= q.yearTo;
+}
+const YEARS_REVERSED = {
+  path: ["yearTo"],
+  message: "must not be before yearFrom",
+};
+
 /** Query of GET /api/movies. */
 export const movieListQuery = z.object({
   q: z.string().trim().max(200).optional().openapi({
@@ -62,12 +72,7 @@ export const movieListQuery = z.object({
   order: z.enum(["asc", "desc"]).optional(),
   page: intParam(1, 100_000).default(1),
   pageSize: intParam(1, 100).default(20),
-}).refine(
-  (q) =>
-    q.yearFrom === undefined || q.yearTo === undefined ||
-    q.yearFrom <= q.yearTo,
-  { path: ["yearTo"], message: "must not be before yearFrom" },
-);
+}).refine(yearsInOrder, YEARS_REVERSED);
 
 /** Query of GET /api/search. */
 export const searchQuery = z.object({
@@ -81,12 +86,7 @@ export const searchQuery = z.object({
   yearTo: intParam(1800, 2200).optional().openapi({ example: 1989 }),
   page: intParam(1, 100).default(1),
   pageSize: intParam(1, 50).default(20),
-}).refine(
-  (q) =>
-    q.yearFrom === undefined || q.yearTo === undefined ||
-    q.yearFrom <= q.yearTo,
-  { path: ["yearTo"], message: "must not be before yearFrom" },
-);
+}).refine(yearsInOrder, YEARS_REVERSED);
 
 /** A movie with its rating statistics. */
 export const movieWithStatsSchema = z.object({

@@ -7,7 +7,9 @@ import {
   writeTinyModel,
 } from "../tests/fixtures/make_tiny_model.ts";
 import {
+  type DescriptionMatcher,
   minilmMatcher,
+  type MinilmMatcherOptions,
   SearchBusyError,
   tfidfMatcher,
 } from "./description_matcher.ts";
@@ -81,18 +83,25 @@ async function tinyIndex(modelDir: string) {
   );
 }
 
-Deno.test("minilm matcher loads the model on the first query only, and keeps it", async () => {
+/** A MiniLM matcher over the tiny model, with `options` on top. */
+async function tinyMatcher(
+  options: Partial<MinilmMatcherOptions> = {},
+): Promise<DescriptionMatcher> {
   const modelDir = await Deno.makeTempDir({ prefix: "tiny_model_" });
   await writeTinyModel(modelDir);
-  const { lines, logger } = collecting();
-  const matcher = minilmMatcher({
+  return minilmMatcher({
     index: await tinyIndex(modelDir),
     name: TINY_MODEL_NAME,
     dtype: "fp32",
     modelDir,
     allowRemote: false,
-    logger,
+    ...options,
   });
+}
+
+Deno.test("minilm matcher loads the model on the first query only, and keeps it", async () => {
+  const { lines, logger } = collecting();
+  const matcher = await tinyMatcher({ logger });
   assert.deepEqual(lines, []);
   const first = await matcher.nearest("toy story", 2);
   assert.equal(first?.[0].movieId, 1);
@@ -137,16 +146,7 @@ Deno.test("minilm matcher without its model answers null, logs once, retries lat
 });
 
 Deno.test("minilm matcher refuses queries beyond maxWaiting instead of queueing them", async () => {
-  const modelDir = await Deno.makeTempDir({ prefix: "tiny_model_" });
-  await writeTinyModel(modelDir);
-  const matcher = minilmMatcher({
-    index: await tinyIndex(modelDir),
-    name: TINY_MODEL_NAME,
-    dtype: "fp32",
-    modelDir,
-    allowRemote: false,
-    maxWaiting: 1,
-  });
+  const matcher = await tinyMatcher({ maxWaiting: 1 });
   await matcher.nearest("warm", 1);
   const results = await Promise.allSettled([
     matcher.nearest("toy", 1),

@@ -69,6 +69,11 @@ export function movieLinks(movie: MovieWithStats): {
   };
 }
 
+/** The `genre` query parameter (absent, one, or repeated) as a list. */
+export function genreList(genre: string | string[] | undefined): string[] {
+  return genre === undefined ? [] : [genre].flat();
+}
+
 /** Throws a 400 problem naming the unknown genres. */
 export async function checkGenres(
   c: Parameters<typeof cached>[0],
@@ -108,11 +113,7 @@ export function movieRoutes(deps: RouteDeps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(listMovies, async (c) => {
       const query = c.req.valid("query");
-      const genres = query.genre === undefined
-        ? []
-        : Array.isArray(query.genre)
-        ? query.genre
-        : [query.genre];
+      const genres = genreList(query.genre);
       await checkGenres(c, deps, genres);
       const { page, pageSize } = query;
       const storeQuery = {

@@ -12,7 +12,7 @@ import type { RouteDeps } from "../deps.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import { cachedJson, jsonText } from "../route_cache.ts";
 import { json, problem, searchQuery, searchResultsSchema } from "../schemas.ts";
-import { checkGenres } from "./movies.ts";
+import { checkGenres, genreList } from "./movies.ts";
 
 const searchRoute = createRoute({
   method: "get",
@@ -34,9 +34,7 @@ export function searchRoutes(deps: RouteDeps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(searchRoute, async (c) => {
       const query = c.req.valid("query");
-      const genres = query.genre === undefined
-        ? []
-        : [query.genre].flat().sort();
+      const genres = genreList(query.genre).sort();
       await checkGenres(c, deps, genres);
       const { page, pageSize } = query;
       // Same words, same results: spacing and case do not make new entries.
