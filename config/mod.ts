@@ -40,6 +40,11 @@ export const envSchema = z.object({
   EMBED_BATCH_SIZE: int(64, 1, 4096),
   NEIGHBOURS_K: int(50, 1, 1000),
   HYBRID_TUNE: flag(true),
+  TMDB_API_KEY: optionalText,
+  TMDB_READ_ACCESS_TOKEN: optionalText,
+  TMDB_API_URL: z.url().default("https://api.themoviedb.org/3"),
+  TMDB_REQUESTS_PER_SECOND: int(20, 1, 50),
+  POSTER_MAX_AGE_DAYS: int(30, 1, 3650),
   CLOUD_RUN_TASK_INDEX: int(0, 0),
   CLOUD_RUN_TASK_COUNT: int(1, 1),
   // API

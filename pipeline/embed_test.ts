@@ -224,7 +224,13 @@ Deno.test("a sharded run embeds its part and leaves load and precompute to one t
     CLOUD_RUN_TASK_INDEX: "2",
   });
   const results = await runPipeline(p);
-  assert.deepEqual(results.map((r) => r.skipped), [true, false, true, true]);
+  assert.deepEqual(results.map((r) => r.skipped), [
+    true,
+    false,
+    true,
+    true,
+    true,
+  ]);
   assert.match(results[2].detail, /^not run by shard 2 of 3/);
   assert.equal((await p.store.embeddings.hashes("tfidf")).size, 4);
   assert.equal(await p.store.movies.count(), 0);

@@ -1,5 +1,5 @@
 /**
- * CLI: `deno task pipeline [download|embed|load|precompute|all] [--force]`.
+ * CLI: `deno task pipeline [download|embed|load|precompute|posters|all] [--force]`.
  * A thin wrapper: configuration from the environment, then `runPipeline`.
  */
 import { ConfigError, configFromEnv } from "../config/mod.ts";
@@ -17,6 +17,8 @@ Steps (default: all, in this order):
               CLOUD_RUN_TASK_INDEX/COUNT shard the work
   load        movies and ratings into the store (idempotent)
   precompute  rating stats, NEIGHBOURS_K neighbours, serving artifact
+  posters     poster paths from TMDB (TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN;
+              skipped without); only missing, failed or stale ones
   all         every step above
 
 Options:

@@ -3,10 +3,17 @@ import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
 import { downloadStep } from "./download.ts";
 import { embedStep } from "./embed.ts";
 import { loadStep } from "./load.ts";
+import { postersStep } from "./posters.ts";
 import { precomputeStep } from "./precompute.ts";
 
 /** Names of the steps, in the order `all` runs them. */
-export const STEP_NAMES = ["download", "embed", "load", "precompute"] as const;
+export const STEP_NAMES = [
+  "download",
+  "embed",
+  "load",
+  "precompute",
+  "posters",
+] as const;
 export type StepName = typeof STEP_NAMES[number];
 
 /** Steps that split their work across Cloud Run tasks. */
@@ -20,6 +27,7 @@ const STEPS: Record<
   embed: embedStep,
   load: loadStep,
   precompute: precomputeStep,
+  posters: postersStep,
 };
 
 /**
@@ -45,7 +53,7 @@ export async function runPipeline(
         // Every shard writing the same rows would race, and precompute needs
         // every shard's embeddings.
         detail:
-          `not run by shard ${index} of ${count}: run \`deno task pipeline load precompute\` once with CLOUD_RUN_TASK_COUNT=1 after every shard finished`,
+          `not run by shard ${index} of ${count}: run \`deno task pipeline load precompute posters\` once with CLOUD_RUN_TASK_COUNT=1 after every shard finished`,
       }
       : await STEPS[name](ctx, options);
     const seconds = ((performance.now() - started) / 1000).toFixed(2);

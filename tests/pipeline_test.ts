@@ -34,6 +34,7 @@ Deno.test({
         "embed",
         "load",
         "precompute",
+        "posters",
       ]);
       const counts = async () => ({
         movies: await p.store.movies.count(),
@@ -58,7 +59,13 @@ Deno.test({
       assert.ok(neighbours.every((n) => n.movieId !== forrest.id));
 
       const second = await runPipeline(p);
-      assert.deepEqual(second.map((r) => r.skipped), [true, true, true, true]);
+      assert.deepEqual(second.map((r) => r.skipped), [
+        true,
+        true,
+        true,
+        true,
+        true,
+      ]);
       assert.deepEqual(await counts(), after);
     } finally {
       await p.close();
@@ -89,6 +96,10 @@ Deno.test("the CLI runs steps, explains usage and reports bad data without a sta
   const run = await cli([], env);
   assert.equal(run.code, 0, run.out);
   assert.match(run.out, /load: 12 movies, 35 ratings from 5 users/);
+  assert.match(
+    run.out,
+    /posters: skipped, no TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN set/,
+  );
   assert.match(run.out, /pipeline done in/);
   const again = await cli(["load", "precompute"], env);
   assert.match(again.out, /load: skipped/);
