@@ -20,6 +20,7 @@ import { FastPath } from "./cached_responses.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { RequestLog } from "./middleware/request_log.ts";
+import { storedPosterPaths } from "./posters.ts";
 import { notFound, onError, ProblemError, validationHook } from "./problem.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -73,6 +74,7 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
       }),
     rateLimiter: deps.rateLimiter ??
       new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    posters: deps.posters ?? storedPosterPaths(store.meta, logger),
     // Built once, on first use; a failed build is retried on the next request.
     serving: () => {
       serving ??= loadServing().catch((error) => {

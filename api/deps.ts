@@ -13,6 +13,7 @@ import type { ObjectStorage, Store } from "../store/types.ts";
 import type { LocalAuth } from "./auth/local.ts";
 import type { TokenVerifier } from "./auth/token.ts";
 import type { Logger } from "./logger.ts";
+import type { PosterPaths } from "./posters.ts";
 import {
   MemoryRateLimiter,
   type RateLimiter,
@@ -28,6 +29,8 @@ export interface AppDeps {
   cache?: Cache;
   /** Default: built from the store on first use (`buildServing`). */
   serving?: Serving | Promise<Serving>;
+  /** Default: the posters step's paths from `store.meta`, read on first use. */
+  posters?: PosterPaths;
   /** Replaces the personalised recommender of `serving`. */
   recommender?: Recommender;
   /** Default: JSON logs at `LOG_LEVEL`. */
@@ -52,6 +55,7 @@ export interface RouteDeps {
   store: Store;
   cache: Cache;
   serving: () => Promise<Serving>;
+  posters: PosterPaths;
   logger: Logger;
   rateLimiter: RateLimiter;
   verifier: TokenVerifier;

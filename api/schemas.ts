@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
+import { STEERS } from "../core/recommenders/steer.ts";
 
 /** Largest id accepted in paths and bodies (SQLite and JSON safe). */
 const MAX_ID = 2 ** 31 - 1;
@@ -97,6 +98,11 @@ export const movieWithStatsSchema = z.object({
   tags: z.array(z.string()),
   imdbId: z.string().nullable(),
   tmdbId: z.number().int().nullable(),
+  posterPath: z.string().nullable().openapi({
+    description:
+      "TMDB poster image path, null without one; the image is https://image.tmdb.org/t/p/w342{posterPath} (widths w92 to w780)",
+    example: "/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg",
+  }),
   ratingCount: z.number().int(),
   ratingMean: z.number(),
   bayesianScore: z.number(),
@@ -227,6 +233,15 @@ export const userRecommendationsQuery = z.object({
 /** Query of GET /api/recommendations/item/{id}. */
 export const itemRecommendationsQuery = z.object({
   limit: intParam(1, 100).default(20),
+  steer: z.enum(STEERS).optional().openapi({
+    description:
+      "More like this, but: newer or older (release year), lighter or darker (genres' tone), or more popular (more ratings)",
+    example: "newer",
+  }),
+  genre: z.string().min(1).max(50).optional().openapi({
+    description: "Only similar movies of this genre",
+    example: "Comedy",
+  }),
 });
 
 export const explanationSchema = z.object({
@@ -247,6 +262,8 @@ export const userRecommendationsSchema = z.object({
 
 export const itemRecommendationsSchema = z.object({
   movie: movieRefSchema,
+  steer: z.enum(STEERS).nullable(),
+  genre: z.string().nullable(),
   items: z.array(z.object({ movie: movieWithStatsSchema, score: z.number() })),
 }).openapi("ItemRecommendations");
 

@@ -25,6 +25,7 @@ import {
   storedQueryEmbedding,
 } from "./description_matcher.ts";
 import { DescriptionSearch } from "./description_search.ts";
+import { type SteeredOptions, steeredSimilar } from "./steered_similar.ts";
 import type { ServingLogger } from "./log.ts";
 import {
   assembleRecommender,
@@ -59,6 +60,8 @@ export interface Serving {
   search: DescriptionSearch;
   /** Similar movies: precomputed neighbours, else computed from the matrix. */
   similar(movieId: number, limit: number): Promise<ScoredMovie[]>;
+  /** Similar movies steered ("newer", "lighter", …) or narrowed to a genre. */
+  steered(movieId: number, options: SteeredOptions): Promise<ScoredMovie[]>;
 }
 
 /** Options of `buildServing`. */
@@ -143,6 +146,15 @@ export async function buildServing(
     searchModel: matcher?.model ?? null,
     ms: Math.round(performance.now() - started),
   });
+  const ratingCounts = new Map(scores.map((s) => [s.movieId, s.ratingCount]));
+  const similar = async (movieId: number, limit: number) => {
+    // Precomputed lists first (memory, then one store read), search last.
+    const packed = neighbours?.get(movieId, limit);
+    if (packed?.length) return packed;
+    const stored = await store.neighbours.get(movieId, limit);
+    if (stored.length > 0 || !index) return stored;
+    return await index.similar(movieId, limit);
+  };
   return {
     recommender,
     popular,
@@ -151,18 +163,18 @@ export async function buildServing(
     embeddingSource,
     search: new DescriptionSearch({
       catalog,
-      ratingCounts: new Map(scores.map((s) => [s.movieId, s.ratingCount])),
+      ratingCounts,
       matcher,
       movies: (ids) => store.movies.getMany(ids),
     }),
-    async similar(movieId, limit) {
-      // Precomputed lists first (memory, then one store read), search last.
-      const packed = neighbours?.get(movieId, limit);
-      if (packed?.length) return packed;
-      const stored = await store.neighbours.get(movieId, limit);
-      if (stored.length > 0 || !index) return stored;
-      return await index.similar(movieId, limit);
-    },
+    similar,
+    steered: steeredSimilar({
+      catalog,
+      ratingCounts,
+      // A wide pool from the index; the precomputed lists without one.
+      nearest: (movieId, k) =>
+        index ? index.similar(movieId, k) : similar(movieId, k),
+    }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { MovieWithStats } from "../../core/types.ts";
 import { cached } from "../route_cache.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
+import { withPoster } from "../posters.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import {
   genresSchema,
@@ -132,9 +133,15 @@ export function movieRoutes(deps: RouteDeps) {
         `movies:list:${JSON.stringify(storeQuery)}`,
         () => deps.store.movies.query(storeQuery),
       );
+      const posters = await deps.posters();
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
       return c.json(
-        { items: result.items, total: result.total, page, pageSize },
+        {
+          items: result.items.map((movie) => withPoster(movie, posters)),
+          total: result.total,
+          page,
+          pageSize,
+        },
         200,
       );
     })
@@ -150,7 +157,13 @@ export function movieRoutes(deps: RouteDeps) {
         throw new ProblemError(404, "Movie not found", `No movie has id ${id}`);
       }
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
-      return c.json({ ...movie, links: movieLinks(movie) }, 200);
+      return c.json(
+        {
+          ...withPoster(movie, await deps.posters()),
+          links: movieLinks(movie),
+        },
+        200,
+      );
     })
     .openapi(listGenres, async (c) => {
       const genres = await cached(

@@ -9,6 +9,7 @@ import type { RouteDeps } from "../deps.ts";
 import { recommendForUser } from "../../serving/recommend.ts";
 import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
+import { withPoster } from "../posters.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import {
   itemRecommendationsQuery,
@@ -54,7 +55,7 @@ export function recommendationRoutes(deps: RouteDeps) {
     request: { params: movieIdParam, query: itemRecommendationsQuery },
     responses: {
       200: json(itemRecommendationsSchema, "Similar movies, best first"),
-      400: problem("The id or limit is invalid"),
+      400: problem("The id, limit, steer or genre is invalid"),
       404: problem("No movie has this id"),
     },
   });
@@ -77,9 +78,10 @@ export function recommendationRoutes(deps: RouteDeps) {
             served.items.map((r) => r.movieId),
           )).map((m) => [m.id, m]),
         );
+        const posters = await deps.posters();
         const items = served.items.flatMap(({ movieId, ...rest }) => {
           const movie = movies.get(movieId);
-          return movie ? [{ movie, ...rest }] : [];
+          return movie ? [{ movie: withPoster(movie, posters), ...rest }] : [];
         });
         return {
           strategy: served.strategy,
@@ -94,28 +96,34 @@ export function recommendationRoutes(deps: RouteDeps) {
     })
     .openapi(forItem, async (c) => {
       const { id } = c.req.valid("param");
-      const { limit } = c.req.valid("query");
+      const { limit, steer, genre } = c.req.valid("query");
+      if (genre) await checkGenres(c, deps, [genre]);
       const build = async () => {
         const movie = await deps.store.movies.get(id);
         if (!movie) return null;
         const serving = await deps.serving();
-        const neighbours = await serving.similar(id, limit);
+        const neighbours = steer || genre
+          ? await serving.steered(id, { steer, genre, limit })
+          : await serving.similar(id, limit);
         const movies = new Map(
           (await deps.store.movies.getMany(neighbours.map((n) => n.movieId)))
             .map((m) => [m.id, m]),
         );
+        const posters = await deps.posters();
         return {
           movie: { id: movie.id, title: movie.title, year: movie.year },
+          steer: steer ?? null,
+          genre: genre ?? null,
           items: neighbours.flatMap((n) => {
             const m = movies.get(n.movieId);
-            return m ? [{ movie: m, score: n.score }] : [];
+            return m ? [{ movie: withPoster(m, posters), score: n.score }] : [];
           }),
         };
       };
       const text = await cachedJson(
         c,
         deps.cache,
-        `recs:item:${id}:${limit}`,
+        `recs:item:${id}:${limit}:${steer ?? ""}:${genre ?? ""}`,
         build,
       );
       if (text === null) {

@@ -9,6 +9,7 @@ import { SearchBusyError } from "../../serving/description_matcher.ts";
 import { describeMatch } from "../../serving/search_match.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
+import { withPoster } from "../posters.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import { cachedJson, jsonText } from "../route_cache.ts";
 import { json, problem, searchQuery, searchResultsSchema } from "../schemas.ts";
@@ -51,6 +52,7 @@ export function searchRoutes(deps: RouteDeps) {
       }`;
       const build = async () => {
         const serving = await deps.serving();
+        const posters = await deps.posters();
         const result = await serving.search.search(q, {
           limit: pageSize,
           offset: (page - 1) * pageSize,
@@ -73,7 +75,7 @@ export function searchRoutes(deps: RouteDeps) {
           page,
           pageSize,
           items: result.items.map((hit) => ({
-            movie: hit.movie,
+            movie: withPoster(hit.movie, posters),
             score: hit.score,
             match: describeMatch(hit),
           })),
