@@ -5,13 +5,14 @@
  * movies can be steered ("more like this, but newer", …) or narrowed.
  */
 import assert from "node:assert/strict";
-import { POSTER_CACHE_KEY, savePosterCache } from "../store/posters.ts";
+import { POSTER_CACHE_KEY } from "../store/posters.ts";
 import { tone } from "../core/recommenders/steer.ts";
 import {
   collectingLogger,
   hasDataset,
   loadedStore,
   problemOf,
+  savePosterFixture,
   testApp,
 } from "./api_fixture.ts";
 
@@ -34,26 +35,8 @@ Deno.test({
   async fn() {
     const loaded = await loadedStore();
     try {
-      const checkedAt = Date.now();
       // Toy Story (1), Toy Story 2 (3114); Jumanji (2) has no poster.
-      await savePosterCache(
-        loaded.store.meta,
-        new Map([
-          [1, {
-            tmdbId: 862,
-            status: "found",
-            posterPath: "/toy.jpg",
-            checkedAt,
-          }],
-          [3114, {
-            tmdbId: 863,
-            status: "found",
-            posterPath: "/toy2.jpg",
-            checkedAt,
-          }],
-          [2, { tmdbId: 8844, status: "none", posterPath: null, checkedAt }],
-        ]),
-      );
+      await savePosterFixture(loaded.store);
       const app = testApp(loaded.store);
       const get = async (path: string) => {
         const res = await app.request(path);

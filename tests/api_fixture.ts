@@ -13,6 +13,7 @@ import { runPipeline } from "../pipeline/run.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { FolderObjectStorage, openSqliteStore } from "../store/mod.ts";
 import type { Store } from "../store/types.ts";
+import { type PosterRecord, savePosterCache } from "../store/posters.ts";
 
 /** The real dataset, beside the repo (CI clones the repo next to ../shared). */
 export const DATASET_DIR = new URL(
@@ -201,4 +202,22 @@ export async function problemOf(res: Response): Promise<{
     contentType: res.headers.get("content-type"),
     body: await res.json(),
   };
+}
+
+/**
+ * Writes the posters step's cache as if TMDB had answered: Toy Story (1)
+ * "/toy.jpg", Toy Story 2 (3114) "/toy2.jpg", Jumanji (2) without a poster.
+ */
+export async function savePosterFixture(store: Store): Promise<void> {
+  const checkedAt = Date.now();
+  const found = (tmdbId: number, posterPath: string) =>
+    ({ tmdbId, status: "found", posterPath, checkedAt }) as const;
+  await savePosterCache(
+    store.meta,
+    new Map<number, PosterRecord>([
+      [1, found(862, "/toy.jpg")],
+      [3114, found(863, "/toy2.jpg")],
+      [2, { tmdbId: 8844, status: "none", posterPath: null, checkedAt }],
+    ]),
+  );
 }

@@ -7,6 +7,7 @@ import { BASE_ENV, hasDataset, loadedStore, testApp } from "./api_fixture.ts";
 import { parseConfig } from "../config/mod.ts";
 import { createServer } from "../web/server.ts";
 import { ensureIslands } from "../web/build.ts";
+import type { Store } from "../store/types.ts";
 
 export { hasDataset };
 
@@ -54,10 +55,16 @@ export function sessionCookie(response: Response): string {
   return cookie.split(";")[0];
 }
 
-/** Starts the combined server on a freshly loaded store. */
-export async function webFixture(): Promise<WebFixture> {
+/**
+ * Starts the combined server on a freshly loaded store; `prepare` writes
+ * to the store first (e.g. the posters step's cache).
+ */
+export async function webFixture(
+  prepare?: (store: Store) => Promise<void>,
+): Promise<WebFixture> {
   await ensureIslands();
   const loaded = await loadedStore();
+  await prepare?.(loaded.store);
   const api = testApp(loaded.store);
   const errors: unknown[] = [];
   const server = createServer({

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
+import { TMDB_IMAGE_ORIGIN } from "../core/poster.ts";
 import { ApiError, WebApi } from "./web_api.ts";
 import type { Config } from "../config/mod.ts";
 import {
@@ -34,7 +35,8 @@ const SECURITY_HEADERS = {
     "script-src 'self'",
     // Poster tiles set a CSS variable in a style attribute.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
+    // Posters come from TMDB's image host, and from nowhere else.
+    `img-src 'self' data: ${TMDB_IMAGE_ORIGIN}`,
     "connect-src 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",

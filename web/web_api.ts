@@ -6,6 +6,7 @@
 import type { ClientResponse } from "hono/client";
 import type { ApiClient } from "./api_client.ts";
 import type { InteractionType } from "../core/types.ts";
+import type { Steer } from "../core/recommenders/steer.ts";
 
 /** An API answer other than success, from its problem+json body. */
 export class ApiError extends Error {
@@ -64,6 +65,12 @@ export interface MovieListQuery {
   pageSize?: number;
 }
 
+/** "More like this, but…" on a movie's similar movies. */
+export interface SimilarSteering {
+  steer?: Steer;
+  genre?: string;
+}
+
 const bearer = (token: string) => ({
   headers: { authorization: `Bearer ${token}` },
 });
@@ -102,11 +109,15 @@ export class WebApi {
     return data(this.client.api.genres.$get());
   }
 
-  /** Movies similar to one movie. */
-  similar(id: number, limit: number) {
+  /** Movies similar to one movie, steered ("newer", …) or narrowed to a genre. */
+  similar(id: number, limit: number, steering: SimilarSteering = {}) {
     return data(this.client.api.recommendations.item[":id"].$get({
       param: { id: String(id) },
-      query: { limit: String(limit) },
+      query: {
+        limit: String(limit),
+        steer: steering.steer,
+        genre: steering.genre,
+      },
     }));
   }
 

@@ -2,26 +2,21 @@
 import type { ComponentChildren } from "preact";
 import type { MovieWithStats } from "../../core/types.ts";
 import { displayTitle } from "./title.ts";
+import { initials, PosterImage } from "./poster.tsx";
 
 /** The fields a card shows. */
-export type MovieSummary = Pick<
-  MovieWithStats,
-  "id" | "title" | "year" | "genres" | "ratingCount" | "ratingMean"
->;
+export type MovieSummary =
+  & Pick<
+    MovieWithStats,
+    "id" | "title" | "year" | "genres" | "ratingCount" | "ratingMean"
+  >
+  & { posterPath?: string | null };
 
 /** Props of `MovieCard`. */
 export interface MovieCardProps {
   movie: MovieSummary;
   /** Shown under the movie (an explanation, a rating widget). */
   children?: ComponentChildren;
-}
-
-/** Initials for the poster tile: "The Matrix" → "TM". */
-function initials(title: string): string {
-  const words = title.replace(/[^\p{L}\p{N} ]/gu, "").split(/\s+/).filter(
-    Boolean,
-  );
-  return words.slice(0, 2).map((w) => w[0]).join("").toUpperCase() || "?";
 }
 
 /** Average rating and count, e.g. "★ 4.2 · 1,203 ratings". */
@@ -54,6 +49,14 @@ export function MovieCard({ movie, children }: MovieCardProps) {
         aria-hidden="true"
       >
         <span>{initials(title)}</span>
+        {movie.posterPath && (
+          <PosterImage
+            posterPath={movie.posterPath}
+            title={title}
+            width={185}
+            sizes="(max-width: 600px) 40vw, 185px"
+          />
+        )}
       </a>
       <div class="movie-card-body">
         <h3 class="movie-title">

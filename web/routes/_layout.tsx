@@ -112,6 +112,13 @@ export function Layout(props: LayoutProps) {
             <a href="https://grouplens.org/datasets/movielens/">MovieLens</a>
             {" "}
             by GroupLens Research. · <a href="/docs">API docs</a>
+            <p class="tmdb-attribution">
+              Posters, where shown, come from{" "}
+              <a href="https://www.themoviedb.org/" rel="noopener external">
+                TMDB
+              </a>. This product uses the TMDB API but is not endorsed or
+              certified by TMDB.
+            </p>
           </div>
         </footer>
       </body>

@@ -7,6 +7,12 @@ import { RatingChart } from "../../components/rating_chart.tsx";
 import { RatingWidget } from "../../islands/rating_widget.tsx";
 import { myState } from "../rate.ts";
 import { displayTitle } from "../../components/title.ts";
+import { PosterImage } from "../../components/poster.tsx";
+import {
+  parseSteering,
+  SteerControls,
+  steeredHeading,
+} from "../../components/steer_controls.tsx";
 
 const SIMILAR = 12;
 
@@ -17,12 +23,16 @@ export const handler = defineRoute({
     if (id < 1) return notFound(c);
     const api = c.get("api");
     const session = c.get("session");
-    const [movie, similar, mine] = await Promise.all([
+    const [movie, mine] = await Promise.all([
       api.movie(id),
-      api.similar(id, SIMILAR).catch(() => null),
       session ? myState(api, session.accessToken, id) : null,
     ]);
     if (!movie) return notFound(c);
+    const steering = parseSteering(
+      new URL(c.req.url).searchParams,
+      movie.genres,
+    );
+    const similar = await api.similar(id, SIMILAR, steering).catch(() => null);
     const path = `/movies/${id}`;
     const title = displayTitle(movie.title);
     return renderPage(c, {
@@ -38,6 +48,20 @@ export const handler = defineRoute({
           </nav>
           <div class="movie-detail">
             <div class="movie-facts">
+              {movie.posterPath && (
+                <div
+                  class="poster movie-poster"
+                  style={`--hue:${(movie.id * 47) % 360}`}
+                >
+                  <PosterImage
+                    posterPath={movie.posterPath}
+                    title={title}
+                    width={342}
+                    sizes="(max-width: 600px) 40vw, 220px"
+                    eager
+                  />
+                </div>
+              )}
               <h1>
                 {title}{" "}
                 {movie.year && <span class="muted year">({movie.year})</span>}
@@ -123,8 +147,13 @@ export const handler = defineRoute({
               )}
             </div>
           </div>
-          <section aria-labelledby="similar-heading">
-            <h2 id="similar-heading">Similar movies</h2>
+          <section id="similar" aria-labelledby="similar-heading">
+            <h2 id="similar-heading">{steeredHeading(steering)}</h2>
+            <SteerControls
+              path={path}
+              genres={movie.genres}
+              current={steering}
+            />
             {similar === null
               ? (
                 <p class="alert" role="status">
@@ -132,7 +161,13 @@ export const handler = defineRoute({
                 </p>
               )
               : similar.items.length === 0
-              ? <p class="muted">No similar movies found.</p>
+              ? (
+                <p class="muted">
+                  {steering.steer || steering.genre
+                    ? "No similar movies go that way."
+                    : "No similar movies found."}
+                </p>
+              )
               : (
                 <MovieGrid
                   movies={similar.items.map((item) => item.movie)}
