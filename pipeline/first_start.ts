@@ -15,7 +15,8 @@ import {
 import { offlineEmbedderAfter } from "./embedders/mod.ts";
 import { DatasetError } from "./csv.ts";
 import type { ProgressReporter } from "./progress.ts";
-import { runPipeline } from "./run.ts";
+import { tmdbCredentials } from "./posters.ts";
+import { runPipeline, STEP_NAMES } from "./run.ts";
 import { ZipError } from "./zip.ts";
 
 /** Where a first start looks for a local MovieLens copy when GroupLens is unreachable. */
@@ -79,6 +80,12 @@ export async function fallbackAfter(
   return null;
 }
 
+/**
+ * What a first start runs: every step but posters, so that serving never
+ * waits for (or fails on) TMDB.
+ */
+const FIRST_START_STEPS = STEP_NAMES.filter((step) => step !== "posters");
+
 /** Options of `fillStoreIfEmpty`. */
 export interface FirstStartOptions {
   config: Config;
@@ -107,7 +114,15 @@ export async function fillStoreIfEmpty(
   let attempt: Config | null = config;
   while (attempt) {
     try {
-      await runPipeline({ config: attempt, store, objects, progress });
+      await runPipeline(
+        { config: attempt, store, objects, progress },
+        FIRST_START_STEPS,
+      );
+      if (tmdbCredentials(attempt)) {
+        progress.log(
+          "Posters are not fetched on a first start (thousands of TMDB requests): run `deno task pipeline posters`, then restart.",
+        );
+      }
       return;
     } catch (error) {
       const next: Config | null = await fallbackAfter(error, {

@@ -10,6 +10,7 @@ import {
   tempPipeline,
 } from "../tests/fixtures/pipeline_context.ts";
 import {
+  FIXTURE_POSTERS,
   startTmdbBridge,
   type TmdbBridgeOptions,
 } from "../tests/tmdb_bridge.ts";
@@ -38,16 +39,7 @@ async function setup(
 ) {
   const tmdb = await startTmdbBridge({
     apiKey: KEY,
-    movies: {
-      862: "/toy_story.jpg",
-      8844: "/jumanji.jpg",
-      9087: null,
-      429: "/good_bad_ugly.jpg",
-      13916: "/heat.jpg",
-      863: "/toy_story_2.jpg",
-      348: "/alien.jpg",
-      // 679 and 194 are unknown to this TMDB (404).
-    },
+    movies: FIXTURE_POSTERS,
     ...bridge,
   });
   const p = await tempPipeline({

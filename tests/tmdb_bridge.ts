@@ -15,6 +15,21 @@
  */
 import { listen } from "../api/listen.ts";
 
+/**
+ * What the stand-in knows of the fixture dataset's TMDB ids
+ * (tests/fixtures/movielens/links.csv): posters, one movie without a
+ * poster (9087), and 679 and 194 unknown (404).
+ */
+export const FIXTURE_POSTERS: Record<number, string | null> = {
+  862: "/toy_story.jpg",
+  8844: "/jumanji.jpg",
+  9087: null,
+  429: "/good_bad_ugly.jpg",
+  13916: "/heat.jpg",
+  863: "/toy_story_2.jpg",
+  348: "/alien.jpg",
+};
+
 /** One request the bridge answered. */
 export interface TmdbBridgeRequest {
   tmdbId: number;

@@ -126,6 +126,30 @@ Deno.test({
           );
         },
       );
+      await t.step(
+        "the header searches by description; results say why they matched",
+        async () => {
+          const home = await page("/");
+          assert.match(
+            home.html,
+            /<form class="header-search" action="\/search"/,
+          );
+          const pixar = await page("/search?q=pixar");
+          assert.match(pixar.html, /Movies about “pixar”/);
+          assert.match(pixar.html, /<a href="\/movies\/1">Toy Story<\/a>/);
+          assert.match(pixar.html, /<p class="explanation">Tagged pixar<\/p>/);
+          // A whole title still comes first.
+          const heat = await page("/search?q=heat");
+          const first = /<h3 class="movie-title"><a href="\/movies\/(\d+)">/
+            .exec(heat.html);
+          assert.equal(first?.[1], "6");
+          const empty = await page("/search");
+          assert.match(empty.html, /href="\/search\?q=space%20horror"/);
+          const long = await web.request(`/search?q=${"a".repeat(201)}`);
+          assert.equal(long.status, 400);
+          assert.match(await long.text(), /Please change the search: q:/);
+        },
+      );
       assert.deepEqual(web.errors, []);
     } finally {
       await web.close();

@@ -17,6 +17,7 @@ import { handler as signup } from "./routes/signup.tsx";
 import { handler as logout } from "./routes/logout.tsx";
 import { handler as rate } from "./routes/rate.ts";
 import { handler as suggest } from "./routes/suggest.ts";
+import { handler as search } from "./routes/search.tsx";
 
 /** One route file and its handlers. */
 export interface RouteFile {
@@ -37,6 +38,7 @@ export const ROUTE_FILES: RouteFile[] = [
   { file: "logout.tsx", handlers: logout },
   { file: "rate.ts", handlers: rate },
   { file: "suggest.ts", handlers: suggest },
+  { file: "search.tsx", handlers: search },
 ];
 
 /**

@@ -95,6 +95,17 @@ export class WebApi {
     }));
   }
 
+  /** Movies by what they are about (and by title), each with why it matched. */
+  search(query: { q: string; page?: number; pageSize?: number }) {
+    return data(this.client.api.search.$get({
+      query: {
+        q: query.q,
+        page: query.page?.toString(),
+        pageSize: query.pageSize?.toString(),
+      },
+    }));
+  }
+
   /** One movie with its links, or null when there is no such movie. */
   async movie(id: number) {
     const response = await this.client.api.movies[":id"].$get({

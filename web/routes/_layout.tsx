@@ -46,18 +46,19 @@ export function Layout(props: LayoutProps) {
             </a>
             <form
               class="header-search"
-              action="/movies"
+              action="/search"
               method="get"
               role="search"
             >
               <label for="header-q" class="sr-only">
-                Search movies by title
+                Search movies by title or by what they are about
               </label>
               <input
                 id="header-q"
                 type="search"
                 name="q"
-                placeholder="Search movies…"
+                maxLength={200}
+                placeholder="A title, or “space horror”…"
               />
               <button type="submit" class="button small">Search</button>
             </form>
