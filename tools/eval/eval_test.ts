@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import { parseEvalArgs } from "./main.ts";
+import { withSearchSection } from "./search_report.ts";
 import { evaluationMarkdown, ndcgChart } from "./report.ts";
 import { evaluateProtocol } from "./run.ts";
 import { silentProgress } from "../../pipeline/progress.ts";
@@ -32,6 +33,8 @@ Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   assert.equal(a.write, false);
   assert.equal(a.search, true);
   assert.equal(parseEvalArgs(["--no-search"]).search, false);
+  assert.equal(d.onlySearch, false);
+  assert.equal(parseEvalArgs(["--only-search"]).onlySearch, true);
   assert.throws(
     () => parseEvalArgs(["--protocol", "soon"]),
     /expected random, temporal, new-users, both \(random and temporal\) or all, found "soon"/,
@@ -147,4 +150,17 @@ Deno.test("the CLI reports a dataset too small to evaluate, without a stack", as
   assert.match(text, /\[temporal\] skipped: no test user has a liked/);
   assert.match(text, /eval failed: Nothing to evaluate in .*ml-1m/);
   assert.doesNotMatch(text, /^\s+at /m); // no stack frames
+});
+
+Deno.test("--only-search replaces the search section and keeps the rest", () => {
+  const report = "# Evaluation\n\nrecommenders…\n";
+  const first = withSearchSection(report, "## Search by description\n\nold\n");
+  assert.equal(
+    first,
+    "# Evaluation\n\nrecommenders…\n\n## Search by description\n\nold\n",
+  );
+  assert.equal(
+    withSearchSection(first, "## Search by description\n\nnew\n"),
+    "# Evaluation\n\nrecommenders…\n\n## Search by description\n\nnew\n",
+  );
 });

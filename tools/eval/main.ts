@@ -7,7 +7,7 @@
  *   deno task eval [--data ../shared/data/ml-latest-small]
  *     [--protocol random|temporal|new-users|both|all] [--k 10,20] [--seed 42]
  *     [--lambdas 125,250,500,1000] [--samples 1000] [--out docs] [--no-write]
- *     [--no-research] [--no-search]
+ *     [--no-research] [--no-search] [--only-search]
  *
  * The "hybrid" row is what the API serves with this configuration: the
  * embedder `deno task pipeline` would use (EMBEDDER, falling back to TF-IDF
@@ -29,7 +29,7 @@ import {
 import { tfidfEmbedder } from "../../pipeline/embedders/tfidf.ts";
 import { loadEvalDataset } from "./data.ts";
 import { runSearchEvaluation, type SearchEvaluation } from "./search.ts";
-import { searchMarkdown } from "./search_report.ts";
+import { searchMarkdown, withSearchSection } from "./search_report.ts";
 import {
   evaluationMarkdown,
   hybridVerdict,
@@ -61,6 +61,11 @@ export interface EvalArgs {
   research: boolean;
   /** Also measure search on the judged query set. */
   search: boolean;
+  /**
+   * Measure search only and replace the search section of the existing
+   * EVALUATION.md (the recommender sections are left as they are).
+   */
+  onlySearch: boolean;
 }
 
 /** Parses the command line; throws with the offending flag on bad input. */
@@ -76,6 +81,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     write: true,
     research: true,
     search: true,
+    onlySearch: false,
   };
   const numbers = (flag: string, text: string) =>
     text.split(",").map((t) => {
@@ -97,6 +103,10 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     }
     if (flag === "--no-search") {
       parsed.search = false;
+      continue;
+    }
+    if (flag === "--only-search") {
+      parsed.onlySearch = true;
       continue;
     }
     const value = args[++i];
@@ -243,8 +253,8 @@ if (import.meta.main) {
   let search: SearchEvaluation | null = null;
   try {
     args = parseEvalArgs(Deno.args);
-    results = await runEvaluation(args, progress);
-    if (args.search) {
+    results = args.onlySearch ? [] : await runEvaluation(args, progress);
+    if (args.search || args.onlySearch) {
       const config = configFromEnv();
       search = await runSearchEvaluation({
         dataset: args.data,
@@ -266,7 +276,15 @@ if (import.meta.main) {
     const k = args.ks.includes(10) ? 10 : args.ks[0];
     console.log(`\nhybrid vs others (NDCG@${k}): ${hybridVerdict(r, k)}`);
   }
-  if (args.write) {
+  if (args.write && args.onlySearch && search) {
+    const path = `${args.out}/EVALUATION.md`;
+    const before = await Deno.readTextFile(path).catch(() => "");
+    await Deno.writeTextFile(
+      path,
+      withSearchSection(before, searchMarkdown(search)),
+    );
+    progress.log(`wrote the search section of ${path}`);
+  } else if (args.write) {
     const servedBuilds = results.map((r) =>
       `${r.protocol}: ${
         (r.served.trainMs / 1000).toFixed(1)

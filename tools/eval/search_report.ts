@@ -63,3 +63,16 @@ export function searchMarkdown(evaluation: SearchEvaluation): string {
   ];
   return lines.join("\n");
 }
+
+/**
+ * `report` with its "## Search by description" section (to the end)
+ * replaced by `section`, or `section` appended when it has none.
+ *
+ * @example
+ * withSearchSection("# Evaluation\n", "## Search by description\n…"); // "# Evaluation\n\n## Search by description\n…"
+ */
+export function withSearchSection(report: string, section: string): string {
+  const start = report.indexOf("## Search by description");
+  const kept = start >= 0 ? report.slice(0, start) : report;
+  return `${kept.trimEnd()}\n\n${section}`;
+}
