@@ -168,7 +168,7 @@ async function main(args: string[]): Promise<number> {
           user: `ml:${user.userId}`,
           rotationUsers,
           duration: options.quick ? 2 : 3,
-          rounds: options.quick ? 1 : 3,
+          rounds: options.quick ? 1 : 5,
           log,
         });
         rows.push(...shipped.rows);
