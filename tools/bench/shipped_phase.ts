@@ -81,9 +81,10 @@ export async function shippedPhase(
   }
 
   /** A missed target's explanation: the profile of that load, in a sentence. */
-  const explain = (endpoint: Endpoint): string => {
-    const own = profiled.get(endpoint === "item" ? "movie" : endpoint) ?? [];
-    if (!own.length) return "See “Where the time goes”.";
+  const explain = (endpoint: Endpoint, name: string): string => {
+    const own = (profiled.get(endpoint === "item" ? "movie" : endpoint) ?? [])
+      .filter(([title]) => title.startsWith(`${name}, `));
+    if (!own.length) return "No CPU profile of this load.";
     return own.map(([title, p]) =>
       `CPU profile (${title}): ${
         p.parts.slice(0, 5).map((s) =>
