@@ -81,6 +81,7 @@ const STAND_INS: Record<string, [string | undefined, string]> = {
   GCS_BUCKET: [undefined, "the store's artifact for Cloud Storage"],
   GCS_PREFIX: [undefined, ""],
   SUPABASE_URL: [undefined, "local auth tokens for Supabase's"],
+  SUPABASE_JWT_ISSUER: [undefined, ""],
   UPSTASH_REDIS_REST_URL: [
     undefined,
     "the in-memory cache and rate limits for Upstash",
