@@ -143,6 +143,26 @@ Deno.test({
           const first = /<h3 class="movie-title"><a href="\/movies\/(\d+)">/
             .exec(heat.html);
           assert.equal(first?.[1], "6");
+          const eighties = await page(
+            "/search?q=comedy&genre=Romance&yearFrom=1980&yearTo=1989",
+          );
+          const years = [
+            ...eighties.html.matchAll(/class="movie-meta">(\d{4})/g),
+          ].map((m) => Number(m[1]));
+          assert.ok(years.length > 0);
+          assert.ok(
+            years.every((y) => y >= 1980 && y <= 1989),
+            years.join(", "),
+          );
+          assert.match(eighties.html, /<option\s+value="Romance"\s+selected>/);
+          const reversed = await web.request(
+            "/search?q=comedy&yearFrom=1990&yearTo=1980",
+          );
+          assert.equal(reversed.status, 400);
+          assert.match(
+            await reversed.text(),
+            /Please change the search: yearTo: must not be before yearFrom/,
+          );
           const empty = await page("/search");
           assert.match(empty.html, /href="\/search\?q=space%20horror"/);
           const long = await web.request(`/search?q=${"a".repeat(201)}`);

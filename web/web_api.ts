@@ -65,6 +65,16 @@ export interface MovieListQuery {
   pageSize?: number;
 }
 
+/** A search by description, with the filters the search page offers. */
+export interface SearchQuery {
+  q: string;
+  genre?: string;
+  yearFrom?: number;
+  yearTo?: number;
+  page?: number;
+  pageSize?: number;
+}
+
 /** "More like this, but…" on a movie's similar movies. */
 export interface SimilarSteering {
   steer?: Steer;
@@ -96,10 +106,13 @@ export class WebApi {
   }
 
   /** Movies by what they are about (and by title), each with why it matched. */
-  search(query: { q: string; page?: number; pageSize?: number }) {
+  search(query: SearchQuery) {
     return data(this.client.api.search.$get({
       query: {
         q: query.q,
+        genre: query.genre,
+        yearFrom: query.yearFrom?.toString(),
+        yearTo: query.yearTo?.toString(),
         page: query.page?.toString(),
         pageSize: query.pageSize?.toString(),
       },

@@ -5,7 +5,7 @@
  */
 import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
-import { ApiError } from "../web_api.ts";
+import { ApiError, type SearchQuery } from "../web_api.ts";
 import { MovieCard } from "../components/movie_card.tsx";
 import { Pagination } from "../components/pagination.tsx";
 
@@ -14,8 +14,14 @@ export const SEARCH_PAGE_SIZE = 20;
 /** Examples offered on the empty page (each is a link). */
 const EXAMPLES = ["space horror", "heist with a twist", "feel-good 80s comedy"];
 
-/** The search form, with the current query to refine. */
-function SearchForm({ q }: { q: string }) {
+/** What the search form shows: the query, its filters and the genres to pick from. */
+interface SearchFormProps {
+  query: SearchQuery;
+  genres: string[];
+}
+
+/** The search form, with the current query and filters to refine. */
+function SearchForm({ query, genres }: SearchFormProps) {
   return (
     <form class="search-form" action="/search" method="get" role="search">
       <label for="search-page-q">Title, or what it is about</label>
@@ -23,12 +29,42 @@ function SearchForm({ q }: { q: string }) {
         id="search-page-q"
         type="search"
         name="q"
-        value={q}
+        value={query.q}
         maxLength={200}
+      />
+      <label for="search-genre">Genre</label>
+      <select id="search-genre" name="genre">
+        <option value="">Any</option>
+        {genres.map((g) => (
+          <option key={g} value={g} selected={g === query.genre}>{g}</option>
+        ))}
+      </select>
+      <label for="search-from">From year</label>
+      <input
+        id="search-from"
+        name="yearFrom"
+        inputMode="numeric"
+        pattern="[0-9]{4}"
+        size={5}
+        value={query.yearFrom?.toString() ?? ""}
+      />
+      <label for="search-to">To year</label>
+      <input
+        id="search-to"
+        name="yearTo"
+        inputMode="numeric"
+        pattern="[0-9]{4}"
+        size={5}
+        value={query.yearTo?.toString() ?? ""}
       />
       <button type="submit" class="button">Search</button>
     </form>
   );
+}
+
+/** A four-digit year from the URL, or undefined. */
+function year(value: string | null): number | undefined {
+  return value && /^\d{4}$/.test(value.trim()) ? Number(value) : undefined;
 }
 
 /** The example searches, as links. */
@@ -49,6 +85,14 @@ export const handler = defineRoute({
   async GET(c) {
     const url = new URL(c.req.url);
     const q = url.searchParams.get("q")?.trim() ?? "";
+    const genres = (await c.get("api").genres()).genres.map((g) => g.genre);
+    const genre = url.searchParams.get("genre") ?? "";
+    const query: SearchQuery = {
+      q,
+      genre: genres.includes(genre) ? genre : undefined,
+      yearFrom: year(url.searchParams.get("yearFrom")),
+      yearTo: year(url.searchParams.get("yearTo")),
+    };
     const rawPage = url.searchParams.get("page") ?? "1";
     const page = /^\d{1,3}$/.test(rawPage)
       ? Math.min(5, Math.max(1, Number(rawPage)))
@@ -59,7 +103,7 @@ export const handler = defineRoute({
         body: (
           <section aria-labelledby="search-heading">
             <h1 id="search-heading">Search movies</h1>
-            <SearchForm q="" />
+            <SearchForm query={query} genres={genres} />
             <p>
               Type a title, or what you are in the mood for: the search reads
               what movies are about.
@@ -73,7 +117,7 @@ export const handler = defineRoute({
     let problem: { status: 400 | 503; text: string } | null = null;
     try {
       result = await c.get("api").search({
-        q,
+        ...query,
         page,
         pageSize: SEARCH_PAGE_SIZE,
       });
@@ -95,7 +139,7 @@ export const handler = defineRoute({
       body: (
         <section aria-labelledby="search-heading">
           <h1 id="search-heading">Movies about “{q}”</h1>
-          <SearchForm q={q} />
+          <SearchForm query={query} genres={genres} />
           {problem && <p class="alert error" role="alert">{problem.text}</p>}
           {result && (
             <>
