@@ -84,3 +84,25 @@ Deno.test("trainEase: an option passed as undefined keeps its default", () => {
   const model = trainEase(matrix, { lambda: 1, minCount: undefined });
   assert.equal(model.items.length, 3);
 });
+
+Deno.test("maxItems keeps the most interacted-with movies, and progress reaches 1", () => {
+  const rows: Interaction[] = [];
+  // Movie m is rated by 10 + m users.
+  for (let m = 1; m <= 6; m++) {
+    for (let u = 0; u < 10 + m; u++) rows.push(rate(`u${u}`, m));
+  }
+  const done: number[] = [];
+  const model = trainEase(buildInteractionMatrix(rows), {
+    lambda: 1,
+    minCount: 1,
+    maxItems: 3,
+    onProgress: (share) => done.push(share),
+  });
+  assert.deepEqual([...model.items], [4, 5, 6]);
+  assert.equal(done.at(-1), 1);
+  assert.ok(done.every((d, i) => i === 0 || d >= done[i - 1]));
+  assert.throws(
+    () => trainEase(buildInteractionMatrix(rows), { maxItems: 0 }),
+    /Expected maxItems ≥ 1, found 0/,
+  );
+});

@@ -1,8 +1,17 @@
 /**
  * The user × movie interaction matrix that collaborative methods train on,
- * packed as compressed rows (one row of item indices per user).
+ * packed as compressed rows (one row of item indices per user), built from
+ * interaction columns in a few linear passes over typed arrays.
  */
 import type { Interaction } from "../types.ts";
+import {
+  distinctSorted,
+  type InteractionColumns,
+  interactionColumns,
+  isInteractionColumns,
+  movieIndexLookup,
+  TYPE_CODE,
+} from "./interaction_columns.ts";
 
 /** Binary implicit feedback: which movies each user interacted with. */
 export interface InteractionMatrix {
@@ -33,9 +42,23 @@ export function isPositive(row: Interaction, minRating = 0): boolean {
   return row.type !== "rating" || (row.value ?? 0) >= minRating;
 }
 
+/** `isPositive` for row `i` of columns (a rating without a value counts as 0). */
+export function isPositiveAt(
+  columns: InteractionColumns,
+  i: number,
+  minRating = 0,
+): boolean {
+  const type = columns.types[i];
+  if (type === TYPE_CODE.dislike) return false;
+  if (type !== TYPE_CODE.rating) return true;
+  const value = columns.values[i];
+  return (value !== value ? 0 : value) >= minRating; // NaN: no value
+}
+
 /**
- * Builds the binary matrix from interactions: each one `isPositive` with
- * `minRating` is a 1. Duplicate (user, movie) pairs count once.
+ * Builds the binary matrix from interactions (objects or columns): each one
+ * `isPositive` with `minRating` is a 1. Duplicate (user, movie) pairs count
+ * once. Users come in the order of their first positive interaction.
  *
  * @example
  * ```ts
@@ -44,37 +67,64 @@ export function isPositive(row: Interaction, minRating = 0): boolean {
  * ```
  */
 export function buildInteractionMatrix(
-  interactions: Iterable<Interaction>,
+  interactions: Iterable<Interaction> | InteractionColumns,
   options: InteractionMatrixOptions = {},
 ): InteractionMatrix {
+  const columns = isInteractionColumns(interactions)
+    ? interactions
+    : interactionColumns(interactions);
   const minRating = options.minRating ?? 0;
-  const byUser = new Map<string, Set<number>>();
-  for (const row of interactions) {
-    if (!isPositive(row, minRating)) continue;
-    let set = byUser.get(row.userId);
-    if (!set) byUser.set(row.userId, set = new Set());
-    set.add(row.movieId);
+  const { size, users, movies } = columns;
+  // Pass 1: which rows count, each user's row, and how many entries it has.
+  const positive = new Uint8Array(size);
+  const rowOf = new Int32Array(columns.userIds.length).fill(-1);
+  const counts: number[] = [];
+  const rowUsers: string[] = [];
+  let positives = 0;
+  for (let i = 0; i < size; i++) {
+    if (!isPositiveAt(columns, i, minRating)) continue;
+    positive[i] = 1;
+    positives++;
+    const u = users[i];
+    if (rowOf[u] < 0) {
+      rowOf[u] = counts.length;
+      counts.push(0);
+      rowUsers.push(columns.userIds[u]);
+    }
+    counts[rowOf[u]]++;
   }
-  const movieIds = new Set<number>();
-  for (const set of byUser.values()) for (const id of set) movieIds.add(id);
-  const items = Int32Array.from(movieIds).sort();
-  const column = new Map<number, number>();
-  items.forEach((id, i) => column.set(id, i));
-
-  const users = [...byUser.keys()];
-  const userOffsets = new Int32Array(users.length + 1);
-  let nnz = 0;
-  users.forEach((u, i) => {
-    nnz += byUser.get(u)!.size;
-    userOffsets[i + 1] = nnz;
-  });
-  const userItems = new Int32Array(nnz);
+  const positiveMovies = new Int32Array(positives);
+  for (let i = 0, p = 0; i < size; i++) {
+    if (positive[i]) positiveMovies[p++] = movies[i];
+  }
+  const items = distinctSorted(positiveMovies);
+  const column = movieIndexLookup(items);
+  // Pass 2: entries grouped by row, then sorted and deduplicated per row.
+  const rows = counts.length;
+  const starts = new Int32Array(rows + 1);
+  for (let r = 0; r < rows; r++) starts[r + 1] = starts[r] + counts[r];
+  const entries = new Int32Array(positives);
+  const fill = starts.slice(0, rows);
+  for (let i = 0; i < size; i++) {
+    if (positive[i]) entries[fill[rowOf[users[i]]]++] = column(movies[i]);
+  }
+  const userOffsets = new Int32Array(rows + 1);
   const itemCounts = new Int32Array(items.length);
-  users.forEach((u, i) => {
-    const row = Int32Array.from(byUser.get(u)!, (id) => column.get(id)!)
-      .sort();
-    userItems.set(row, userOffsets[i]);
-    for (const c of row) itemCounts[c]++;
-  });
-  return { items, itemCounts, users, userOffsets, userItems };
+  let nnz = 0;
+  for (let r = 0; r < rows; r++) {
+    const row = entries.subarray(starts[r], starts[r + 1]).sort();
+    for (let p = 0; p < row.length; p++) {
+      if (p > 0 && row[p] === row[p - 1]) continue;
+      entries[nnz++] = row[p];
+      itemCounts[row[p]]++;
+    }
+    userOffsets[r + 1] = nnz;
+  }
+  return {
+    items,
+    itemCounts,
+    users: rowUsers,
+    userOffsets,
+    userItems: entries.slice(0, nnz),
+  };
 }

@@ -171,31 +171,64 @@ export class ItemItemModel {
 }
 
 /**
- * Keeps the `keep` largest-magnitude entries of each dense row and packs
- * them row-sparse (targets ascending). `dense(i, out)` fills row i.
+ * Fills row `row` of an item × item matrix into `out` (zeroed, one value
+ * per item). A sparse row returns the indices it wrote, so that only those
+ * are ranked and cleared (at ml-25m's 59k rated movies, scanning every row
+ * in full is 3.5 billion reads); a dense row returns nothing.
+ */
+export type RowFill = (
+  row: number,
+  out: Float64Array,
+) => ArrayLike<number> | void;
+
+/** What `sparsifyRows` packs. */
+export interface SparsifyOptions {
+  /** Movie id of each row (and target) index. */
+  items: Int32Array;
+  fill: RowFill;
+  /** Largest-magnitude entries kept per row. */
+  keep: number;
+}
+
+/**
+ * Keeps the `keep` largest-magnitude entries of each row (ties: the lower
+ * index) and packs them row-sparse (targets ascending).
+ *
+ * @example
+ * ```ts
+ * sparsifyRows(header, { items, keep: 200, fill: (i, out) => { out[j] = w; return [j]; } });
+ * ```
  */
 export function sparsifyRows(
   header: ItemItemHeader,
-  items: Int32Array,
-  dense: (row: number, out: Float64Array) => void,
-  keep: number,
+  options: SparsifyOptions,
 ): ItemItemModel {
+  const { items, fill, keep } = options;
   const n = items.length;
   const offsets = new Int32Array(n + 1);
   const rowTargets: Int32Array[] = [];
   const rowWeights: Float32Array[] = [];
   const buffer = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    buffer.fill(0);
-    dense(i, buffer);
+    const touched = fill(i, buffer);
     const heap = new TopK(keep);
-    for (let j = 0; j < n; j++) {
-      if (j !== i && buffer[j] !== 0) heap.push(j, Math.abs(buffer[j]));
+    if (touched) {
+      for (let t = 0; t < touched.length; t++) {
+        const j = touched[t];
+        if (j !== i && buffer[j] !== 0) heap.push(j, Math.abs(buffer[j]));
+      }
+    } else {
+      for (let j = 0; j < n; j++) {
+        if (j !== i && buffer[j] !== 0) heap.push(j, Math.abs(buffer[j]));
+      }
     }
     const best = heap.result().map((s) => s.movieId).sort((a, b) => a - b);
     rowTargets.push(Int32Array.from(best));
     rowWeights.push(Float32Array.from(best, (j) => buffer[j]));
     offsets[i + 1] = offsets[i] + best.length;
+    if (touched) {
+      for (let t = 0; t < touched.length; t++) buffer[touched[t]] = 0;
+    } else buffer.fill(0);
   }
   const targets = new Int32Array(offsets[n]);
   const weights = new Float32Array(offsets[n]);

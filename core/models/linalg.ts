@@ -1,7 +1,8 @@
 /**
- * Dense linear algebra on row-major `Float64Array` matrices: just enough to
- * invert the symmetric positive definite Gram matrix that EASE needs.
- * Loops walk rows so that inner loops read contiguous memory.
+ * Small dense linear algebra on row-major `Float64Array` matrices: the
+ * Cholesky inverse of one diagonal block of the blocked SPD inverse
+ * (spd_inverse.ts), which is what EASE uses for whole matrices. Loops walk
+ * rows so that inner loops read contiguous memory.
  */
 
 /**
@@ -45,10 +46,10 @@ export function choleskyInPlace(a: Float64Array, n: number): void {
  *
  * @example
  * ```ts
- * const inv = spdInverse(new Float64Array([2, 0, 0, 4]), 2); // [0.5, 0, 0, 0.25]
+ * const inv = choleskyInverse(new Float64Array([2, 0, 0, 4]), 2); // [0.5, 0, 0, 0.25]
  * ```
  */
-export function spdInverse(a: Float64Array, n: number): Float64Array {
+export function choleskyInverse(a: Float64Array, n: number): Float64Array {
   choleskyInPlace(a, n);
   // W = L⁻¹ stored transposed (row i of `wt` = column i of L⁻¹), so that
   // both the triangular solve and the product below read contiguous rows.

@@ -15,6 +15,15 @@ import { withDefaults } from "./options.ts";
 import type { ProfileWeight } from "../profile.ts";
 import { type ItemItemModel, sparsifyRows } from "./item_item_model.ts";
 import type { Interaction } from "../types.ts";
+import {
+  distinctSorted,
+  type InteractionColumns,
+  interactionColumns,
+  isInteractionColumns,
+  movieIndexLookup,
+  rowsByUser,
+  TYPE_CODE,
+} from "./interaction_columns.ts";
 
 /** Options of `trainSequence`. */
 export interface SequenceOptions {
@@ -60,7 +69,7 @@ export function timeOrdered(history: Iterable<Interaction>): number[] {
  * ```
  */
 export function trainSequence(
-  interactions: Iterable<Interaction>,
+  interactions: Iterable<Interaction> | InteractionColumns,
   options: SequenceOptions = {},
 ): ItemItemModel {
   const { window, shrink, neighbours, symmetric } = withDefaults(
@@ -68,35 +77,29 @@ export function trainSequence(
     options,
   );
   if (!(window >= 1)) throw new Error(`Expected window ≥ 1, found ${window}`);
-  const byUser = new Map<string, Interaction[]>();
-  for (const r of interactions) {
-    let list = byUser.get(r.userId);
-    if (!list) byUser.set(r.userId, list = []);
-    list.push(r);
-  }
-  const sequences = [...byUser.values()].map(timeOrdered);
-  const ids = new Set<number>();
-  for (const s of sequences) for (const id of s) ids.add(id);
-  const items = Int32Array.from(ids).sort();
-  const index = new Map<number, number>();
-  items.forEach((id, i) => index.set(id, i));
+  const columns = isInteractionColumns(interactions)
+    ? interactions
+    : interactionColumns(interactions);
+  // Concatenated sequences of movie ids; `starts[u]` is where user u's begins.
+  const { movies: sequenceMovies, starts: userStarts } = timeOrderedSequences(
+    columns,
+  );
+  const total = sequenceMovies.length;
+  const items = distinctSorted(sequenceMovies);
+  const index = movieIndexLookup(items);
   const n = items.length;
-  // Concatenated sequences; `ends[p]` is where position p's sequence ends.
-  const total = sequences.reduce((a, s) => a + s.length, 0);
+  // `ends[p]` is where position p's sequence ends, `starts[p]` where it begins.
   const order = new Int32Array(total);
   const starts = new Int32Array(total);
   const ends = new Int32Array(total);
   const counts = new Float64Array(n);
-  let p = 0;
-  for (const s of sequences) {
-    const start = p;
-    for (const id of s) {
-      const i = index.get(id)!;
+  for (let u = 0; u + 1 < userStarts.length; u++) {
+    for (let p = userStarts[u]; p < userStarts[u + 1]; p++) {
+      const i = index(sequenceMovies[p]);
       order[p] = i;
-      starts[p] = start;
-      ends[p] = start + s.length;
+      starts[p] = userStarts[u];
+      ends[p] = userStarts[u + 1];
       counts[i]++;
-      p++;
     }
   }
   // Positions of each item.
@@ -106,28 +109,79 @@ export function trainSequence(
   const positions = new Int32Array(total);
   const fill = itemOffsets.slice(0, n);
   for (let q = 0; q < total; q++) positions[fill[order[q]]++] = q;
+  // Targets a row touched (`mark[j] === row + 1`), so only they are scaled.
+  const mark = new Int32Array(n);
+  const touched = new Int32Array(n);
   return sparsifyRows(
     {
       method: "sequence",
       params: { window, shrink, neighbours, symmetric: symmetric ? 1 : 0 },
     },
-    items,
-    (i, out) => {
-      for (let o = itemOffsets[i]; o < itemOffsets[i + 1]; o++) {
-        const at = positions[o];
-        const last = Math.min(ends[at], at + 1 + window);
-        for (let q = at + 1; q < last; q++) out[order[q]] += 1 / (q - at);
-        if (symmetric) {
-          const first = Math.max(starts[at], at - window);
-          for (let q = first; q < at; q++) out[order[q]] += 1 / (at - q);
+    {
+      items,
+      keep: neighbours,
+      fill: (i, out) => {
+        let seen = 0;
+        const add = (j: number, weight: number) => {
+          if (mark[j] !== i + 1) {
+            mark[j] = i + 1;
+            touched[seen++] = j;
+          }
+          out[j] += weight;
+        };
+        for (let o = itemOffsets[i]; o < itemOffsets[i + 1]; o++) {
+          const at = positions[o];
+          const last = Math.min(ends[at], at + 1 + window);
+          for (let q = at + 1; q < last; q++) add(order[q], 1 / (q - at));
+          if (symmetric) {
+            const first = Math.max(starts[at], at - window);
+            for (let q = first; q < at; q++) add(order[q], 1 / (at - q));
+          }
         }
-      }
-      for (let j = 0; j < n; j++) {
-        if (out[j] !== 0) out[j] /= Math.sqrt(counts[i] * counts[j]) + shrink;
-      }
+        for (let t = 0; t < seen; t++) {
+          const j = touched[t];
+          out[j] /= Math.sqrt(counts[i] * counts[j]) + shrink;
+        }
+        return touched.subarray(0, seen);
+      },
     },
-    neighbours,
   );
+}
+
+/**
+ * Every user's `timeOrdered` movies, concatenated in user order (users as
+ * the columns index them), without an object per interaction.
+ */
+function timeOrderedSequences(
+  columns: InteractionColumns,
+): { movies: Int32Array; starts: Int32Array } {
+  const { movies, types, timestamps } = columns;
+  const byUser = rowsByUser(columns);
+  const users = byUser.offsets.length - 1;
+  const out = new Int32Array(columns.size);
+  const starts = new Int32Array(users + 1);
+  let length = 0;
+  const rows: number[] = [];
+  for (let u = 0; u < users; u++) {
+    rows.length = 0;
+    for (let p = byUser.offsets[u]; p < byUser.offsets[u + 1]; p++) {
+      const r = byUser.rows[p];
+      if (types[r] !== TYPE_CODE.dislike) rows.push(r);
+    }
+    // First time of each movie, then ordered by (time, movie).
+    rows.sort((a, b) => movies[a] - movies[b] || timestamps[a] - timestamps[b]);
+    let distinct = 0;
+    for (let k = 0; k < rows.length; k++) {
+      if (k === 0 || movies[rows[k]] !== movies[rows[k - 1]]) {
+        rows[distinct++] = rows[k];
+      }
+    }
+    rows.length = distinct;
+    rows.sort((a, b) => timestamps[a] - timestamps[b] || movies[a] - movies[b]);
+    for (const r of rows) out[length++] = movies[r];
+    starts[u + 1] = length;
+  }
+  return { movies: out.slice(0, length), starts };
 }
 
 /**

@@ -6,6 +6,14 @@
  */
 import { packBlob, unpackBlob } from "./model_blob.ts";
 import type { Interaction } from "../types.ts";
+import {
+  distinctSorted,
+  type InteractionColumns,
+  interactionColumns,
+  isInteractionColumns,
+  movieIndexLookup,
+  TYPE_CODE,
+} from "./interaction_columns.ts";
 
 const MAGIC = "TML1";
 const DAY_SECONDS = 86_400;
@@ -33,23 +41,33 @@ export class RatingTimeline {
    * timeline.countBefore(1, Date.now(), 30); // ratings of movie 1 in the last 30 days
    * ```
    */
-  static fromInteractions(rows: Iterable<Interaction>): RatingTimeline {
-    const byMovie = new Map<number, number[]>();
-    for (const r of rows) {
-      if (r.type !== "rating") continue;
-      let list = byMovie.get(r.movieId);
-      if (!list) byMovie.set(r.movieId, list = []);
-      list.push(Math.floor(r.timestamp / 1000));
+  static fromInteractions(
+    rows: Iterable<Interaction> | InteractionColumns,
+  ): RatingTimeline {
+    const columns = isInteractionColumns(rows)
+      ? rows
+      : interactionColumns(rows);
+    const { size, movies, types, timestamps } = columns;
+    let ratings = 0;
+    for (let r = 0; r < size; r++) if (types[r] === TYPE_CODE.rating) ratings++;
+    const rated = new Int32Array(ratings);
+    for (let r = 0, p = 0; r < size; r++) {
+      if (types[r] === TYPE_CODE.rating) rated[p++] = movies[r];
     }
-    const items = Int32Array.from(byMovie.keys()).sort();
+    const items = distinctSorted(rated);
+    const index = movieIndexLookup(items);
     const offsets = new Int32Array(items.length + 1);
-    items.forEach((id, i) => {
-      offsets[i + 1] = offsets[i] + byMovie.get(id)!.length;
-    });
-    const seconds = new Int32Array(offsets[items.length]);
-    items.forEach((id, i) => {
-      seconds.set(Int32Array.from(byMovie.get(id)!).sort(), offsets[i]);
-    });
+    for (let p = 0; p < ratings; p++) offsets[index(rated[p]) + 1]++;
+    for (let i = 0; i < items.length; i++) offsets[i + 1] += offsets[i];
+    const seconds = new Int32Array(ratings);
+    const fill = offsets.slice(0, items.length);
+    for (let r = 0; r < size; r++) {
+      if (types[r] !== TYPE_CODE.rating) continue;
+      seconds[fill[index(movies[r])]++] = Math.floor(timestamps[r] / 1000);
+    }
+    for (let i = 0; i < items.length; i++) {
+      seconds.subarray(offsets[i], offsets[i + 1]).sort();
+    }
     return new RatingTimeline(items, offsets, seconds);
   }
 

@@ -7,6 +7,7 @@
  */
 import type { EmbeddingMatrix } from "../types.ts";
 import { SCORE_KERNEL_WASM_BASE64 } from "./score_kernel_wasm.ts";
+import { kernelCompiler } from "../wasm_kernel.ts";
 
 /** Which implementation scores the rows. */
 export type ScorerBackend = "wasm" | "js";
@@ -37,21 +38,8 @@ interface KernelExports {
   ): void;
 }
 
-let kernelModule: WebAssembly.Module | null | undefined;
-
 /** The compiled kernel, or null when this runtime has no WebAssembly SIMD. */
-function compiledKernel(): WebAssembly.Module | null {
-  if (kernelModule !== undefined) return kernelModule;
-  kernelModule = null;
-  if (typeof WebAssembly === "undefined") return null;
-  const bytes = Uint8Array.from(
-    atob(SCORE_KERNEL_WASM_BASE64),
-    (c) => c.charCodeAt(0),
-  );
-  if (!WebAssembly.validate(bytes)) return null; // no SIMD: stay in JS
-  kernelModule = new WebAssembly.Module(bytes);
-  return kernelModule;
-}
+const compiledKernel = kernelCompiler(SCORE_KERNEL_WASM_BASE64);
 
 /** True when the WebAssembly SIMD kernel can run here. */
 export function simdAvailable(): boolean {

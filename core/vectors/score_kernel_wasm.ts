@@ -1,5 +1,5 @@
 /**
- * The SIMD scoring kernel, compiled from core/vectors/score_kernel.wat by
+ * The SIMD kernel compiled from core/vectors/score_kernel.wat by
  * `deno run -A tools/build_kernel.ts`. Generated: do not edit.
  */
 export const SCORE_KERNEL_WASM_BASE64 =

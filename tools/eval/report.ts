@@ -315,7 +315,7 @@ export function evaluationMarkdown(
     "  what the API recommends to a user with no history).",
     "- **content-<embedder>**: cosine to the user's profile vector (`core/recommenders/content.ts`).",
     "- **itemknn**: binary cosine with shrinkage 10, 100 neighbours per movie (`core/models/item_knn.ts`).",
-    `- **ease**: EASE on movies with ≥ 10 training ratings, 200 largest weights kept per movie (\`core/models/ease.ts\`, pure-TS Cholesky in \`core/models/linalg.ts\`). ${context.easeBuild}`,
+    `- **ease**: EASE on movies with ≥ 10 training ratings, at most the 6000 most rated, 200 largest weights kept per movie (\`core/models/ease.ts\`; blocked SPD inverse with a WebAssembly SIMD kernel in \`core/models/spd_inverse.ts\`). ${context.easeBuild}`,
     '- **ease-liked**: the same EASE trained on ratings ≥ 4 only ("liked", since relevance is a high rating) and fed each user\'s liked movies only (likes, views, ratings ≥ 4; `likedOnly` in `core/models/item_item_model.ts`).',
     "- **sequence** (`core/models/sequence.ts`): what other users rated within 20 positions *after* each movie in",
     "  their own time order (pairs weighted 1 / distance, cosine-normalised, shrinkage 10), summed over the",
