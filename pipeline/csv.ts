@@ -107,15 +107,7 @@ export async function* csvRecords(
   });
   parser.resume();
 
-  let handle: Deno.FsFile;
-  try {
-    handle = await Deno.open(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new Error(`${file}: expected a file at ${path}, found none`);
-    }
-    throw error;
-  }
+  const handle = await openDatasetFile(path);
   // Leaving the loop early (an error) cancels the stream, which closes the file.
   for await (const chunk of handle.readable) {
     // on_record runs synchronously inside write().
@@ -135,6 +127,20 @@ export async function* csvRecords(
   // end() may flush the last records, filling one more batch.
   yield* ready;
   if (batch.length) yield batch;
+}
+
+/** Opens a dataset file for reading; a missing one is an error naming it. */
+export async function openDatasetFile(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new Error(
+        `${baseName(path)}: expected a file at ${path}, found none`,
+      );
+    }
+    throw error;
+  }
 }
 
 /** Digits only: what ids and timestamps look like. */

@@ -7,11 +7,8 @@
 import type { Movie } from "../core/types.ts";
 import { type CsvReadOptions, fileExists } from "./csv.ts";
 import { datasetFiles, readMovies } from "./parse_movies.ts";
-import {
-  type RatingBatch,
-  ratingBatch,
-  ratingBatches,
-} from "./parse_ratings.ts";
+import { type RatingBatch, ratingBatch } from "./parse_ratings.ts";
+import { ratingBatches } from "./ratings_scan.ts";
 import {
   type ClassicFormat,
   readClassicMovies,

@@ -5,7 +5,7 @@ import {
   parseTitle,
   readMovies,
 } from "./parse_movies.ts";
-import { ratingBatches } from "./parse_ratings.ts";
+import { ratingBatches } from "./ratings_scan.ts";
 
 const FIXTURE = new URL("../tests/fixtures/movielens", import.meta.url)
   .pathname;

@@ -1,17 +1,10 @@
 /**
- * ratings.csv streamed in batches of typed arrays, so ml-32m's 32 million
- * rows never exist as one object per row. Any malformed row stops the parse
- * with `<file> line <n>: expected …, found …`.
+ * Rating rows as typed arrays: the batch shape every ratings reader yields
+ * (ratings_scan.ts for ratings.csv, parse_classic.ts for ml-1m and ml-100k),
+ * and the validation of one row, which names the file, line and field of a
+ * bad value (`<file> line <n>: expected …, found …`).
  */
-import {
-  baseName,
-  type CsvReadOptions,
-  csvRecords,
-  DatasetError,
-  type DatasetPosition,
-  INTEGER,
-  parseId,
-} from "./csv.ts";
+import { DatasetError, type DatasetPosition, INTEGER, parseId } from "./csv.ts";
 
 /** A batch of ratings as parallel typed arrays (row i is one rating). */
 export interface RatingBatch {
@@ -95,34 +88,12 @@ export function setRatingRow(
 /** Milliseconds from a timestamp in whole seconds, or a `DatasetError`. */
 export function parseSeconds(text: string, at: DatasetPosition): number {
   const { file, line } = at;
-  if (!INTEGER.test(text)) {
+  // Beyond 2⁵³ ms (year 287 396) a number is not a time, and not exact.
+  if (!INTEGER.test(text) || !Number.isSafeInteger(Number(text) * 1000)) {
     throw new DatasetError(
       { file, line },
       `expected timestamp in seconds since 1970, found "${text}"`,
     );
   }
   return Number(text) * 1000;
-}
-
-/**
- * Streams ratings.csv in batches of typed arrays.
- *
- * @example
- * for await (const batch of ratingBatches("data/ratings.csv")) total += batch.size;
- */
-export async function* ratingBatches(
-  path: string,
-  options: CsvReadOptions = {},
-): AsyncGenerator<RatingBatch> {
-  const file = baseName(path);
-  const header = ["userId", "movieId", "rating", "timestamp"];
-  for await (const records of csvRecords(path, header, options)) {
-    const size = records.length;
-    const batch = ratingBatch(size);
-    for (let i = 0; i < size; i++) {
-      const { fields, line } = records[i];
-      setRatingRow(batch, { row: i, file, line, fields, scale: HALF_STARS });
-    }
-    yield batch;
-  }
 }

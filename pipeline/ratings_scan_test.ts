@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ratingBatches } from "./parse_ratings.ts";
+import { ratingBatches } from "./ratings_scan.ts";
 
 const FIXTURE = new URL("../tests/fixtures/movielens", import.meta.url)
   .pathname;
@@ -80,3 +80,75 @@ async function collect(path: string): Promise<number> {
   for await (const batch of ratingBatches(path)) rows += batch.size;
   return rows;
 }
+
+Deno.test("unusual but valid lines read as the CSV parser read them: BOM, CRLF, spaces, quotes, empty lines, no last newline", async () => {
+  const text = "\uFEFFuserId,movieId,rating,timestamp\r\n" +
+    "1,10,4.0,964982703\r\n" +
+    "\r\n" +
+    ' 2 , 20 ,"3.5", 964982704\n' +
+    "3,30,5,964982705\n" +
+    "\n" +
+    '"4","40",0.5,"964982706"';
+  const path = await writeTemp("ratings.csv", text);
+  const rows: number[][] = [];
+  for await (const batch of ratingBatches(path, { batchSize: 3 })) {
+    for (let i = 0; i < batch.size; i++) {
+      rows.push([
+        batch.userIds[i],
+        batch.movieIds[i],
+        batch.ratings[i],
+        batch.timestamps[i] / 1000,
+        batch.lines[i],
+      ]);
+    }
+  }
+  assert.deepEqual(rows, [
+    [1, 10, 4, 964982703, 2],
+    [2, 20, 3.5, 964982704, 4],
+    [3, 30, 5, 964982705, 5],
+    [4, 40, 0.5, 964982706, 7],
+  ]);
+});
+
+Deno.test("a file of several megabytes reads whole across buffer refills, in order", async () => {
+  const lines = ["userId,movieId,rating,timestamp"];
+  for (let i = 0; i < 120_000; i++) {
+    lines.push(
+      `${1 + (i >> 7)},${1 + (i * 31) % 99_991},${(1 + (i % 10)) / 2},${
+        1_000_000_000 + i
+      }`,
+    );
+  }
+  const path = await writeTemp("ratings.csv", lines.join("\n") + "\n");
+  let i = 0;
+  for await (const batch of ratingBatches(path, { batchSize: 50_000 })) {
+    for (let r = 0; r < batch.size; r++, i++) {
+      assert.equal(batch.userIds[r], 1 + (i >> 7));
+      assert.equal(batch.movieIds[r], 1 + (i * 31) % 99_991);
+      assert.equal(batch.ratings[r], (1 + (i % 10)) / 2);
+      assert.equal(batch.timestamps[r], (1_000_000_000 + i) * 1000);
+      assert.equal(batch.lines[r], i + 2);
+    }
+  }
+  assert.equal(i, 120_000);
+});
+
+Deno.test("a line longer than the read buffer is still one line, with its number in the error", async () => {
+  const long = `1,2,4.0,${"9".repeat(3_000_000)}`;
+  const path = await writeTemp(
+    "ratings.csv",
+    `userId,movieId,rating,timestamp\n1,1,4.0,964982703\n${long}\n`,
+  );
+  await assert.rejects(collect(path), (error: Error) => {
+    assert.match(
+      error.message,
+      /^ratings.csv line 3: expected timestamp in seconds since 1970, found "9{1000}/,
+    );
+    return true;
+  });
+  const empty = await writeTemp("ratings.csv", "\n\n");
+  await assert.rejects(collect(empty), {
+    message:
+      'ratings.csv line 1: expected header "userId,movieId,rating,timestamp", found an empty file',
+  });
+});
