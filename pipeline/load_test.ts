@@ -4,6 +4,7 @@ import {
   tempPipeline,
 } from "../tests/fixtures/pipeline_context.ts";
 import { loadDataset, loadStep } from "./load.ts";
+import { openStore } from "../store/mod.ts";
 
 async function copyFixture(): Promise<string> {
   const dir = await Deno.makeTempDir();
@@ -82,5 +83,25 @@ Deno.test("an ml-1m folder loads; an unknown movie is named by its .dat line", a
       "ratings.dat line 2: expected a movieId from movies.dat, found 999",
   });
   assert.equal(await p.store.interactions.count(), 4);
+  await p.close();
+});
+
+Deno.test("ratings are committed as they load: another connection sees them grow, commitEvery rows at a time", async () => {
+  const p = await tempPipeline();
+  const reader = await openStore(p.config);
+  const seen: number[] = [];
+  const store = {
+    ...p.store,
+    transaction: async <T>(work: () => Promise<T>) => {
+      // What a second process (the API) sees when each transaction starts.
+      seen.push(await reader.interactions.count());
+      return await p.store.transaction(work);
+    },
+  };
+  await loadDataset(store, FIXTURE_DATASET, { batchSize: 5, commitEvery: 10 });
+  // movies, then ratings 10 at a time (35 in the fixture)
+  assert.deepEqual(seen, [0, 0, 10, 20, 30]);
+  assert.equal(await reader.interactions.count(), 35);
+  await reader.close();
   await p.close();
 });
