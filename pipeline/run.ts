@@ -5,6 +5,7 @@ import { embedStep } from "./embed.ts";
 import { loadStep } from "./load.ts";
 import { postersStep } from "./posters.ts";
 import { precomputeStep } from "./precompute.ts";
+import { formatBytes, peakRssBytes, resetPeakRss } from "./resources.ts";
 
 /** Names of the steps, in the order `all` runs them. */
 export const STEP_NAMES = [
@@ -31,7 +32,8 @@ const STEPS: Record<
 };
 
 /**
- * Runs `steps` (default: all, in order), logging one line per step.
+ * Runs `steps` (default: all, in order), logging one line per step: what it
+ * did, how long it took and its peak resident memory.
  *
  * @example
  * const results = await runPipeline(ctx, ["load", "precompute"]);
@@ -44,6 +46,7 @@ export async function runPipeline(
   const results: StepResult[] = [];
   for (const name of steps) {
     const started = performance.now();
+    resetPeakRss();
     const { CLOUD_RUN_TASK_COUNT: count, CLOUD_RUN_TASK_INDEX: index } =
       ctx.config;
     const result = count > 1 && !SHARDABLE.has(name)
@@ -60,7 +63,7 @@ export async function runPipeline(
     ctx.progress.log(
       `${name}: ${
         result.skipped ? "skipped, " : ""
-      }${result.detail} (${seconds}s)`,
+      }${result.detail} (${seconds}s, peak RSS ${formatBytes(peakRssBytes())})`,
     );
     results.push(result);
   }
