@@ -1,6 +1,7 @@
 /**
  * Progress reporting for long pipeline steps: a live bar on a terminal, a log
- * line every few percent otherwise (CI logs, Cloud Run), nothing in tests.
+ * line every few percent otherwise (CI logs, Cloud Run) and at least every
+ * few seconds while work advances, nothing in tests.
  */
 
 /** One unit of work with a known (or unknown, 0) total. */
@@ -25,6 +26,12 @@ export interface ConsoleProgressOptions {
   live?: boolean;
   /** Without a live bar, log a line every this many percent (default 10). */
   everyPercent?: number;
+  /**
+   * Without a live bar, also log a line when this many seconds passed since
+   * the last one (default 10), so that slow work and work of unknown size
+   * are never silent for minutes.
+   */
+  everySeconds?: number;
   /** Clock in ms, for tests. */
   now?: () => number;
   /** Where lines go; default stderr. */
@@ -46,6 +53,13 @@ function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** Units per second: whole above 10, two significant digits below (0.017). */
+function formatRate(rate: number): string {
+  return rate >= 10 || rate === 0
+    ? formatCount(Math.round(rate))
+    : rate.toPrecision(2);
+}
+
 /**
  * Reports to stderr: a redrawn bar (done/total, rate/s, ETA) on a terminal,
  * otherwise a plain line every `everyPercent` percent.
@@ -61,6 +75,7 @@ export function consoleProgress(
 ): ProgressReporter {
   const live = options.live ?? Deno.stderr.isTerminal();
   const everyPercent = options.everyPercent ?? 10;
+  const everyMs = (options.everySeconds ?? 10) * 1000;
   const now = options.now ?? (() => performance.now());
   const write = options.write ??
     ((text: string) => Deno.stderr.writeSync(encoder.encode(text)));
@@ -74,10 +89,11 @@ export function consoleProgress(
       let doneCount = 0;
       let lastDraw = 0;
       let nextPercent = everyPercent;
+      let lastLine = started;
       const line = (final: boolean) => {
         const elapsed = (now() - started) / 1000;
         const rate = elapsed > 0 ? doneCount / elapsed : 0;
-        const rateText = `${formatCount(Math.round(rate))} ${unit}/s`;
+        const rateText = `${formatRate(rate)} ${unit}/s`;
         if (final) {
           return `${label}: ${formatCount(doneCount)} ${unit} in ${
             formatDuration(elapsed)
@@ -110,11 +126,17 @@ export function consoleProgress(
             write(`\r\x1b[2K${line(false)}`);
             return;
           }
-          if (total <= 0) return;
-          const percent = (doneCount / total) * 100;
-          if (percent >= nextPercent && doneCount < total) {
+          const t = now();
+          const percent = total > 0 ? (doneCount / total) * 100 : 0;
+          const crossed = total > 0 && percent >= nextPercent &&
+            doneCount < total;
+          const finished = total > 0 && doneCount >= total;
+          if (crossed || (!finished && t - lastLine >= everyMs)) {
             write(`${line(false)}\n`);
-            while (nextPercent <= percent) nextPercent += everyPercent;
+            lastLine = t;
+            while (total > 0 && nextPercent <= percent) {
+              nextPercent += everyPercent;
+            }
           }
         },
         done() {

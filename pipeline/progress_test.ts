@@ -42,3 +42,34 @@ Deno.test("on a terminal, progress redraws one bar line", () => {
   );
   assert.equal(lines[1], "\r\x1b[2Kload: 50 ratings in 1s (100 ratings/s)\n");
 });
+
+Deno.test("without a terminal, slow or unsized work still logs a line every 10 s", () => {
+  const lines: string[] = [];
+  let clock = 0;
+  const progress = consoleProgress({
+    live: false,
+    now: () => clock,
+    write: (text) => lines.push(text),
+  });
+  const unsized = progress.task("validate", 0, "ratings");
+  for (let i = 0; i < 25; i++) {
+    clock += 1000;
+    unsized.advance(1000);
+  }
+  unsized.done();
+  assert.deepEqual(lines, [
+    "validate: 10,000 ratings, 1,000 ratings/s\n",
+    "validate: 20,000 ratings, 1,000 ratings/s\n",
+    "validate: 25,000 ratings in 25s (1,000 ratings/s)\n",
+  ]);
+  lines.length = 0;
+  // 1% a minute: a line every 10 s with its ETA, not one every 10 minutes
+  const slow = progress.task("EASE", 100, "steps");
+  clock += 60_000;
+  slow.advance(1);
+  clock += 5_000;
+  slow.advance(0);
+  assert.deepEqual(lines, [
+    "EASE: 1/100 steps (1%), 0.017 steps/s, ETA 1h39m\n",
+  ]);
+});
