@@ -23,11 +23,21 @@ export interface TrainOptions {
   progress?: ProgressReporter;
 }
 
-async function readInteractions(store: Store): Promise<Interaction[]> {
+async function readInteractions(
+  store: Store,
+  progress: ProgressReporter,
+): Promise<Interaction[]> {
+  const task = progress.task(
+    "train: read interactions",
+    await store.interactions.count(),
+    "interactions",
+  );
   const rows: Interaction[] = [];
   for await (const batch of store.interactions.scan(10_000)) {
     for (const row of batch) rows.push(row);
+    task.advance(batch.length);
   }
+  task.done();
   return rows;
 }
 
@@ -54,14 +64,15 @@ export async function trainAndStore(
   options: TrainOptions,
 ): Promise<string> {
   const started = performance.now();
-  const interactions = await readInteractions(store);
+  const progress = options.progress ?? silentProgress;
+  const interactions = await readInteractions(store, progress);
   const models = trainServingModels(interactions, {
     content: options.content?.matrix ?? null,
     embeddingModel: options.content?.model ?? null,
     tune: options.tune,
     lambdas: options.lambdas,
     minCount: options.minCount,
-    progress: prefixed(options.progress ?? silentProgress),
+    progress: prefixed(progress),
   });
   const { bytes } = await saveServingModels(store.meta, models);
   const { settings, ease } = models;

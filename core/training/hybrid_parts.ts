@@ -9,6 +9,12 @@ import { trainItemKnn } from "../models/item_knn.ts";
 import { trainSequence } from "../models/sequence.ts";
 import { RatingTimeline } from "../models/timeline.ts";
 import type { Interaction } from "../types.ts";
+import {
+  shareTask,
+  silentTraining,
+  timedStage,
+  type TrainingProgress,
+} from "./progress.ts";
 
 /** The trained collaborative models the hybrid blends (content comes apart). */
 export interface CollaborativeParts {
@@ -28,6 +34,8 @@ export interface HybridPartsOptions {
   minCount?: number;
   /** An EASE model already trained on these interactions with `lambda`. */
   ease?: ItemItemModel;
+  /** Where each EASE training reports its progress (default: nowhere). */
+  progress?: TrainingProgress;
 }
 
 /**
@@ -53,15 +61,38 @@ export function trainHybridParts(
   options: HybridPartsOptions,
 ): CollaborativeParts {
   const { lambda, minCount } = options;
-  const matrix = buildInteractionMatrix(train);
+  const progress = options.progress ?? silentTraining;
+  const matrix = timedStage(
+    progress,
+    "interaction matrix",
+    () => buildInteractionMatrix(train),
+  );
+  const ease = (label: string, m: typeof matrix) => {
+    const task = shareTask(progress, `${label} (λ=${lambda})`);
+    const model = trainEase(m, {
+      lambda,
+      minCount,
+      onProgress: task.onProgress,
+    });
+    task.done();
+    return model;
+  };
   return {
-    ease: options.ease ?? trainEase(matrix, { lambda, minCount }),
-    liked: trainEase(
+    ease: options.ease ?? ease("EASE", matrix),
+    liked: ease(
+      "EASE-liked",
       buildInteractionMatrix(train, { minRating: LIKED_RATING }),
-      { lambda, minCount },
     ),
-    itemknn: trainItemKnn(matrix),
-    sequence: trainSequence(train),
-    timeline: RatingTimeline.fromInteractions(train),
+    itemknn: timedStage(progress, "item-kNN", () => trainItemKnn(matrix)),
+    sequence: timedStage(
+      progress,
+      "sequence model",
+      () => trainSequence(train),
+    ),
+    timeline: timedStage(
+      progress,
+      "rating timeline",
+      () => RatingTimeline.fromInteractions(train),
+    ),
   };
 }

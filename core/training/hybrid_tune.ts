@@ -67,6 +67,21 @@ export interface TuneResult {
 }
 
 /**
+ * The most trials `tuneHybrid` can run with `grid` (it stops early once a
+ * pass improves nothing): the total that progress and its ETA count against.
+ */
+export function maxTrials(grid: HybridGrid, rounds = 2): number {
+  let outer = 1;
+  let inner = 0;
+  for (const [key, values] of Object.entries(grid)) {
+    if (!values) continue;
+    if (OUTER_KEYS.includes(key as HybridGridKey)) outer *= values.length;
+    else inner += values.length;
+  }
+  return outer * (1 + rounds * inner);
+}
+
+/**
  * Coordinate ascent: for each parameter in turn, tries every grid value with
  * the others fixed and keeps the best; `halfLifeDays`, `trendDays` and
  * `sequenceDecay` change the component scores themselves, so they form the

@@ -6,7 +6,7 @@ import {
   ItemItemRecommender,
 } from "../models/item_item_model.ts";
 import type { Interaction } from "../types.ts";
-import type { TrainingProgress } from "./progress.ts";
+import { shareTask, type TrainingProgress } from "./progress.ts";
 import { meanNdcg, type ValidationUser } from "./validation.ts";
 
 /** Options of `chooseLambda`. */
@@ -47,7 +47,13 @@ export function chooseLambda(
   let best: LambdaChoice | null = null;
   for (const lambda of lambdas) {
     const started = performance.now();
-    const model = trainEase(matrix, { lambda, minCount });
+    const task = progress && shareTask(progress, `validation EASE λ=${lambda}`);
+    const model = trainEase(matrix, {
+      lambda,
+      minCount,
+      onProgress: task?.onProgress,
+    });
+    task?.done();
     const ndcg = meanNdcg(new ItemItemRecommender(model), users);
     progress?.log(
       `validation EASE λ=${lambda}: NDCG@10 ${

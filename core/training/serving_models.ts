@@ -18,8 +18,16 @@ import {
   trainHybridParts,
   trainingInteractions,
 } from "./hybrid_parts.ts";
-import { DEFAULT_HYBRID_GRID, type HybridGrid } from "./hybrid_tune.ts";
-import { silentTraining, type TrainingProgress } from "./progress.ts";
+import {
+  DEFAULT_HYBRID_GRID,
+  type HybridGrid,
+  maxTrials,
+} from "./hybrid_tune.ts";
+import {
+  silentTraining,
+  timedStage,
+  type TrainingProgress,
+} from "./progress.ts";
 import { tuneShortHistory } from "./short_history.ts";
 import { temporalSplit } from "./split.ts";
 import { tuneOnValidation } from "./validation_tuning.ts";
@@ -82,6 +90,11 @@ export const SERVING_TRAINING: {
   grid: HybridGrid;
   /** Seed of the simulated new users that short histories are tuned on. */
   shortHistorySeed: number;
+  /**
+   * Validation users tuning evaluates, at most (a seeded sample): all of
+   * ml-latest-small's 610, 5000 of ml-10m's 70k.
+   */
+  validationUsers: number;
 } = {
   lambdas: [500],
   grid: {
@@ -89,6 +102,7 @@ export const SERVING_TRAINING: {
     sequenceDecay: [HYBRID_DEFAULTS.sequenceDecay],
   },
   shortHistorySeed: 1,
+  validationUsers: 5000,
 };
 
 /**
@@ -122,17 +136,27 @@ export function trainServingModels(
     validationNdcg: null,
   };
   if (options.tune ?? true) {
-    const tuned = tuneOnValidation(temporalSplit(ratings, { holdout: 5 }), {
+    const split = timedStage(
+      progress,
+      "validation split (last 5 of each user)",
+      () => temporalSplit(ratings, { holdout: 5 }),
+    );
+    const tuned = tuneOnValidation(split, {
       lambdas: options.lambdas ?? SERVING_TRAINING.lambdas,
       grid,
       content,
       minCount,
+      maxUsers: SERVING_TRAINING.validationUsers,
       progress,
     });
     settings.lambda = tuned.lambda;
     settings.params = tuned.params;
     settings.validationNdcg = tuned.ndcg;
-    const shortTask = progress.task("tune short histories", 0, "trials");
+    const shortTask = progress.task(
+      "tune short histories",
+      maxTrials(grid),
+      "trials",
+    );
     const short = tuneShortHistory(ratings, {
       long: tuned.params,
       lambda: tuned.lambda,
@@ -140,6 +164,8 @@ export function trainServingModels(
       content,
       grid,
       seed: SERVING_TRAINING.shortHistorySeed,
+      maxUsers: SERVING_TRAINING.validationUsers,
+      progress,
       onTrial: () => shortTask.advance(1),
     });
     shortTask.done();
@@ -162,6 +188,7 @@ export function trainServingModels(
   const parts = trainHybridParts(ratings, {
     lambda: settings.lambda,
     minCount,
+    progress,
   });
   return { ...parts, settings };
 }

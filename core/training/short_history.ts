@@ -12,6 +12,7 @@ import {
 import { trainHybridParts } from "./hybrid_parts.ts";
 import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
 import { newUserSplit } from "./split.ts";
+import type { TrainingProgress } from "./progress.ts";
 import { meanNdcg, validationUsersOf } from "./validation.ts";
 
 /** Options of `tuneShortHistory`. */
@@ -23,6 +24,9 @@ export interface ShortHistoryOptions {
   content: EmbeddingMatrix | null;
   grid: HybridGrid;
   seed: number;
+  /** At most this many simulated new users, a seeded sample (default: all). */
+  maxUsers?: number;
+  progress?: TrainingProgress;
   onTrial?: () => void;
 }
 
@@ -50,7 +54,10 @@ export function tuneShortHistory(
   options: ShortHistoryOptions,
 ): ShortHistoryTuning | null {
   const split = newUserSplit(ratings, { seed: options.seed, keep: 5 });
-  const users = validationUsersOf(split);
+  const users = validationUsersOf(split, {
+    maxUsers: options.maxUsers,
+    seed: options.seed,
+  });
   if (users.length === 0) return null;
   const parts = {
     ...trainHybridParts(split.train, options),

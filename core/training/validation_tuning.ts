@@ -7,7 +7,7 @@ import { HYBRID_DEFAULTS } from "../recommenders/hybrid.ts";
 import type { HybridParams, HybridParts } from "../recommenders/hybrid.ts";
 import type { EmbeddingMatrix } from "../types.ts";
 import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
+import { type HybridGrid, maxTrials, tuneHybrid } from "./hybrid_tune.ts";
 import { chooseLambda } from "./lambda.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
 import type { Split } from "./split.ts";
@@ -19,6 +19,8 @@ export interface ValidationTuningOptions {
   grid: HybridGrid;
   content: EmbeddingMatrix | null;
   minCount?: number;
+  /** At most this many validation users, a seeded sample (default: all). */
+  maxUsers?: number;
   progress?: TrainingProgress;
 }
 
@@ -49,7 +51,7 @@ export function tuneOnValidation(
 ): ValidationTuning {
   const { minCount, content } = options;
   const progress = options.progress ?? silentTraining;
-  const users = validationUsersOf(split);
+  const users = validationUsersOf(split, { maxUsers: options.maxUsers });
   const choice = chooseLambda(split.train, {
     lambdas: options.lambdas,
     users,
@@ -61,10 +63,11 @@ export function tuneOnValidation(
       lambda: choice.lambda,
       minCount,
       ease: choice.model,
+      progress,
     }),
     content,
   };
-  const task = progress.task("tune hybrid", 0, "trials");
+  const task = progress.task("tune hybrid", maxTrials(options.grid), "trials");
   const tuned = tuneHybrid(parts, {
     start: HYBRID_DEFAULTS,
     users,
