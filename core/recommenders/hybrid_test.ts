@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { trainEase } from "../models/ease.ts";
 import { HYBRID_DEFAULTS, HybridRecommender } from "./hybrid.ts";
-import { tuneHybrid } from "../training/hybrid_tune.ts";
+import { maxTrials, tuneHybrid } from "../training/hybrid_tune.ts";
 import { buildInteractionMatrix } from "../models/interaction_matrix.ts";
 import { RatingTimeline } from "../models/timeline.ts";
 import { trainSequence } from "../models/sequence.ts";
@@ -109,6 +109,46 @@ Deno.test("tuning picks weights that do not lower validation NDCG", () => {
   assert.ok(result.ndcg >= 0 && result.ndcg <= 1);
   const start = tuneHybrid(parts, { start: HYBRID_DEFAULTS, users, grid: {} });
   assert.ok(result.ndcg >= start.ndcg);
+});
+
+Deno.test("tuning reports user components and trials against their most", () => {
+  const users = [
+    { history: [rate("v", 1)], relevant: new Set([3]) },
+    { history: [rate("w", 2)], relevant: new Set([1]) },
+  ];
+  const grid = { historyDecay: [1, 0.85], contentWeight: [0, 1] };
+  const tasks = new Map<
+    string,
+    { total: number; done: number; ended: boolean }
+  >();
+  const result = tuneHybrid(parts, {
+    start: HYBRID_DEFAULTS,
+    users,
+    grid,
+    label: "tune",
+    progress: {
+      log() {},
+      task(label, total) {
+        const task = { total, done: 0, ended: false };
+        tasks.set(label, task);
+        return {
+          advance: (n) => task.done += n,
+          done: () => task.ended = true,
+        };
+      },
+    },
+  });
+  // two outer combinations (historyDecay) × two users
+  assert.deepEqual(tasks.get("tune: user components"), {
+    total: 4,
+    done: 4,
+    ended: true,
+  });
+  const trials = tasks.get("tune")!;
+  assert.equal(trials.total, maxTrials(grid));
+  assert.equal(trials.total, 2 * (1 + 2 * 2));
+  assert.equal(trials.done, result.trials);
+  assert.ok(trials.ended && result.trials <= trials.total);
 });
 
 Deno.test("the sequence part ranks what others rated next and explains with the latest movie", () => {

@@ -18,11 +18,7 @@ import {
   trainHybridParts,
   trainingInteractions,
 } from "./hybrid_parts.ts";
-import {
-  DEFAULT_HYBRID_GRID,
-  type HybridGrid,
-  maxTrials,
-} from "./hybrid_tune.ts";
+import { DEFAULT_HYBRID_GRID, type HybridGrid } from "./hybrid_tune.ts";
 import {
   silentTraining,
   timedStage,
@@ -152,11 +148,6 @@ export function trainServingModels(
     settings.lambda = tuned.lambda;
     settings.params = tuned.params;
     settings.validationNdcg = tuned.ndcg;
-    const shortTask = progress.task(
-      "tune short histories",
-      maxTrials(grid),
-      "trials",
-    );
     const short = tuneShortHistory(ratings, {
       long: tuned.params,
       lambda: tuned.lambda,
@@ -166,9 +157,7 @@ export function trainServingModels(
       seed: SERVING_TRAINING.shortHistorySeed,
       maxUsers: SERVING_TRAINING.validationUsers,
       progress,
-      onTrial: () => shortTask.advance(1),
     });
-    shortTask.done();
     if (short) {
       settings.short = {
         params: short.params,

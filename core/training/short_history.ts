@@ -27,7 +27,6 @@ export interface ShortHistoryOptions {
   /** At most this many simulated new users, a seeded sample (default: all). */
   maxUsers?: number;
   progress?: TrainingProgress;
-  onTrial?: () => void;
 }
 
 /** Short-history settings and how both settings did on the new users. */
@@ -67,7 +66,8 @@ export function tuneShortHistory(
     start: options.long,
     users,
     grid: options.grid,
-    onTrial: options.onTrial,
+    progress: options.progress,
+    label: "tune short histories",
   });
   return {
     params: tuned.params,

@@ -7,7 +7,7 @@ import { HYBRID_DEFAULTS } from "../recommenders/hybrid.ts";
 import type { HybridParams, HybridParts } from "../recommenders/hybrid.ts";
 import type { EmbeddingMatrix } from "../types.ts";
 import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HybridGrid, maxTrials, tuneHybrid } from "./hybrid_tune.ts";
+import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
 import { chooseLambda } from "./lambda.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
 import type { Split } from "./split.ts";
@@ -67,14 +67,12 @@ export function tuneOnValidation(
     }),
     content,
   };
-  const task = progress.task("tune hybrid", maxTrials(options.grid), "trials");
   const tuned = tuneHybrid(parts, {
     start: HYBRID_DEFAULTS,
     users,
     grid: options.grid,
-    onTrial: () => task.advance(1),
+    progress,
   });
-  task.done();
   return {
     lambda: choice.lambda,
     params: tuned.params,
