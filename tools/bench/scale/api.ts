@@ -9,6 +9,7 @@
 import { containerArgs } from "../configs.ts";
 import {
   benchToken,
+  cpuSeconds,
   peakRssMb,
   startApi,
   v8FlagsOf,
@@ -74,6 +75,7 @@ async function main(args: string[]): Promise<number> {
     const auth = (i: number) => ({ Authorization: `Bearer ${tokens[i]}` });
     const firstMs = await waitFor(api, USER_RECS, auth(0), 300_000);
     const latencies: number[] = [];
+    const cpuBefore = await cpuSeconds(api.pid);
     for (let i = 1; i < tokens.length; i++) {
       const started = performance.now();
       const response = await fetch(new URL(USER_RECS, api.url), {
@@ -85,6 +87,9 @@ async function main(args: string[]): Promise<number> {
       }
       latencies.push(performance.now() - started);
     }
+    // CPU per request: what a busy neighbour disturbs least
+    const cpuMs = (await cpuSeconds(api.pid) - cpuBefore) * 1000 /
+      latencies.length;
     const script = `${tempDir}/rotate.lua`;
     await Deno.writeTextFile(script, rotatingTokenScript(USER_RECS, tokens));
     const loaded = await runWrk(new URL(USER_RECS, api.url), {
@@ -102,6 +107,7 @@ async function main(args: string[]): Promise<number> {
           requests: latencies.length,
           p50Ms: +quantile(latencies, 0.5).toFixed(1),
           p99Ms: +quantile(latencies, 0.99).toFixed(1),
+          cpuMsPerRequest: +cpuMs.toFixed(1),
         },
         connections32: {
           requestsPerSec: Math.round(loaded.requestsPerSec),
