@@ -69,6 +69,7 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
     cache: deps.cache ??
       new TieredCache({
         maxEntries: config.CACHE_MAX_ENTRIES,
+        maxBytes: config.CACHE_MAX_BYTES,
         ttlSeconds: config.CACHE_TTL_SECONDS,
         logger,
       }),

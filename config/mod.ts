@@ -62,6 +62,7 @@ export const envSchema = z.object({
   UPSTASH_REDIS_REST_TOKEN: optionalText,
   CACHE_TTL_SECONDS: int(300, 1),
   CACHE_MAX_ENTRIES: int(5000, 1),
+  CACHE_MAX_BYTES: int(64 * 1024 * 1024, 1024 * 1024),
   REDIS_TIMEOUT_MS: int(250, 10, 60000),
   RATE_LIMIT_PER_MINUTE: int(60, 1),
   MAX_BODY_BYTES: int(16384, 256),

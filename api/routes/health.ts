@@ -34,6 +34,8 @@ const cacheStatsSchema = z.object({
   hitRatio: z.number(),
   hitsByLayer: z.object({ memory: z.number(), redis: z.number() }),
   entries: z.number().int(),
+  bytes: z.number().int(),
+  maxBytes: z.number(),
   sharedErrors: z.number().int(),
   sharedDown: z.boolean(),
 });

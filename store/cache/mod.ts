@@ -28,6 +28,7 @@ export function openCache(
     | "UPSTASH_REDIS_REST_TOKEN"
     | "REDIS_TIMEOUT_MS"
     | "CACHE_MAX_ENTRIES"
+    | "CACHE_MAX_BYTES"
     | "CACHE_TTL_SECONDS"
   >,
   logger?: CacheWarningLogger,
@@ -41,6 +42,7 @@ export function openCache(
     : null;
   const cache = new TieredCache({
     maxEntries: config.CACHE_MAX_ENTRIES,
+    maxBytes: config.CACHE_MAX_BYTES,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     shared: redis ? new UpstashCacheLayer(redis) : undefined,
     logger,

@@ -17,6 +17,10 @@ export interface CacheStats {
   hitRatio: number;
   hitsByLayer: Record<CacheLayer, number>;
   entries: number;
+  /** Memory the in-process layer accounts for (keys, values, bookkeeping). */
+  bytes: number;
+  /** Its bound (CACHE_MAX_BYTES). */
+  maxBytes: number;
   /** Failed or timed-out calls to the shared layer. */
   sharedErrors: number;
   /** True while the shared layer is skipped after a failure. */
@@ -63,10 +67,26 @@ export interface CacheWarningLogger {
   warning(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** Options for `LruCache`. */
+export interface LruCacheOptions<V> {
+  now?: () => number;
+  /** Bound on the sum of `sizeOf` over entries (default: no bound). */
+  maxBytes?: number;
+  /** What an entry costs, in bytes (default 0: only counted entries). */
+  sizeOf?: (key: string, value: V) => number;
+}
+
+/** Bytes V8 holds for a string's characters (one byte each when Latin-1). */
+export function stringBytes(text: string): number {
+  // deno-lint-ignore no-control-regex
+  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
+}
+
 /**
- * A bounded least-recently-used map with per-entry expiry. A JavaScript `Map`
- * iterates in insertion order, so re-inserting on read keeps the oldest entry
- * first and eviction is O(1).
+ * A bounded least-recently-used map with per-entry expiry, bounded by entry
+ * count and, with `sizeOf`, by bytes. A JavaScript `Map` iterates in
+ * insertion order, so re-inserting on read keeps the oldest entry first and
+ * eviction is O(1).
  *
  * @example
  * const lru = new LruCache<string>(2);
@@ -76,23 +96,32 @@ export interface CacheWarningLogger {
 export class LruCache<V> {
   readonly #entries = new Map<
     string,
-    { value: V; expiresAt: number; version: number }
+    { value: V; expiresAt: number; version: number; bytes: number }
   >();
+  readonly now: () => number;
+  readonly maxBytes: number;
+  readonly #sizeOf: (key: string, value: V) => number;
   #nextVersion = 1;
+  #bytes = 0;
 
-  constructor(
-    readonly maxEntries: number,
-    readonly now: () => number = Date.now,
-  ) {
+  constructor(readonly maxEntries: number, options: LruCacheOptions<V> = {}) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(
         `LruCache maxEntries: expected a positive integer, got ${maxEntries}`,
       );
     }
+    this.now = options.now ?? Date.now;
+    this.maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#sizeOf = options.sizeOf ?? (() => 0);
   }
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The sum of `sizeOf` over the entries. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   get(key: string): V | undefined {
@@ -111,7 +140,7 @@ export class LruCache<V> {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.#entries.delete(key);
+      this.delete(key);
       return undefined;
     }
     if (touch) {
@@ -121,27 +150,44 @@ export class LruCache<V> {
     return entry;
   }
 
+  /** Stores `value`; one larger than `maxBytes` on its own is not kept. */
   set(key: string, value: V, ttlMs: number): void {
-    this.#entries.delete(key);
+    this.delete(key);
+    const bytes = this.#sizeOf(key, value);
+    if (bytes > this.maxBytes) return;
     this.#entries.set(key, {
       value,
       expiresAt: this.now() + ttlMs,
       version: this.#nextVersion++,
+      bytes,
     });
-    while (this.#entries.size > this.maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    this.#bytes += bytes;
+    while (
+      this.#entries.size > this.maxEntries || this.#bytes > this.maxBytes
+    ) {
+      this.delete(this.#entries.keys().next().value as string);
     }
   }
 
   delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
     this.#entries.delete(key);
+    this.#bytes -= entry.bytes;
   }
 }
+
+/**
+ * What one memory-layer entry costs beyond its key and text: the Map slot,
+ * the entry object and its fields (measured, rounded up).
+ */
+export const ENTRY_OVERHEAD_BYTES = 160;
 
 /** Options for `TieredCache`. */
 export interface TieredCacheOptions {
   maxEntries: number;
+  /** Bound on the memory layer's bytes (default 64 MiB, CACHE_MAX_BYTES's). */
+  maxBytes?: number;
   ttlSeconds: number;
   /** The shared layer; memory only when omitted. */
   shared?: SharedCacheLayer;
@@ -177,7 +223,12 @@ export class TieredCache implements Cache {
 
   constructor(options: TieredCacheOptions) {
     this.#now = options.now ?? Date.now;
-    this.#memory = new LruCache(options.maxEntries, this.#now);
+    this.#memory = new LruCache<string>(options.maxEntries, {
+      now: this.#now,
+      maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+      sizeOf: (key, text) =>
+        stringBytes(key) + stringBytes(text) + ENTRY_OVERHEAD_BYTES,
+    });
     this.#shared = options.shared;
     this.#logger = options.logger;
     this.#ttlSeconds = options.ttlSeconds;
@@ -264,6 +315,8 @@ export class TieredCache implements Cache {
       hitRatio: lookups === 0 ? 0 : this.#hits / lookups,
       hitsByLayer: { ...this.#hitsByLayer },
       entries: this.#memory.size,
+      bytes: this.#memory.bytes,
+      maxBytes: this.#memory.maxBytes,
       sharedErrors: this.#sharedErrors,
       sharedDown: this.#now() < this.#downUntil,
     };

@@ -43,7 +43,7 @@ Deno.test("LruCache evicts the least recently used entry", () => {
 
 Deno.test("LruCache entries expire after their time to live", () => {
   let now = 1_000;
-  const lru = new LruCache<string>(10, () => now);
+  const lru = new LruCache<string>(10, { now: () => now });
   lru.set("k", "v", 500);
   now = 1_499;
   assert.equal(lru.get("k"), "v");
