@@ -66,7 +66,7 @@ export async function start(options: StartOptions): Promise<Running> {
         error: error instanceof Error ? error.stack : String(error),
       }),
   });
-  const { server: httpServer, url } = await listen(server.fetch, {
+  const { url, drainAndStop } = await listen(server.fetch, {
     port: options.port ?? config.PORT,
     hostname: options.hostname,
     publicHost: "localhost",
@@ -78,7 +78,8 @@ export async function start(options: StartOptions): Promise<Running> {
   return {
     url,
     async shutdown() {
-      await httpServer.shutdown();
+      // in-flight requests finish, new ones get 503, then the socket closes
+      await drainAndStop();
       await store?.close();
     },
   };

@@ -5,13 +5,13 @@
  * @module
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { TieredCache } from "../store/cache/tiered.ts";
 import { LocalAuth } from "./auth/local.ts";
+import { docsPage } from "./docs_page.ts";
 import { supabaseVerifier } from "./auth/supabase.ts";
 import { rememberVerified } from "./auth/token.ts";
 import type { AppEnv } from "./context.ts";
@@ -21,6 +21,10 @@ import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { RequestLog } from "./middleware/request_log.ts";
 import { storedPosterPaths } from "./posters.ts";
+import { HashGate } from "./auth/hash_gate.ts";
+import { LoginGuard } from "./auth/login_guard.ts";
+import { clientAddress, clientKey } from "./client_address.ts";
+import { limitPolicies } from "./limits.ts";
 import { notFound, onError, ProblemError, validationHook } from "./problem.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -38,7 +42,10 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
     ? deps.localAuth
     : config.supabaseAuth
     ? null
-    : new LocalAuth(store.meta, { secret: config.LOCAL_AUTH_SECRET });
+    : new LocalAuth(store.meta, {
+      secret: config.LOCAL_AUTH_SECRET,
+      secretFile: `${config.dataDir}/local-auth.key`,
+    });
   const verifier = deps.verifier ??
     (config.supabaseAuth
       ? supabaseVerifier({
@@ -60,11 +67,25 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
       ? { ...built, recommender: deps.recommender }
       : built;
   };
+  const rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter();
+  const limits = limitPolicies(config);
+  const addressOptions = {
+    trustedProxies: config.TRUSTED_PROXY_COUNT,
+    forwardedSecret: config.FORWARDED_CLIENT_SECRET,
+  };
   return {
     config,
     store,
     logger,
     localAuth,
+    limits,
+    clientOf: (c) => clientKey(clientAddress(c.req, c.env, addressOptions)),
+    loginGuard: new LoginGuard({
+      limiter: rateLimiter,
+      meta: store.meta,
+      policies: limits.loginFailures,
+    }),
+    hashGate: new HashGate(config.PASSWORD_HASH_CONCURRENCY),
     verifier: rememberVerified(verifier),
     cache: deps.cache ??
       new TieredCache({
@@ -73,8 +94,7 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
         ttlSeconds: config.CACHE_TTL_SECONDS,
         logger,
       }),
-    rateLimiter: deps.rateLimiter ??
-      new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE),
+    rateLimiter,
     posters: deps.posters ?? storedPosterPaths(store.meta, logger),
     // Built once, on first use; a failed build is retried on the next request.
     serving: () => {
@@ -170,7 +190,7 @@ export function createApp(deps: AppDeps) {
         "Movies, ratings and recommendations over MovieLens. Errors are RFC 9457 problem details.",
     },
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.get("/docs", docsPage("/openapi.json"));
   app.onError(onError);
   app.notFound(notFound);
   // `fetch` is an own property of a Hono app, and `app.request()` (tests,

@@ -161,7 +161,8 @@ export class FastPath {
       const responseSize = c.res.headers.get("content-length") ?? undefined;
       const headers: [string, string][] = [];
       for (const [name, value] of c.res.headers) {
-        if (name === "x-request-id") continue;
+        // per request, and per client: a replayed answer is not counted
+        if (name === "x-request-id" || name.startsWith("ratelimit-")) continue;
         headers.push([name, name === "x-cache" ? "hit-memory" : value]);
       }
       this.#store(entryKey(c.req.header("origin") ?? null, parts.target), {

@@ -2,6 +2,7 @@
  * The Hono environment shared by the app, its routes and middleware.
  * @module
  */
+import type { RequestBindings } from "./client_address.ts";
 import type { Logger } from "./logger.ts";
 
 /** The authenticated caller (from a verified access token). */
@@ -28,5 +29,7 @@ export interface AppVariables {
 
 /** The Hono `Env` of the API. */
 export interface AppEnv {
+  /** `c.env`: connection info (Deno.serve) or the in-process web's word. */
+  Bindings: RequestBindings | undefined;
   Variables: AppVariables;
 }

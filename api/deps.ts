@@ -14,11 +14,16 @@ import type { LocalAuth } from "./auth/local.ts";
 import type { TokenVerifier } from "./auth/token.ts";
 import type { Logger } from "./logger.ts";
 import type { PosterPaths } from "./posters.ts";
+import type { HashGate } from "./auth/hash_gate.ts";
+import type { LoginGuard } from "./auth/login_guard.ts";
+import type { AppEnv } from "./context.ts";
+import type { LimitPolicies } from "./limits.ts";
 import {
   MemoryRateLimiter,
   type RateLimiter,
-  UpstashRateLimiter,
 } from "./middleware/rate_limit.ts";
+import { UpstashRateLimiter } from "./middleware/rate_limit_upstash.ts";
+import type { Context } from "hono";
 import { buildServing, type Serving } from "../serving/mod.ts";
 
 /** The inputs of `createApp`. */
@@ -35,7 +40,7 @@ export interface AppDeps {
   recommender?: Recommender;
   /** Default: JSON logs at `LOG_LEVEL`. */
   logger?: Logger;
-  /** Default: in memory at `RATE_LIMIT_PER_MINUTE`. */
+  /** Default: in memory (limits from config, api/limits.ts). */
   rateLimiter?: RateLimiter;
   /** Default: Supabase when configured, local auth otherwise. */
   verifier?: TokenVerifier;
@@ -58,8 +63,16 @@ export interface RouteDeps {
   posters: PosterPaths;
   logger: Logger;
   rateLimiter: RateLimiter;
+  /** Every rate-limit policy, from config. */
+  limits: LimitPolicies;
+  /** The key per-client limits count under (api/client_address.ts). */
+  clientOf(c: Context<AppEnv>): string;
   verifier: TokenVerifier;
   localAuth: LocalAuth | null;
+  /** Per-account back-off of failed log-ins (with local auth). */
+  loginGuard: LoginGuard;
+  /** Password hashes at once (PASSWORD_HASH_CONCURRENCY). */
+  hashGate: HashGate;
 }
 
 /** Options for `prepareDeps`. */
@@ -93,11 +106,10 @@ export async function prepareDeps(
   const { cache, redis } = openCache(config, logger);
   const rateLimiter = redis
     ? new UpstashRateLimiter(redis, {
-      perMinute: config.RATE_LIMIT_PER_MINUTE,
       timeoutMs: config.REDIS_TIMEOUT_MS,
       logger,
     })
-    : new MemoryRateLimiter(config.RATE_LIMIT_PER_MINUTE);
+    : new MemoryRateLimiter();
   const serving = options.eager === false
     ? undefined
     : await buildServing(store, config, {

@@ -51,7 +51,7 @@ export async function serveApi(
   const store = options.store ?? await openStore(config);
   const deps = await prepareDeps(config, store, { logger });
   const app = createApp(deps);
-  const { server, url } = await listen(app.fetch, {
+  const { server, url, drainAndStop } = await listen(app.fetch, {
     port: options.port ?? config.PORT,
     hostname: options.hostname,
   });
@@ -68,7 +68,8 @@ export async function serveApi(
     stopping ??= (async () => {
       logger.info("Shutting down: draining requests");
       for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-      await server.shutdown();
+      // in-flight requests finish, new ones get 503, then the socket closes
+      await drainAndStop();
       await store.close();
       logger.info("Stopped");
     })();

@@ -281,6 +281,11 @@ export const sessionSchema = z.object({
   user: z.object({ id: z.string(), email: z.string() }),
 }).openapi("Session");
 
+export const signupAcceptedSchema = z.object({
+  status: z.literal("accepted"),
+  detail: z.string(),
+}).openapi("SignupAccepted");
+
 export const problemSchema = z.object({
   type: z.string(),
   title: z.string(),

@@ -75,6 +75,7 @@ UPSTASH_REDIS_REST_URL="${UPSTASH_REDIS_REST_URL:-}"
 SECRET_MONGODB_URI="${SECRET_MONGODB_URI:-movielens-mongodb-uri}"
 SECRET_SUPABASE_JWT_SECRET="${SECRET_SUPABASE_JWT_SECRET:-movielens-supabase-jwt-secret}"
 SECRET_UPSTASH_TOKEN="${SECRET_UPSTASH_TOKEN:-movielens-upstash-token}"
+SECRET_FORWARDED_CLIENT="${SECRET_FORWARDED_CLIENT:-movielens-forwarded-client-secret}"
 
 # Job size. The API never loads the model; the job does (onnxruntime plus
 # MiniLM take about 400 MB) and extracts the dataset to its in-memory disk.

@@ -64,6 +64,9 @@ SERVICE_ENV=(
   "UPSTASH_REDIS_REST_URL=${UPSTASH_REDIS_REST_URL}"
   "CACHE_TTL_SECONDS=300"
   "RATE_LIMIT_PER_MINUTE=60"
+  # Cloud Run's front end appends the caller's address to X-Forwarded-For:
+  # per-client limits count that entry, never what the caller wrote.
+  "TRUSTED_PROXY_COUNT=1"
   # Only the Vercel site may call the API from a browser.
   "CORS_ORIGINS=${WEB_ORIGIN}"
   # Cloud Logging keeps 50 GiB a month free; "info" stays far below.
@@ -75,6 +78,8 @@ SERVICE_SECRETS=(
   "MONGODB_URI=${SECRET_MONGODB_URI}:latest"
   "SUPABASE_JWT_SECRET=${SECRET_SUPABASE_JWT_SECRET}:latest"
   "UPSTASH_REDIS_REST_TOKEN=${SECRET_UPSTASH_TOKEN}:latest"
+  # The web's proof for the browser addresses it forwards (vercel.sh).
+  "FORWARDED_CLIENT_SECRET=${SECRET_FORWARDED_CLIENT}:latest"
 )
 
 secrets="$(secrets_flag "${SERVICE_SECRETS[@]}")"

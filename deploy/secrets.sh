@@ -22,6 +22,9 @@ SECRETS=(
   "${SECRET_SUPABASE_JWT_SECRET}|SUPABASE_JWT_SECRET|${API_SA}"
   # Upstash REST token: the API's shared cache and rate limiter.
   "${SECRET_UPSTASH_TOKEN}|UPSTASH_REDIS_REST_TOKEN|${API_SA}"
+  # Shared with the web on Vercel (vercel.sh), which vouches with it for the
+  # browser's address: e.g. `openssl rand -hex 32`.
+  "${SECRET_FORWARDED_CLIENT}|FORWARDED_CLIENT_SECRET|${API_SA}"
 )
 
 for line in "${SECRETS[@]}"; do

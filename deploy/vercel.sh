@@ -6,6 +6,7 @@
 #   npm i -g vercel && vercel login
 #   API_URL=https://movielens-api-xxxx-uc.a.run.app \
 #   SUPABASE_URL=https://<ref>.supabase.co SUPABASE_ANON_KEY=<anon key> \
+#   FORWARDED_CLIENT_SECRET=<the value stored by secrets.sh> \
 #   bash deploy/vercel.sh
 #
 # Project settings (Vercel dashboard > Settings), which --prebuilt makes moot
@@ -30,6 +31,13 @@ VERCEL_ENV=(
   "SUPABASE_URL=${SUPABASE_URL:-}"
   "SUPABASE_ANON_KEY=${SUPABASE_ANON_KEY:-}"
   "LOG_LEVEL=info"
+  # Vercel's proxy sets X-Forwarded-For to the browser's address (it drops
+  # what the browser sent); the web forwards that address to the API with
+  # FORWARDED_CLIENT_SECRET (the API's Secret Manager value, secrets.sh), so
+  # the API's per-client limits count browsers, not Vercel. Vercel keeps
+  # production variables as non-readable "sensitive" values.
+  "TRUSTED_PROXY_COUNT=1"
+  "FORWARDED_CLIENT_SECRET=${FORWARDED_CLIENT_SECRET:-}"
 )
 
 if [ -z "${API_URL:-}" ]; then
@@ -54,6 +62,6 @@ done
 
 # The build reads the same variables from this shell, so build and runtime
 # agree; then the prebuilt output is uploaded as the production deployment.
-export API_URL SUPABASE_URL SUPABASE_ANON_KEY
+export API_URL SUPABASE_URL SUPABASE_ANON_KEY FORWARDED_CLIENT_SECRET
 deno task build:vercel
 vercel deploy --prebuilt --prod

@@ -29,6 +29,15 @@ function datasetPresent(): boolean {
   }
 }
 
+/**
+ * Environment for `loadedStore`/`loadedDataDir` loading the 12-movie
+ * fixture (tests/fixtures/movielens) instead: seconds instead of minutes,
+ * for tests that need a loaded store but not the real catalogue.
+ */
+export const TINY_DATASET_ENV: Record<string, string> = {
+  MOVIELENS_DIR: new URL("./fixtures/movielens", import.meta.url).pathname,
+};
+
 /** False when ../shared/data is absent: the dataset tests are then ignored. */
 export const hasDataset: boolean = datasetPresent();
 
@@ -39,6 +48,10 @@ export const BASE_ENV: Record<string, string> = {
   RECOMMENDER: "content",
   LOG_LEVEL: "error",
   LOCAL_AUTH_SECRET: "local-test-secret-that-is-long-enough-0123456789",
+  // Tests sign up, log in and search many times from one address; the tests
+  // of these limits set their own.
+  AUTH_RATE_LIMIT_PER_MINUTE: "1000",
+  READ_RATE_LIMIT_PER_MINUTE: "100000",
 };
 
 /** A loaded store and where it lives. */
@@ -97,6 +110,21 @@ async function copyTree(from: string, to: string): Promise<void> {
 }
 
 /**
+ * A private copy of the loaded template folder (movielens.db, objects/), for
+ * a server process to use as its DATA_DIR; the caller removes it.
+ */
+export async function loadedDataDir(
+  env: Record<string, string> = {},
+): Promise<string> {
+  const key = JSON.stringify(env);
+  if (!templates.has(key)) templates.set(key, buildTemplate(env));
+  const template = await templates.get(key)!;
+  const dir = await Deno.makeTempDir({ prefix: "api_test_" });
+  await copyTree(template, dir);
+  return dir;
+}
+
+/**
  * Opens a fresh SQLite store in a temp dir holding the real ml-latest-small
  * as the pipeline loads it (tfidf, so no model download): a private copy,
  * so tests may write to it.
@@ -104,11 +132,7 @@ async function copyTree(from: string, to: string): Promise<void> {
 export async function loadedStore(
   env: Record<string, string> = {},
 ): Promise<LoadedStore> {
-  const key = JSON.stringify(env);
-  if (!templates.has(key)) templates.set(key, buildTemplate(env));
-  const template = await templates.get(key)!;
-  const dir = await Deno.makeTempDir({ prefix: "api_test_" });
-  await copyTree(template, dir);
+  const dir = await loadedDataDir(env);
   const config = datasetConfig(dir, env);
   const store = await openSqliteStore(`${dir}/movielens.db`);
   return {

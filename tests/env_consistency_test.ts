@@ -259,7 +259,12 @@ Deno.test("secrets reach Cloud Run through Secret Manager, never as plain variab
   }
   assert.deepEqual(
     deployed["Cloud Run service"].secret.sort(),
-    ["MONGODB_URI", "SUPABASE_JWT_SECRET", "UPSTASH_REDIS_REST_TOKEN"],
+    [
+      "FORWARDED_CLIENT_SECRET",
+      "MONGODB_URI",
+      "SUPABASE_JWT_SECRET",
+      "UPSTASH_REDIS_REST_TOKEN",
+    ],
   );
   assert.deepEqual(deployed["Cloud Run job"].secret, ["MONGODB_URI"]);
 });

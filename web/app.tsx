@@ -3,10 +3,12 @@
  * Deno APIs), so the same app runs in `deno task start` and on Vercel.
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { TMDB_IMAGE_ORIGIN } from "../core/poster.ts";
 import { ApiError, WebApi } from "./web_api.ts";
+import { addressFromProxies } from "../api/client_address.ts";
 import type { Config } from "../config/mod.ts";
 import {
   type ApiClient,
@@ -27,7 +29,15 @@ export interface WebAppOptions {
   auth?: (api: WebApi) => AuthProvider;
   /** Where unexpected errors are reported (default: console.error). */
   onUnexpectedError?: (error: unknown, path: string) => void;
+  /** Proxies in front that append to X-Forwarded-For (TRUSTED_PROXY_COUNT). */
+  trustedProxies?: number;
 }
+
+/**
+ * Largest request body the web reads. Its forms (log in, sign up, a rating)
+ * post well under 1 KiB; anything bigger is refused before it is read.
+ */
+export const WEB_FORM_MAX_BYTES = 8 * 1024;
 
 const SECURITY_HEADERS = {
   "content-security-policy": [
@@ -55,19 +65,37 @@ const SECURITY_HEADERS = {
  */
 export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   const api = new WebApi(options.client);
-  const auth = (options.auth ?? localAuth)(api);
+  const authFor = options.auth ?? localAuth;
   const report = options.onUnexpectedError ??
     ((error, path) => console.error(`Error on ${path}:`, error));
   const app = new Hono<WebEnv>();
   app.use(async (c, next) => {
-    c.set("api", api);
-    c.set("auth", auth);
+    // Calls for this browser carry its address, for the API's per-client limits.
+    const browser = addressFromProxies(
+      c.req.header("x-forwarded-for"),
+      c.env?.remoteAddr?.hostname,
+      options.trustedProxies ?? 0,
+    );
+    const forBrowser = api.forClient(browser);
+    c.set("api", forBrowser);
+    c.set("auth", authFor(forBrowser));
     c.set("session", readSession(c));
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       if (!c.res.headers.has(name)) c.res.headers.set(name, value);
     }
   });
+  app.use(
+    bodyLimit({
+      maxSize: WEB_FORM_MAX_BYTES,
+      onError: (c) =>
+        errorPage(
+          c,
+          413,
+          `This form was larger than ${WEB_FORM_MAX_BYTES} bytes, so it was refused.`,
+        ),
+    }),
+  );
   app.use(csrf());
   registerRoutes(app);
   app.notFound((c) => notFound(c));
@@ -115,7 +143,10 @@ export function webAppFromConfig(
   onUnexpectedError?: (error: unknown, path: string) => void,
 ) {
   const client = config.API_URL
-    ? createApiClient({ apiUrl: config.API_URL })
+    ? createApiClient({
+      apiUrl: config.API_URL,
+      forwardedSecret: config.FORWARDED_CLIENT_SECRET,
+    })
     : api
     ? createApiClient({ app: api })
     : null;
@@ -129,5 +160,6 @@ export function webAppFromConfig(
     client,
     auth: url && anonKey ? () => supabaseAuth({ url, anonKey }) : undefined,
     onUnexpectedError,
+    trustedProxies: config.TRUSTED_PROXY_COUNT,
   });
 }

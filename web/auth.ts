@@ -60,9 +60,20 @@ export function localAuth(api: WebApi): AuthProvider {
   return {
     kind: "local",
     async signup(email, password) {
-      const result = await api.signup(email, password).catch((e) =>
+      // The API accepts a taken email like a free one (it does not tell who
+      // has an account); logging in with the same password tells the user.
+      await api.signup(email, password).catch((e) =>
         authError(e, "Could not sign up")
       );
+      const result = await api.login(email, password).catch((e) => {
+        if (e instanceof ApiError && e.status === 401) {
+          throw new AuthError(
+            409,
+            "This email and password do not open an account. If the email is yours, log in instead.",
+          );
+        }
+        return authError(e, "Could not sign up");
+      });
       return { kind: "session", session: session(result) };
     },
     async login(email, password) {

@@ -9,7 +9,7 @@ import type { WebContext } from "./define.ts";
 export interface PageOptions {
   title: string;
   body: ComponentChildren;
-  status?: 200 | 400 | 401 | 404 | 422 | 500 | 502 | 503;
+  status?: 200 | 400 | 401 | 404 | 413 | 422 | 429 | 500 | 502 | 503;
   description?: string;
 }
 

@@ -6,12 +6,16 @@
 import { getPath } from "hono/utils/url";
 import type { Config } from "../config/mod.ts";
 import type { InProcessApp } from "./api_client.ts";
+import type { RequestBindings } from "../api/client_address.ts";
 import { webAppFromConfig } from "./app.tsx";
 import { serveStatic, STATIC_DIR } from "./adapters/static_files.ts";
 
 /** The API as the server mounts it. */
 export interface MountedApi extends InProcessApp {
-  fetch(request: Request): Response | Promise<Response>;
+  fetch(
+    request: Request,
+    bindings?: RequestBindings,
+  ): Response | Promise<Response>;
 }
 
 /** Options for `createServer`. */
@@ -43,7 +47,9 @@ export function isApiPath(pathname: string): boolean {
  */
 export function createServer(
   options: ServerOptions,
-): { fetch(request: Request): Response | Promise<Response> } {
+): {
+  fetch(request: Request, info?: RequestBindings): Response | Promise<Response>;
+} {
   const web = webAppFromConfig(
     options.config,
     options.api,
@@ -51,13 +57,20 @@ export function createServer(
   );
   const api = options.config.API_URL ? undefined : options.api;
   const staticDir = options.staticDir ?? STATIC_DIR;
-  const page = async (request: Request): Promise<Response> =>
-    await serveStatic(request, staticDir) ?? await web.fetch(request);
+  const page = async (
+    request: Request,
+    info?: RequestBindings,
+  ): Promise<Response> =>
+    await serveStatic(request, staticDir) ?? await web.fetch(request, info);
   return {
-    fetch(request: Request): Response | Promise<Response> {
+    // `info` (Deno.serve's connection) reaches both apps: per-client limits.
+    fetch(
+      request: Request,
+      info?: RequestBindings,
+    ): Response | Promise<Response> {
       const path = getPath(request);
-      if (api && isApiPath(path)) return api.fetch(request);
-      return page(request);
+      if (api && isApiPath(path)) return api.fetch(request, info);
+      return page(request, info);
     },
   };
 }

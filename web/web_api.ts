@@ -5,6 +5,10 @@
  */
 import type { ClientResponse } from "hono/client";
 import type { ApiClient } from "./api_client.ts";
+import {
+  CLIENT_ADDRESS_HEADER,
+  UNKNOWN_CLIENT,
+} from "../api/client_address.ts";
 import type { InteractionType } from "../core/types.ts";
 import type { Steer } from "../core/recommenders/steer.ts";
 
@@ -42,7 +46,7 @@ export class ApiError extends Error {
 
 // The body type of a response's success variants (2xx).
 type Success<R> = R extends ClientResponse<infer T, infer S, "json">
-  ? S extends 200 | 201 ? T : never
+  ? S extends 200 | 201 | 202 ? T : never
   : never;
 
 async function data<R extends ClientResponse<unknown, number, string>>(
@@ -81,13 +85,24 @@ export interface SimilarSteering {
   genre?: string;
 }
 
-const bearer = (token: string) => ({
-  headers: { authorization: `Bearer ${token}` },
-});
-
-/** Typed calls to the API. */
+/** Typed calls to the API, on behalf of one browser when `clientAddress` is set. */
 export class WebApi {
-  constructor(readonly client: ApiClient) {}
+  constructor(readonly client: ApiClient, readonly clientAddress?: string) {}
+
+  /**
+   * The same calls, telling the API whose they are: its per-client limits
+   * then count the browser, not this server (web/api_client.ts vouches).
+   */
+  forClient(address: string): WebApi {
+    return address === UNKNOWN_CLIENT ? this : new WebApi(this.client, address);
+  }
+
+  #init(token?: string): { headers: Record<string, string> } {
+    const headers: Record<string, string> = {};
+    if (this.clientAddress) headers[CLIENT_ADDRESS_HEADER] = this.clientAddress;
+    if (token) headers.authorization = `Bearer ${token}`;
+    return { headers };
+  }
 
   /** A page of movies. */
   movies(query: MovieListQuery) {
@@ -102,7 +117,7 @@ export class WebApi {
         page: query.page?.toString(),
         pageSize: query.pageSize?.toString(),
       },
-    }));
+    }, this.#init()));
   }
 
   /** Movies by what they are about (and by title), each with why it matched. */
@@ -123,14 +138,14 @@ export class WebApi {
   async movie(id: number) {
     const response = await this.client.api.movies[":id"].$get({
       param: { id: String(id) },
-    });
+    }, this.#init());
     if (response.status === 404) return null;
     return await data(Promise.resolve(response));
   }
 
   /** Every genre with its movie count. */
   genres() {
-    return data(this.client.api.genres.$get());
+    return data(this.client.api.genres.$get({}, this.#init()));
   }
 
   /** Movies similar to one movie, steered ("newer", …) or narrowed to a genre. */
@@ -142,20 +157,20 @@ export class WebApi {
         steer: steering.steer,
         genre: steering.genre,
       },
-    }));
+    }, this.#init()));
   }
 
   /** Recommendations for the signed-in user. */
   recommendations(token: string, limit: number, genre?: string) {
     return data(this.client.api.recommendations.user.me.$get({
       query: { limit: String(limit), genre },
-    }, bearer(token)));
+    }, this.#init(token)));
   }
 
   /** The signed-in user's interactions, newest first. */
   interactions(token: string) {
     return data(
-      this.client.api.users.me.interactions.$get({}, bearer(token)),
+      this.client.api.users.me.interactions.$get({}, this.#init(token)),
     );
   }
 
@@ -168,7 +183,7 @@ export class WebApi {
   ) {
     return data(this.client.api.interactions.$post({
       json: { movieId, type, value: value ?? null },
-    }, bearer(token)));
+    }, this.#init(token)));
   }
 
   /** Removes one type of interaction with a movie (204 even when absent). */
@@ -180,23 +195,26 @@ export class WebApi {
     const response = await this.client.api.interactions[":movieId"].$delete({
       param: { movieId: String(movieId) },
       query: { type },
-    }, bearer(token));
+    }, this.#init(token));
     if (!response.ok) {
       throw await ApiError.from(response as unknown as Response);
     }
   }
 
-  /** Local sign up (when Supabase is not configured). */
+  /**
+   * Local sign up (when Supabase is not configured): accepted whether or
+   * not the email was free (no session: log in next).
+   */
   signup(email: string, password: string) {
     return data(this.client.api.auth.signup.$post({
       json: { email, password },
-    }));
+    }, this.#init()));
   }
 
   /** Local log in (when Supabase is not configured). */
   login(email: string, password: string) {
     return data(this.client.api.auth.login.$post({
       json: { email, password },
-    }));
+    }, this.#init()));
   }
 }

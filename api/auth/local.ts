@@ -8,6 +8,7 @@
 import { jwtVerify, SignJWT } from "jose";
 import type { MetaStore } from "../../store/types.ts";
 import type { AuthUser } from "../context.ts";
+import { localSecret } from "./local_secret.ts";
 import {
   DEFAULT_ITERATIONS,
   hashPassword,
@@ -24,8 +25,6 @@ import {
 
 /** The issuer of local tokens, so they are never mistaken for Supabase ones. */
 export const LOCAL_ISSUER = "movielens-local";
-/** Meta key of the generated signing secret when LOCAL_AUTH_SECRET is unset. */
-const SECRET_KEY = "auth:local-secret";
 const TOKEN_LIFETIME_SECONDS = 3600;
 
 /** A session as returned by sign-up and log-in. */
@@ -56,8 +55,13 @@ export class LocalAuthError extends Error {
 
 /** Options for `LocalAuth`. */
 export interface LocalAuthOptions {
-  /** `LOCAL_AUTH_SECRET`; generated once and kept in the store when unset. */
+  /** `LOCAL_AUTH_SECRET`. */
   secret?: string;
+  /**
+   * Without `secret`: the file holding the generated one (local_secret.ts).
+   * Without either, a secret lives in memory and tokens die with the process.
+   */
+  secretFile?: string;
   /** PBKDF2 iterations for new passwords. */
   iterations?: number;
   now?: () => number;
@@ -109,6 +113,11 @@ export class LocalAuth {
     const run = this.#signupQueue.then(async () => {
       const key = userKey(email);
       if (await this.#meta.get(key)) {
+        // As long as a sign-up takes, so that timing does not reveal accounts.
+        await hashPassword(
+          password,
+          this.#options.iterations ?? DEFAULT_ITERATIONS,
+        );
         throw new LocalAuthError(
           "email-taken",
           `An account with email ${email} already exists`,
@@ -177,18 +186,10 @@ export class LocalAuth {
   }
 
   async #loadSecret(): Promise<Uint8Array> {
-    if (this.#options.secret) {
-      return new TextEncoder().encode(this.#options.secret);
-    }
-    // Kept in the store so that tokens survive a restart of a local server.
-    let stored = await this.#meta.get(SECRET_KEY);
-    if (!stored) {
-      const bytes = crypto.getRandomValues(new Uint8Array(32));
-      stored = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(
-        "",
-      );
-      await this.#meta.set(SECRET_KEY, stored);
-    }
-    return new TextEncoder().encode(stored);
+    const secret = this.#options.secret ??
+      (this.#options.secretFile
+        ? await localSecret(this.#options.secretFile, this.#meta)
+        : crypto.randomUUID() + crypto.randomUUID());
+    return new TextEncoder().encode(secret);
   }
 }

@@ -4,13 +4,18 @@
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { type LocalAuth, LocalAuthError } from "../auth/local.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { enforceLimit } from "../middleware/rate_limit.ts";
 import { ProblemError, validationHook } from "../problem.ts";
-import { credentialsSchema, json, problem, sessionSchema } from "../schemas.ts";
+import {
+  credentialsSchema,
+  json,
+  problem,
+  sessionSchema,
+  signupAcceptedSchema,
+} from "../schemas.ts";
 
 const body = {
   required: true,
@@ -22,13 +27,15 @@ const signup = createRoute({
   path: "/api/auth/signup",
   tags: ["auth"],
   summary: "Create a local account (only without Supabase)",
+  description:
+    "Answers 202 whether or not the email was free, as Supabase does, so that sign-up does not tell who has an account: log in next with the same email and password.",
   request: { body },
   responses: {
-    201: json(sessionSchema, "The new account's session"),
+    202: json(signupAcceptedSchema, "Accepted: log in with these credentials"),
     400: problem("Email or password is invalid"),
     403: problem("Supabase is configured; local accounts are disabled"),
-    409: problem("The email is already registered"),
     429: problem("Too many sign-ups from this address; see Retry-After"),
+    503: problem("Too many password hashes at once; see Retry-After"),
   },
 });
 
@@ -43,14 +50,12 @@ const login = createRoute({
     400: problem("Email or password is invalid"),
     401: problem("Wrong email or password"),
     403: problem("Supabase is configured; local accounts are disabled"),
-    429: problem("Too many log-in attempts for this email; see Retry-After"),
+    429: problem(
+      "Too many attempts from this address, or failed log-ins for this account from a new address; see Retry-After",
+    ),
+    503: problem("Too many password hashes at once; see Retry-After"),
   },
 });
-
-/** The caller's address as Cloud Run's front end reports it. */
-function clientIp(c: Context<AppEnv>): string {
-  return c.req.header("x-forwarded-for")?.split(",")[0].trim() || "unknown";
-}
 
 function enabled(localAuth: LocalAuth | null): LocalAuth {
   if (!localAuth) {
@@ -63,16 +68,8 @@ function enabled(localAuth: LocalAuth | null): LocalAuth {
   return localAuth;
 }
 
-function refused(error: unknown): never {
-  if (error instanceof LocalAuthError) {
-    throw error.reason === "email-taken"
-      ? new ProblemError(409, "Email already registered", error.message)
-      : new ProblemError(401, "Unauthorized", error.message, {
-        type: "/problems/unauthorized",
-      });
-  }
-  throw error;
-}
+const badCredentials = (error: unknown) =>
+  error instanceof LocalAuthError && error.reason === "bad-credentials";
 
 /** The local auth routes. */
 export function authRoutes(deps: RouteDeps) {
@@ -80,27 +77,39 @@ export function authRoutes(deps: RouteDeps) {
     .openapi(signup, async (c) => {
       const auth = enabled(deps.localAuth);
       const { email, password } = c.req.valid("json");
-      await enforceLimit(
-        c,
-        deps.rateLimiter,
-        `signup:${clientIp(c)}`,
-        "sign-ups",
+      const client = deps.clientOf(c);
+      await enforceLimit(c, deps.rateLimiter, client, deps.limits.signups);
+      await deps.hashGate.run(() => auth.signup(email, password)).catch(
+        (error) => {
+          // a taken email is answered like a new one (it took as long)
+          if (
+            !(error instanceof LocalAuthError && error.reason === "email-taken")
+          ) throw error;
+        },
       );
-      const session = await auth.signup(email, password).catch(refused);
       c.header("Cache-Control", "no-store");
-      return c.json(session, 201);
+      return c.json({
+        status: "accepted" as const,
+        detail: "Log in with this email and password to start a session",
+      }, 202);
     })
     .openapi(login, async (c) => {
       const auth = enabled(deps.localAuth);
       const { email, password } = c.req.valid("json");
-      // Per account, so guessing one user's password is slow whatever the IP.
-      await enforceLimit(
-        c,
-        deps.rateLimiter,
-        `login:${email.trim().toLowerCase()}`,
-        "log-in attempts",
-      );
-      const session = await auth.login(email, password).catch(refused);
+      const client = deps.clientOf(c);
+      await enforceLimit(c, deps.rateLimiter, client, deps.limits.logins);
+      await deps.loginGuard.admit(email, client);
+      let session;
+      try {
+        session = await deps.hashGate.run(() => auth.login(email, password));
+      } catch (error) {
+        if (!badCredentials(error)) throw error;
+        await deps.loginGuard.failed(email);
+        throw new ProblemError(401, "Unauthorized", (error as Error).message, {
+          type: "/problems/unauthorized",
+        });
+      }
+      await deps.loginGuard.succeeded(email, client);
       c.header("Cache-Control", "no-store");
       return c.json(session, 200);
     });

@@ -31,7 +31,7 @@ const OPPOSITE: Partial<Record<Interaction["type"], Interaction["type"]>> = {
 /** The interaction routes. */
 export function interactionRoutes(deps: RouteDeps) {
   const auth = requireUser(deps.verifier);
-  const limited = limitWrites(deps.rateLimiter);
+  const limited = limitWrites(deps.rateLimiter, deps.limits.writes);
 
   const create = createRoute({
     method: "post",

@@ -6,6 +6,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { MovieWithStats } from "../../core/types.ts";
 import { cached } from "../route_cache.ts";
+import { countedRead } from "../middleware/rate_limit.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { withPoster } from "../posters.ts";
@@ -131,7 +132,7 @@ export function movieRoutes(deps: RouteDeps) {
         c,
         deps.cache,
         `movies:list:${JSON.stringify(storeQuery)}`,
-        () => deps.store.movies.query(storeQuery),
+        countedRead(c, deps, () => deps.store.movies.query(storeQuery)),
       );
       const posters = await deps.posters();
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);

@@ -10,6 +10,7 @@ import { recommendForUser } from "../../serving/recommend.ts";
 import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { withPoster } from "../posters.ts";
+import { countedRead } from "../middleware/rate_limit.ts";
 import { ProblemError, validationHook } from "../problem.ts";
 import {
   itemRecommendationsQuery,
@@ -90,7 +91,12 @@ export function recommendationRoutes(deps: RouteDeps) {
         };
       };
       // a hit is answered with the stored JSON text, never re-serialised
-      const text = await cachedJson(c, deps.cache, key, build);
+      const text = await cachedJson(
+        c,
+        deps.cache,
+        key,
+        countedRead(c, deps, build),
+      );
       c.header("Cache-Control", "private, no-store");
       return jsonText<Awaited<ReturnType<typeof build>>>(c, text);
     })
@@ -124,7 +130,7 @@ export function recommendationRoutes(deps: RouteDeps) {
         c,
         deps.cache,
         `recs:item:${id}:${limit}:${steer ?? ""}:${genre ?? ""}`,
-        build,
+        countedRead(c, deps, build),
       );
       if (text === null) {
         throw new ProblemError(404, "Movie not found", `No movie has id ${id}`);

@@ -23,7 +23,13 @@ export async function serveStatic(
 ): Promise<Response | null> {
   const { pathname } = new URL(request.url);
   if (!pathname.startsWith("/static/")) return null;
-  const relative = decodeURIComponent(pathname.slice("/static/".length));
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname.slice("/static/".length));
+  } catch {
+    // malformed percent-encoding (`/static/%ff`): no file has that name
+    return new Response("Not found", { status: 404 });
+  }
   if (
     !relative || relative.split("/").some((s) => s === ".." || s === "") ||
     relative.includes("\\")

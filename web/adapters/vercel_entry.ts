@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import process from "node:process";
 import { parseConfig } from "../../config/mod.ts";
-import { webAppFromConfig } from "../app.tsx";
+import { WEB_FORM_MAX_BYTES, webAppFromConfig } from "../app.tsx";
 
 // Vercel passes settings as environment variables; parseConfig validates them.
 const config = parseConfig(process.env);
@@ -17,16 +17,27 @@ if (!config.API_URL) {
 }
 const app = webAppFromConfig(config);
 
+/**
+ * The request body, at most `limit` + 1 bytes of it: the web app refuses a
+ * body over its limit (413) without the rest being held in memory.
+ */
 async function readBody(
   req: IncomingMessage,
+  limit: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const chunks: Uint8Array[] = [];
-  for await (const chunk of req) chunks.push(chunk as Uint8Array);
-  const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let size = 0;
+  for await (const chunk of req) {
+    if (size > limit) continue; // drained, not kept
+    chunks.push(chunk as Uint8Array);
+    size += (chunk as Uint8Array).length;
+  }
+  const body = new Uint8Array(Math.min(size, limit + 1));
   let offset = 0;
   for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
+    const part = chunk.subarray(0, body.length - offset);
+    body.set(part, offset);
+    offset += part.length;
   }
   return body;
 }
@@ -45,7 +56,7 @@ async function toRequest(req: IncomingMessage): Promise<Request> {
   const method = req.method ?? "GET";
   const body = method === "GET" || method === "HEAD"
     ? undefined
-    : await readBody(req);
+    : await readBody(req, WEB_FORM_MAX_BYTES);
   return new Request(`${proto}://${host}${req.url ?? "/"}`, {
     method,
     headers,
@@ -61,7 +72,11 @@ export default async function handler(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const response = await app.fetch(await toRequest(req));
+  // The socket's peer; behind Vercel's proxy (TRUSTED_PROXY_COUNT=1) the
+  // browser's address is the last X-Forwarded-For entry instead.
+  const response = await app.fetch(await toRequest(req), {
+    remoteAddr: { hostname: req.socket?.remoteAddress },
+  });
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);

@@ -5,7 +5,7 @@ import { renderPage } from "../render.tsx";
 /** Renders the error page with a status (502 when the API failed). */
 export function errorPage(
   c: WebContext,
-  status: 400 | 500 | 502 | 503,
+  status: 400 | 404 | 413 | 500 | 502 | 503,
   detail: string,
 ): Response {
   return renderPage(c, {
@@ -15,9 +15,7 @@ export function errorPage(
       <section class="message-page">
         <p class="big-code" aria-hidden="true">{status}</p>
         <h1>
-          {status === 400
-            ? "That request did not work"
-            : "Something went wrong"}
+          {status < 500 ? "That request did not work" : "Something went wrong"}
         </h1>
         <p role="alert">{detail}</p>
         <p>

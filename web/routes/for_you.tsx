@@ -8,6 +8,8 @@ import { MovieCard } from "../components/movie_card.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { Explanation } from "../components/explanation.tsx";
 import { displayTitle } from "../components/title.ts";
+import { ApiError } from "../web_api.ts";
+import { errorPage } from "./_500.tsx";
 
 const LIMIT = 24;
 const ONBOARDING = 12;
@@ -19,9 +21,20 @@ export const handler = defineRoute({
     const api = c.get("api");
     const genre = c.req.query("genre")?.trim() || undefined;
     const [recs, genres] = await Promise.all([
-      api.recommendations(session.accessToken, LIMIT, genre),
+      api.recommendations(session.accessToken, LIMIT, genre).catch((e) => {
+        // the API refuses a genre it does not know: the visitor's input
+        if (e instanceof ApiError && e.status === 400) return null;
+        throw e;
+      }),
       api.genres(),
     ]);
+    if (!recs) {
+      return errorPage(
+        c,
+        400,
+        `There is no genre called "${genre}". Pick one from the list on this page.`,
+      );
+    }
     const coldStart = recs.coldStart || recs.items.length === 0;
     const onboarding = coldStart
       ? await api.movies({ sort: "popular", pageSize: ONBOARDING })

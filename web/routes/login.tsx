@@ -15,6 +15,18 @@ export async function readCredentials(c: WebContext) {
   };
 }
 
+/**
+ * The status of a refused auth form: busy and too-many stay what they are
+ * (429, 503: come back later), a bad field is 400, the rest `otherwise`.
+ */
+export function formStatus(
+  status: number,
+  otherwise: 401 | 422,
+): 400 | 401 | 422 | 429 | 503 {
+  if (status === 429 || status === 503 || status === 400) return status;
+  return otherwise;
+}
+
 /** Checks the fields before asking the auth service; a message or null. */
 export function credentialsProblem(email: string, password: string) {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
@@ -43,7 +55,7 @@ export const handler = defineRoute({
       if (!(e instanceof AuthError)) throw e;
       return renderPage(c, {
         title: "Log in",
-        status: e.status === 400 ? 400 : 401,
+        status: formStatus(e.status, 401),
         body: (
           <AuthForm mode="login" next={next} email={email} error={e.message} />
         ),

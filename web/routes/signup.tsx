@@ -4,7 +4,7 @@ import { renderPage } from "../render.tsx";
 import { AuthForm } from "../components/auth_form.tsx";
 import { AuthError } from "../auth.ts";
 import { saveSession } from "../session.ts";
-import { credentialsProblem, readCredentials } from "./login.tsx";
+import { credentialsProblem, formStatus, readCredentials } from "./login.tsx";
 
 export const handler = defineRoute({
   GET(c) {
@@ -26,7 +26,7 @@ export const handler = defineRoute({
       if (!(e instanceof AuthError)) throw e;
       return renderPage(c, {
         title: "Sign up",
-        status: e.status === 409 ? 422 : 400,
+        status: e.status === 409 ? 422 : formStatus(e.status, 422),
         body: (
           <AuthForm mode="signup" next={next} email={email} error={e.message} />
         ),
