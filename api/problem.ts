@@ -7,6 +7,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { StoreBusyError } from "../store/errors.ts";
 import type { AppEnv } from "./context.ts";
 
 /** One invalid parameter, as listed in a 400 problem. */
@@ -148,6 +149,22 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ProblemError) return problemResponse(c, error);
   if (error instanceof HTTPException) {
     return problemResponse(c, fromHttpException(error));
+  }
+  if (error instanceof StoreBusyError) {
+    c.get("logger")?.warning("Store busy", { waitedMs: error.waitedMs });
+    return problemResponse(
+      c,
+      new ProblemError(
+        503,
+        "Busy",
+        "The store is busy with another writer; nothing was written, try again shortly",
+        {
+          type: "/problems/busy",
+          headers: { "Retry-After": String(error.retryAfterSeconds) },
+          cause: error,
+        },
+      ),
+    );
   }
   c.get("logger")?.error("Unhandled error", { error });
   return problemResponse(

@@ -18,6 +18,7 @@ export const envSchema = z.object({
   // Where things live
   DATA_DIR: z.string().default("./.data"),
   STORE: z.enum(["sqlite", "mongodb"]).optional(),
+  SQLITE_BUSY_TIMEOUT_MS: int(5000, 0, 60000),
   MONGODB_URI: optionalText,
   MONGODB_DB: z.string().default("movielens"),
   GCS_BUCKET: optionalText,

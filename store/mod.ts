@@ -38,7 +38,9 @@ export async function openStore(config: Config): Promise<Store> {
     return await openMongoStore(config.MONGODB_URI, config.MONGODB_DB);
   }
   await Deno.mkdir(config.dataDir, { recursive: true });
-  return await openSqliteStore(`${config.dataDir}/${sqliteFileName}`);
+  return await openSqliteStore(`${config.dataDir}/${sqliteFileName}`, {
+    busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+  });
 }
 
 /**

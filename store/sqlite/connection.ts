@@ -4,10 +4,17 @@
  * transaction out of it, atomic write batches, read snapshots and nested
  * transactions (savepoints). `node:sqlite` is synchronous: each store call
  * runs its statements in one synchronous block.
+ *
+ * SQLite's own busy wait would block the event loop (the whole server) for
+ * as long as another process holds the write lock, so the connection never
+ * uses it (`busy_timeout` 0): a call that finds the lock taken waits
+ * asynchronously and tries again (`whenUnlocked`), and gives up with
+ * `StoreBusyError` after `busyTimeoutMs`.
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { StoreBusyError } from "../errors.ts";
 import { createFifoLock } from "../fifo_lock.ts";
 
 /** What a section of the SQLite store (movies.ts, meta.ts, …) runs SQL with. */
@@ -49,8 +56,59 @@ interface TransactionFrame {
   lockChild: () => Promise<() => void>;
 }
 
+/** Options of `sqliteConnection`. */
+export interface SqliteConnectionOptions {
+  /** How long a call waits for another process's lock, in ms (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** Thrown by an attempt that found the lock taken before doing anything. */
+class LockTaken extends Error {}
+
+/** SQLITE_BUSY: another connection holds the lock this statement needs. */
+function isBusy(error: unknown): boolean {
+  return error instanceof Error && /database is locked/.test(error.message);
+}
+
+/** Runs `step`, turning SQLITE_BUSY into `LockTaken` (safe to retry). */
+function orLockTaken<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw isBusy(error) ? new LockTaken() : error;
+  }
+}
+
+/**
+ * Runs `attempt` until it does not throw `LockTaken`, sleeping 1, 2, 4 … up
+ * to 25 ms between tries (the event loop stays free), for at most
+ * `timeoutMs`; then throws `StoreBusyError`.
+ */
+async function whenUnlocked<T>(
+  timeoutMs: number,
+  attempt: () => T | Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  for (let pause = 1;; pause = Math.min(pause * 2, 25)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof LockTaken)) throw error;
+      const waited = performance.now() - started;
+      if (waited + pause > timeoutMs) throw new StoreBusyError(waited);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 /** Wraps an open database; the connection owns it from now on. */
-export function sqliteConnection(db: DatabaseSync): SqliteConnection {
+export function sqliteConnection(
+  db: DatabaseSync,
+  options: SqliteConnectionOptions = {},
+): SqliteConnection {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  // SQLite's busy handler sleeps inside the call, blocking the event loop
+  db.exec("PRAGMA busy_timeout = 0");
   const statements = new Map<string, StatementSync>();
   /** Prepares once per SQL text (dynamic queries have few shapes). */
   const sql = (text: string): StatementSync => {
@@ -75,9 +133,13 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
     while (active) await active;
   };
 
+  /** Takes the write lock, or throws `LockTaken` with nothing begun. */
+  const begin = () => orLockTaken(() => db.exec("BEGIN IMMEDIATE"));
+
   const batch = <T>(work: () => T): T => {
     const nested = db.isTransaction;
-    db.exec(nested ? "SAVEPOINT batch" : "BEGIN IMMEDIATE");
+    if (nested) db.exec("SAVEPOINT batch");
+    else begin();
     try {
       const result = work();
       db.exec(nested ? "RELEASE batch" : "COMMIT");
@@ -95,7 +157,7 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
 
   const snapshot = <T>(work: () => T): T => {
     if (db.isTransaction) return work();
-    db.exec("BEGIN");
+    orLockTaken(() => db.exec("BEGIN"));
     try {
       return work();
     } finally {
@@ -135,7 +197,8 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
     active = new Promise((resolve) => (finished = resolve));
     try {
       if (closed) throw new Error("SQLite store is closed");
-      db.exec("BEGIN IMMEDIATE");
+      // `active` keeps other callers out while this waits for the lock
+      await whenUnlocked(busyTimeoutMs, begin);
       try {
         const result = await context.run(
           { depth: 0, lockChild: createFifoLock() },
@@ -164,18 +227,25 @@ export function sqliteConnection(db: DatabaseSync): SqliteConnection {
     run: (text: string, ...params: SQLInputValue[]) =>
       Number(sql(text).run(...params).changes),
     gate,
-    async write<T>(work: () => T): Promise<T> {
-      await gate();
-      return batch(work);
-    },
-    async read<T>(work: () => T): Promise<T> {
-      await gate();
-      return work();
-    },
-    async snapshot<T>(work: () => T): Promise<T> {
-      await gate();
-      return snapshot(work);
-    },
+    // Each attempt passes the gate again: a transaction may have begun
+    // while this one slept, and the attempt must not join it.
+    write: <T>(work: () => T): Promise<T> =>
+      whenUnlocked(busyTimeoutMs, async () => {
+        await gate();
+        return batch(work);
+      }),
+    // Reads in WAL mode are not blocked by a writer; SQLITE_BUSY here is
+    // rare (WAL recovery), and a read is safe to run again.
+    read: <T>(work: () => T): Promise<T> =>
+      whenUnlocked(busyTimeoutMs, async () => {
+        await gate();
+        return orLockTaken(work);
+      }),
+    snapshot: <T>(work: () => T): Promise<T> =>
+      whenUnlocked(busyTimeoutMs, async () => {
+        await gate();
+        return snapshot(work);
+      }),
     transaction,
     async close(): Promise<void> {
       if (closed) return;

@@ -18,7 +18,11 @@ import { prepareDatabase } from "./schema.ts";
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
-  /** How long a write waits for another process's lock, in ms (default 5000). */
+  /**
+   * How long a call waits for another process's lock, in ms (default 5000).
+   * The wait never blocks the event loop (connection.ts), except while
+   * opening (schema setup).
+   */
   busyTimeoutMs?: number;
 }
 
@@ -35,14 +39,15 @@ export function openSqliteStore(
   path: string,
   options: SqliteStoreOptions = {},
 ): Promise<Store> {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const database = new DatabaseSync(path);
   try {
-    prepareDatabase(database, options.busyTimeoutMs ?? 5000);
+    prepareDatabase(database, busyTimeoutMs);
   } catch (error) {
     database.close();
     throw error;
   }
-  const db = sqliteConnection(database);
+  const db = sqliteConnection(database, { busyTimeoutMs });
   return Promise.resolve({
     kind: "sqlite",
     movies: sqliteMovies(db),

@@ -1,0 +1,152 @@
+/**
+ * Another process holding SQLite's write lock (a `pipeline load`, a backup,
+ * an operator's `sqlite3` shell) against `api/main.ts` as a process:
+ * `node:sqlite` is synchronous, so a write that waited for the lock inside
+ * SQLite froze the whole server. Now the API keeps answering while a write
+ * waits, the write goes through once the lock is released, and a write that
+ * waits longer than `SQLITE_BUSY_TIMEOUT_MS` is a 503 with Retry-After.
+ */
+import assert from "node:assert/strict";
+import { LOCAL_ISSUER } from "../api/auth/local.ts";
+import { openSqliteStore } from "../store/mod.ts";
+import {
+  BASE_ENV,
+  bearer,
+  loadedDataDir,
+  postJson,
+  signToken,
+  TINY_DATASET_ENV,
+} from "./api_fixture.ts";
+import { startServerProcess } from "./server_process.ts";
+
+/** The script of the second process: takes the lock, holds it until told. */
+const HOLDER = `
+import { DatabaseSync } from "node:sqlite";
+const db = new DatabaseSync(Deno.args[0]);
+db.exec("BEGIN IMMEDIATE");
+db.exec("INSERT INTO meta (key, value) VALUES ('lock-holder', 'x') ON CONFLICT (key) DO UPDATE SET value = 'y'");
+console.log("locked");
+for await (const _ of Deno.stdin.readable) break;
+db.exec("COMMIT");
+db.close();
+console.log("released");
+`;
+
+/** A real second process holding the write lock of `path` until `release()`. */
+async function holdWriteLock(path: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", HOLDER, path],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let buffered = "";
+  const nextLine = async (): Promise<string> => {
+    while (!buffered.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the lock holder exited");
+      buffered += value;
+    }
+    const end = buffered.indexOf("\n");
+    const line = buffered.slice(0, end);
+    buffered = buffered.slice(end + 1);
+    return line;
+  };
+  assert.equal(await nextLine(), "locked");
+  const writer = child.stdin.getWriter();
+  return {
+    async release() {
+      await writer.write(new TextEncoder().encode("go\n"));
+      assert.equal(await nextLine(), "released");
+      await writer.close().catch(() => {});
+      await reader.cancel();
+      assert.equal((await child.status).code, 0);
+    },
+  };
+}
+
+/** Milliseconds `/health` takes to answer. */
+async function healthMs(url: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(`${url}/health`);
+  await res.body?.cancel();
+  assert.equal(res.status, 200);
+  return performance.now() - started;
+}
+
+Deno.test({
+  name:
+    "SQLite locked by another process: the API keeps answering, the write waits without blocking, then 503 + Retry-After",
+  async fn() {
+    const dataDir = await loadedDataDir(TINY_DATASET_ENV);
+    const api = await startServerProcess({
+      entry: "api/main.ts",
+      dataDir,
+      env: { RATE_LIMIT_PER_MINUTE: "100000", SQLITE_BUSY_TIMEOUT_MS: "2000" },
+    });
+    const token = await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
+      sub: "lock-user",
+      iss: LOCAL_ISSUER,
+    });
+    const rate = (movieId: number) =>
+      fetch(
+        `${api.url}/api/interactions`,
+        postJson({ movieId, type: "rating", value: 4 }, bearer(token)),
+      );
+    try {
+      // 1. released while the write waits: the write goes through
+      let holder = await holdWriteLock(`${dataDir}/movielens.db`);
+      const events: string[] = [];
+      const waiting = rate(1).then((res) => {
+        events.push("write answered");
+        return res;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const during: number[] = [];
+      for (let i = 0; i < 5; i++) during.push(await healthMs(api.url));
+      events.push("health answered");
+      await holder.release();
+      const released = await waiting;
+      assert.equal(released.status, 201, await released.text());
+      assert.deepEqual(
+        events,
+        ["health answered", "write answered"],
+        "/health answered while the write waited for the lock",
+      );
+
+      // 2. held past SQLITE_BUSY_TIMEOUT_MS: 503 + Retry-After, never 500
+      holder = await holdWriteLock(`${dataDir}/movielens.db`);
+      const started = performance.now();
+      const refused = await rate(2);
+      const waitedMs = performance.now() - started;
+      const body = await refused.json();
+      await holder.release();
+      assert.equal(refused.status, 503, JSON.stringify(body));
+      assert.equal(body.type, "/problems/busy");
+      assert.ok(Number(refused.headers.get("Retry-After")) >= 1);
+      console.log(
+        `  /health during the lock: max ${
+          Math.max(...during).toFixed(0)
+        } ms over ${during.length}; the refused write waited ${
+          waitedMs.toFixed(0)
+        } ms`,
+      );
+
+      // 3. the lock gone, writes go through again
+      const after = await rate(2);
+      assert.equal(after.status, 201, await after.text());
+    } finally {
+      await api.stop();
+    }
+    const store = await openSqliteStore(`${dataDir}/movielens.db`);
+    try {
+      const stored = await store.interactions.forUser("lock-user");
+      assert.deepEqual(stored.map((i) => i.movieId).sort(), [1, 2]);
+    } finally {
+      await store.close();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
