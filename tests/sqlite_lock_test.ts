@@ -18,6 +18,7 @@ import {
   TINY_DATASET_ENV,
 } from "./api_fixture.ts";
 import { startServerProcess } from "./server_process.ts";
+import { sessionCookie } from "./web_fixture.ts";
 
 /** The script of the second process: takes the lock, holds it until told. */
 const HOLDER = `
@@ -146,6 +147,55 @@ Deno.test({
       assert.deepEqual(stored.map((i) => i.movieId).sort(), [1, 2]);
     } finally {
       await store.close();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "deno task start: a rating posted while SQLite is locked gets a 503 page with Retry-After, then goes through",
+  async fn() {
+    const dataDir = await loadedDataDir(TINY_DATASET_ENV);
+    const server = await startServerProcess({
+      entry: "main.ts",
+      dataDir,
+      env: { SQLITE_BUSY_TIMEOUT_MS: "300" },
+    });
+    const post = (path: string, form: Record<string, string>, cookie = "") =>
+      fetch(`${server.url}${path}`, {
+        method: "POST",
+        body: new URLSearchParams(form),
+        headers: { origin: server.url, cookie },
+        redirect: "manual",
+      });
+    const rate = { movieId: "3", value: "4.5", next: "/my-ratings" };
+    try {
+      const signedUp = await post("/signup", {
+        email: "locked@example.com",
+        password: "correct horse battery",
+        next: "/",
+      });
+      await signedUp.body?.cancel();
+      const cookie = sessionCookie(signedUp);
+      const holder = await holdWriteLock(`${dataDir}/movielens.db`);
+      let page: Response;
+      try {
+        page = await post("/rate", rate, cookie);
+      } finally {
+        await holder.release();
+      }
+      const html = await page.text();
+      assert.equal(page.status, 503, html.slice(0, 500));
+      assert.equal(page.headers.get("Retry-After"), "1");
+      assert.match(html, /busy: nothing was saved/);
+      const saved = await post("/rate", rate, cookie);
+      await saved.body?.cancel();
+      assert.equal(saved.status, 303);
+      const stopped = await server.stop();
+      assert.doesNotMatch(stopped.stderr, /ERROR|Unexpected/i);
+    } finally {
+      await server.stop("SIGKILL");
       await Deno.remove(dataDir, { recursive: true });
     }
   },

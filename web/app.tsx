@@ -114,6 +114,15 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
         "This form came from another site, so it was refused. Please use the form on this site.",
       );
     }
+    if (error instanceof ApiError && error.status === 503) {
+      // the API is busy (a store locked by another writer): nothing broke
+      c.header("Retry-After", "1");
+      return errorPage(
+        c,
+        503,
+        "The movie service is busy: nothing was saved. Please try again in a moment.",
+      );
+    }
     report(error, c.req.path);
     if (error instanceof ApiError && error.status === 429) {
       return errorPage(
