@@ -325,6 +325,14 @@ Deno.test({
             assert.deepEqual(misses, [200, 200, 200, 200, 429]);
             assert.equal(await search(api.v4, "toy"), 200, "a cached answer");
             assert.equal(await search(api.v6, "fargo"), 200);
+            const describe = (base: string) =>
+              status(fetch(`${base}/api/search?q=robots+in+space&limit=5`));
+            assert.equal(
+              await describe(api.v4),
+              429,
+              "search by description is counted too",
+            );
+            assert.equal(await describe(api.v6), 200);
             const auth = bearer(
               await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
                 sub: "reader",

@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { SearchBusyError } from "../../serving/description_matcher.ts";
 import { describeMatch } from "../../serving/search_match.ts";
 import type { AppEnv } from "../context.ts";
+import { countedRead } from "../middleware/rate_limit.ts";
 import type { RouteDeps } from "../deps.ts";
 import { withPoster } from "../posters.ts";
 import { ProblemError, validationHook } from "../problem.ts";
@@ -81,7 +82,13 @@ export function searchRoutes(deps: RouteDeps) {
           })),
         };
       };
-      const text = await cachedJson(c, deps.cache, key, build);
+      // an uncached answer embeds and ranks: counted per client
+      const text = await cachedJson(
+        c,
+        deps.cache,
+        key,
+        countedRead(c, deps, build),
+      );
       c.header("Cache-Control", "public, max-age=60");
       return jsonText<Awaited<ReturnType<typeof build>>>(c, text);
     });
