@@ -413,6 +413,44 @@ Deno.test({
       );
 
       await t.step(
+        "the web's search pages count each browser's reads",
+        async () => {
+          const config = parseConfig({
+            ...BASE_ENV,
+            READ_RATE_LIMIT_PER_MINUTE: "3",
+          });
+          const app = createApp({
+            config,
+            store: loaded.store,
+            logger: silentLogger,
+          });
+          const server = createServer({ config, api: app });
+          const { server: http, url } = await listen(server.fetch, {
+            port: 0,
+            hostname: "::",
+          });
+          const page = (host: string, q: string) =>
+            status(fetch(`http://${host}:${url.port}/search?q=${q}`));
+          try {
+            const spent: number[] = [];
+            for (const q of ["robots", "pirates", "zombies", "vampires"]) {
+              spent.push(await page("127.0.0.1", q));
+              if (spent.at(-1) !== 200) break;
+            }
+            assert.equal(spent[0], 200);
+            assert.equal(spent.at(-1), 503, `one browser's reads: ${spent}`);
+            assert.equal(
+              await page("[::1]", "dragons"),
+              200,
+              "another browser has its own budget",
+            );
+          } finally {
+            await http.shutdown();
+          }
+        },
+      );
+
+      await t.step(
         "a web elsewhere (API_URL) vouches with the shared secret",
         async () => {
           const secret = "forwarded-client-secret-0123456789abcdef";

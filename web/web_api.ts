@@ -131,7 +131,7 @@ export class WebApi {
         page: query.page?.toString(),
         pageSize: query.pageSize?.toString(),
       },
-    }));
+    }, this.#init()));
   }
 
   /** One movie with its links, or null when there is no such movie. */
