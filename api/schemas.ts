@@ -165,7 +165,11 @@ const movieRefSchema = z.object({
   year: z.number().int().nullable(),
 }).openapi("MovieRef");
 
-const interactionType = z.enum(["rating", "view", "like", "dislike"]);
+const interactionType = z.enum(["rating", "view", "like", "dislike", "skip"])
+  .openapi({
+    description:
+      'skip: "I haven\'t seen it", an onboarding answer; never counted as a rating, view or like',
+  });
 
 /** Body of POST /api/interactions. */
 export const interactionInputSchema = z.object({

@@ -6,6 +6,7 @@ export * from "./types.ts";
 export * from "./vectors/vector.ts";
 export * from "./vectors/top_k.ts";
 export * from "./profile.ts";
+export * from "./skips.ts";
 export * from "./movie_stats.ts";
 export * from "./explain.ts";
 export * from "./recommender.ts";

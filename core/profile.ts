@@ -29,7 +29,8 @@ export interface ProfileWeight {
  * The signed weight of each movie in a user's history. Ratings are centred on
  * the user's mean (shrunk towards 3 so that a single rating still counts), so
  * ratings below it push the profile away; likes, dislikes and views use
- * `INTERACTION_WEIGHTS`. Several interactions with one movie add up.
+ * `INTERACTION_WEIGHTS`; skips are left out. Several interactions with one
+ * movie add up.
  *
  * @example
  * profileWeights([{ userId: "u", movieId: 1, type: "rating", value: 5, timestamp: 0 }]);
@@ -51,6 +52,7 @@ export function profileWeights(
     (count + CENTRE_PRIOR_COUNT);
   const byMovie = new Map<number, ProfileWeight>();
   for (const i of history) {
+    if (i.type === "skip") continue;
     let weight: number;
     if (i.type === "rating") {
       if (i.value === null) continue;

@@ -30,8 +30,10 @@ export interface RecommendOptions {
 
 /**
  * A recommendation method. `recommend` never returns a movie in the user's
- * history nor in `exclude`, returns at most `limit` items, best first, and
- * returns [] when it has nothing to say (callers fall back to popularity).
+ * history (but one the user only skipped: unseen, so still a candidate,
+ * `seenMovies` in core/skips.ts) nor in `exclude`, returns at most `limit`
+ * items, best first, and returns [] when it has nothing to say (callers
+ * fall back to popularity).
  */
 export interface Recommender {
   readonly name: string;

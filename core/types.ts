@@ -38,7 +38,11 @@ export interface MovieWithStats extends Movie {
   ratingHistogram: number[];
 }
 
-export type InteractionType = "rating" | "view" | "like" | "dislike";
+/**
+ * What a user did with a movie. `skip` is "I haven't seen it", an answer to
+ * an onboarding question: no taste signal (core/skips.ts).
+ */
+export type InteractionType = "rating" | "view" | "like" | "dislike" | "skip";
 
 /**
  * One user action on one movie. A user has at most one interaction of each

@@ -84,6 +84,19 @@ Deno.test("new app ratings make precompute run again and count in the stats", as
     type: "like",
     value: null,
     timestamp: Date.now(),
+  }, {
+    // "haven't seen it" never counts as a rating
+    userId: "app-user",
+    movieId: 7,
+    type: "skip",
+    value: null,
+    timestamp: Date.now(),
+  }, {
+    userId: "other-app-user",
+    movieId: 7,
+    type: "skip",
+    value: null,
+    timestamp: Date.now(),
   }]);
   assert.equal((await precomputeStep(p)).skipped, false);
   assert.equal((await p.store.movies.get(7))!.ratingCount, before + 1);

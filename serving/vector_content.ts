@@ -14,6 +14,7 @@ import {
   userProfile,
 } from "../core/profile.ts";
 import type { Recommendation, RecommendOptions } from "../core/recommender.ts";
+import { seenMovies } from "../core/skips.ts";
 import { rowIndex } from "../core/vectors/top_k.ts";
 import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
 import type { VectorIndex } from "./vector_search.ts";
@@ -66,8 +67,8 @@ export class VectorContentRecommender {
       index: rowIndex(seen),
     });
     if (!profile) return [];
-    const exclude = new Set(options.exclude ?? []);
-    for (const i of history) exclude.add(i.movieId);
+    const exclude = seenMovies(history);
+    for (const id of options.exclude ?? []) exclude.add(id);
     const best = await this.index.search(profile, options.limit, {
       exclude,
       filter: options.filter,

@@ -1,6 +1,7 @@
 /**
- * Interaction writes: replacement, like/dislike exclusivity, concurrent
- * writes landing exactly once, and per-user rate limiting (429 problem).
+ * Interaction writes: replacement, like/dislike exclusivity, skips ("haven't
+ * seen it") and what undoes them, concurrent writes landing exactly once,
+ * and per-user rate limiting (429 problem).
  */
 import assert from "node:assert/strict";
 import { LOCAL_ISSUER } from "../api/auth/local.ts";
@@ -69,6 +70,78 @@ Deno.test({
         );
         assert.deepEqual(await types(), ["like", "view"]);
       });
+
+      await t.step(
+        "a skip is listed and undone like the others; seeing the movie replaces it",
+        async () => {
+          const auth = bearer(await tokenFor("skipper"));
+          const post = (body: Record<string, unknown>) =>
+            app.request("/api/interactions", postJson(body, auth));
+          const listed = async () =>
+            (await (await app.request("/api/users/me/interactions", {
+              headers: auth,
+            })).json()).items.map((
+              i: { movieId: number; type: string; value: number | null },
+            ) => `${i.movieId}:${i.type}:${i.value}`).sort();
+          const skipped = await post({ movieId: 1, type: "skip" });
+          assert.equal(skipped.status, 201);
+          assert.equal((await skipped.json()).interaction.value, null);
+          assert.equal((await post({ movieId: 2, type: "skip" })).status, 201);
+          assert.deepEqual(await listed(), ["1:skip:null", "2:skip:null"]);
+
+          const undo = await app.request("/api/interactions/2?type=skip", {
+            method: "DELETE",
+            headers: auth,
+          });
+          assert.equal(undo.status, 204);
+          assert.deepEqual(await listed(), ["1:skip:null"]);
+
+          // rating a movie says it was seen after all
+          assert.equal(
+            (await post({ movieId: 1, type: "rating", value: 4 })).status,
+            201,
+          );
+          assert.deepEqual(await listed(), ["1:rating:4"]);
+        },
+      );
+
+      await t.step(
+        "a skip of a movie already rated is refused with a 409 problem and changes nothing",
+        async () => {
+          const auth = bearer(await tokenFor("seen-it"));
+          await app.request(
+            "/api/interactions",
+            postJson({ movieId: 3, type: "rating", value: 2.5 }, auth),
+          );
+          const refused = await app.request(
+            "/api/interactions",
+            postJson({ movieId: 3, type: "skip" }, auth),
+          );
+          assert.equal(refused.status, 409);
+          assert.equal(
+            refused.headers.get("content-type"),
+            "application/problem+json",
+          );
+          assert.match(
+            (await refused.json()).detail,
+            /movie 3: you rated it; undo that first/,
+          );
+          const rows = await loaded.store.interactions.forUser("seen-it");
+          assert.deepEqual(rows.map((r) => [r.type, r.value]), [[
+            "rating",
+            2.5,
+          ]]);
+          const withValue = await app.request(
+            "/api/interactions",
+            postJson({ movieId: 4, type: "skip", value: 3 }, auth),
+          );
+          assert.equal(withValue.status, 400);
+          assert.match(
+            JSON.stringify(await withValue.json()),
+            /must be absent for type \\"skip\\"/,
+          );
+        },
+      );
 
       await t.step(
         "50 concurrent writes for one user all land exactly once",

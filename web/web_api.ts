@@ -174,7 +174,7 @@ export class WebApi {
     );
   }
 
-  /** Records a rating, like, dislike or view. */
+  /** Records a rating, like, dislike, view or skip ("haven't seen it"). */
   interact(
     token: string,
     movieId: number,

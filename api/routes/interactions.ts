@@ -1,6 +1,7 @@
 /**
- * A user's own interactions: record (rating, view, like, dislike), list and
- * undo. Authenticated; writes are rate limited per user.
+ * A user's own interactions: record (rating, view, like, dislike, and skip:
+ * "haven't seen it"), list and undo. Authenticated; writes are rate limited
+ * per user.
  * @module
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
@@ -22,10 +23,24 @@ import {
 
 const security = [{ bearerAuth: [] }];
 
-/** The interaction type a new one replaces: like and dislike exclude each other. */
-const OPPOSITE: Partial<Record<Interaction["type"], Interaction["type"]>> = {
-  like: "dislike",
-  dislike: "like",
+/**
+ * The types a new interaction removes: like and dislike exclude each other,
+ * and any sign of having seen a movie undoes "haven't seen it".
+ */
+const REPLACES: Record<Interaction["type"], Interaction["type"][]> = {
+  rating: ["skip"],
+  view: ["skip"],
+  like: ["dislike", "skip"],
+  dislike: ["like", "skip"],
+  skip: [],
+};
+
+const SEEN_WORDS: Record<Interaction["type"], string> = {
+  rating: "rated",
+  view: "viewed",
+  like: "liked",
+  dislike: "disliked",
+  skip: "skipped",
 };
 
 /** The interaction routes. */
@@ -37,9 +52,9 @@ export function interactionRoutes(deps: RouteDeps) {
     method: "post",
     path: "/api/interactions",
     tags: ["interactions"],
-    summary: "Record a rating, view, like or dislike",
+    summary: "Record a rating, view, like, dislike or skip",
     description:
-      "A second interaction of the same type on a movie replaces the first; a like removes a dislike and the other way round.",
+      'A second interaction of the same type on a movie replaces the first; a like removes a dislike and the other way round. A skip says "I haven\'t seen it" (an onboarding answer): it is never counted as a rating, view or like, the movie may still be recommended, and any later rating, view, like or dislike of the movie removes it. A skip of a movie the caller already rated, viewed, liked or disliked is refused (409).',
     security,
     middleware: [auth, limited] as const,
     request: {
@@ -53,6 +68,9 @@ export function interactionRoutes(deps: RouteDeps) {
       400: problem("The body is invalid"),
       401: problem("No valid access token"),
       404: problem("No movie has this id"),
+      409: problem(
+        "A skip of a movie the caller already rated, viewed, liked or disliked",
+      ),
       413: problem("The body is too large"),
       415: problem("The body is not JSON"),
       429: problem("Too many writes; see Retry-After"),
@@ -107,14 +125,23 @@ export function interactionRoutes(deps: RouteDeps) {
         value: input.type === "rating" ? input.value ?? null : null,
         timestamp: Date.now(),
       };
-      const opposite = OPPOSITE[input.type];
       await deps.store.transaction(async () => {
-        if (opposite) {
-          await deps.store.interactions.remove(
-            user.id,
-            input.movieId,
-            opposite,
+        if (input.type === "skip") {
+          const seen = (await deps.store.interactions.forUser(user.id)).find(
+            (i) => i.movieId === input.movieId && i.type !== "skip",
           );
+          if (seen) {
+            throw new ProblemError(
+              409,
+              "Already seen",
+              `Cannot record "haven't seen it" for movie ${input.movieId}: you ${
+                SEEN_WORDS[seen.type]
+              } it; undo that first (DELETE /api/interactions/${input.movieId})`,
+            );
+          }
+        }
+        for (const type of REPLACES[input.type]) {
+          await deps.store.interactions.remove(user.id, input.movieId, type);
         }
         await deps.store.interactions.upsert([interaction]);
       });

@@ -12,6 +12,7 @@ export const INTERACTION_TYPES: readonly InteractionType[] = [
   "view",
   "like",
   "dislike",
+  "skip",
 ];
 
 /** The code of each type in `InteractionColumns.types`. */
@@ -20,6 +21,7 @@ export const TYPE_CODE: Readonly<Record<InteractionType, number>> = {
   view: 1,
   like: 2,
   dislike: 3,
+  skip: 4,
 };
 
 /** Row i of every array is one interaction. */

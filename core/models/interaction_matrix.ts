@@ -35,10 +35,10 @@ export interface InteractionMatrixOptions {
 
 /**
  * Whether an interaction is a 1 in the matrix: a rating of at least
- * `minRating`, a like or a view; never a dislike.
+ * `minRating`, a like or a view; never a dislike or a skip.
  */
 export function isPositive(row: Interaction, minRating = 0): boolean {
-  if (row.type === "dislike") return false;
+  if (row.type === "dislike" || row.type === "skip") return false;
   return row.type !== "rating" || (row.value ?? 0) >= minRating;
 }
 
@@ -49,7 +49,7 @@ export function isPositiveAt(
   minRating = 0,
 ): boolean {
   const type = columns.types[i];
-  if (type === TYPE_CODE.dislike) return false;
+  if (type === TYPE_CODE.dislike || type === TYPE_CODE.skip) return false;
   if (type !== TYPE_CODE.rating) return true;
   const value = columns.values[i];
   return (value !== value ? 0 : value) >= minRating; // NaN: no value

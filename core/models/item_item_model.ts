@@ -5,6 +5,7 @@
  */
 import { packBlob, unpackBlob } from "./model_blob.ts";
 import { explain } from "../explain.ts";
+import { seenMovies } from "../skips.ts";
 import { isPositive } from "./interaction_matrix.ts";
 import type { ProfileWeight } from "../profile.ts";
 import type {
@@ -260,6 +261,7 @@ export interface HistoryWeightOptions {
  * Positive weights for collaborative scoring: a rating or like counts 1 (as
  * in the binary training matrix), a view `viewWeight`, a low rating
  * `lowRatingWeight`; a dislike 0 (it still excludes the movie from results).
+ * Skips are left out: "haven't seen it" is no taste signal.
  *
  * @example
  * ```ts
@@ -277,6 +279,7 @@ export function collaborativeWeights(
   for (const i of history) newest = Math.max(newest, i.timestamp);
   const byMovie = new Map<number, ProfileWeight>();
   for (const i of history) {
+    if (i.type === "skip") continue;
     let weight: number;
     if (i.type === "dislike") weight = 0;
     else if (i.type === "view") weight = viewWeight;
@@ -362,7 +365,7 @@ export class ItemItemRecommender implements Recommender {
     const { items } = this.model;
     const scores = new Float32Array(items.length);
     if (this.model.scoreInto(weights, scores) === 0) return [];
-    const seen = new Set(history.map((i) => i.movieId));
+    const seen = seenMovies(history);
     const heap = new TopK(options.limit);
     for (let j = 0; j < items.length; j++) {
       const id = items[j];

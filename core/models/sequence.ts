@@ -47,12 +47,13 @@ export const SEQUENCE_DEFAULTS: Required<SequenceOptions> = {
 
 /**
  * Each user's movies in the order they were first interacted with (ties in
- * time broken by movie id, as the temporal split does); dislikes skipped.
+ * time broken by movie id, as the temporal split does); dislikes and skips
+ * left out.
  */
 export function timeOrdered(history: Iterable<Interaction>): number[] {
   const first = new Map<number, number>();
   for (const i of history) {
-    if (i.type === "dislike") continue;
+    if (i.type === "dislike" || i.type === "skip") continue;
     const t = first.get(i.movieId);
     if (t === undefined || i.timestamp < t) first.set(i.movieId, i.timestamp);
   }
@@ -166,7 +167,9 @@ function timeOrderedSequences(
     rows.length = 0;
     for (let p = byUser.offsets[u]; p < byUser.offsets[u + 1]; p++) {
       const r = byUser.rows[p];
-      if (types[r] !== TYPE_CODE.dislike) rows.push(r);
+      if (types[r] !== TYPE_CODE.dislike && types[r] !== TYPE_CODE.skip) {
+        rows.push(r);
+      }
     }
     // First time of each movie, then ordered by (time, movie).
     rows.sort((a, b) => movies[a] - movies[b] || timestamps[a] - timestamps[b]);

@@ -13,6 +13,7 @@ import {
 } from "../profile.ts";
 import { rowIndex, topK } from "../vectors/top_k.ts";
 import { explain } from "../explain.ts";
+import { seenMovies } from "../skips.ts";
 
 /**
  * Recommends the movies closest to the user's profile (the seed design).
@@ -45,8 +46,8 @@ export class ContentRecommender implements Recommender {
       index: this.index,
     });
     if (!profile) return [];
-    const exclude = new Set(options.exclude ?? []);
-    for (const i of history) exclude.add(i.movieId);
+    const exclude = seenMovies(history);
+    for (const id of options.exclude ?? []) exclude.add(id);
     const best = topK(this.matrix, profile, {
       k: options.limit,
       exclude,

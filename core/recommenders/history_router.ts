@@ -17,10 +17,12 @@ import type { Interaction } from "../types.ts";
 /** Histories up to this many movies count as short (twice the 5 a new user is tuned with). */
 export const SHORT_HISTORY = 10;
 
-/** Distinct movies in a history, dislikes aside. */
+/** Distinct movies in a history, dislikes and skips aside. */
 export function historyLength(history: Interaction[]): number {
   const movies = new Set<number>();
-  for (const i of history) if (i.type !== "dislike") movies.add(i.movieId);
+  for (const i of history) {
+    if (i.type !== "dislike" && i.type !== "skip") movies.add(i.movieId);
+  }
   return movies.size;
 }
 

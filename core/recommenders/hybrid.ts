@@ -50,6 +50,7 @@ import type {
   RecommendOptions,
 } from "../recommender.ts";
 import { sequenceWeights } from "../models/sequence.ts";
+import { isSkip } from "../skips.ts";
 import { TopK } from "../vectors/top_k.ts";
 import { HybridContent } from "./hybrid_content.ts";
 import { explainPick } from "./hybrid_explain.ts";
@@ -167,7 +168,8 @@ export class HybridRecommender implements Recommender {
     const seen = buffers ? buffers.seen.fill(0) : new Uint8Array(n);
     for (const i of history) {
       const c = this.#index.get(i.movieId);
-      if (c !== undefined) seen[c] = 1;
+      // a skipped movie was never seen: it stays a candidate
+      if (c !== undefined && !isSkip(i)) seen[c] = 1;
     }
     const collab = collaborativeWeights(
       history,

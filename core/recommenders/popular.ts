@@ -1,6 +1,7 @@
 /** Popularity recommendations: the cold-start fallback. */
 import { LIKED_RATING } from "../models/item_item_model.ts";
 import { histogramBin } from "../movie_stats.ts";
+import { seenMovies } from "../skips.ts";
 import type { Interaction, MovieStats } from "../types.ts";
 import type {
   Recommendation,
@@ -46,7 +47,7 @@ export class PopularityRecommender implements Recommender {
     history: Interaction[],
     options: RecommendOptions,
   ): Recommendation[] {
-    const seen = new Set(history.map((i) => i.movieId));
+    const seen = seenMovies(history);
     const out: Recommendation[] = [];
     for (const { movieId, score } of this.#ranked) {
       if (out.length >= options.limit) break;

@@ -40,10 +40,11 @@ export interface HybridPartsOptions {
 
 /**
  * Interactions that training learns from: everything but dislikes (a
- * dislike says "not this", which a binary co-occurrence model cannot use).
+ * dislike says "not this", which a binary co-occurrence model cannot use)
+ * and skips ("haven't seen it" says nothing of taste).
  */
 export function trainingInteractions(rows: Interaction[]): Interaction[] {
-  return rows.filter((r) => r.type !== "dislike");
+  return rows.filter((r) => r.type !== "dislike" && r.type !== "skip");
 }
 
 /**

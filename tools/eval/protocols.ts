@@ -13,6 +13,7 @@ import {
 } from "../../core/training/split.ts";
 import { LIKED_RATING } from "../../core/models/item_item_model.ts";
 import type { Recommender } from "../../core/recommender.ts";
+import { seenMovies } from "../../core/skips.ts";
 import type { Interaction } from "../../core/types.ts";
 
 /** Every protocol, in the order they are run and reported. */
@@ -77,7 +78,7 @@ export class RandomRecommender implements Recommender {
     this.#random = seededRandom(seed);
   }
   recommend(history: Interaction[], options: { limit: number }) {
-    const seen = new Set(history.map((h) => h.movieId));
+    const seen = seenMovies(history);
     const picked = new Set<number>();
     const out = [];
     const want = Math.min(options.limit, this.catalogue.length - seen.size);

@@ -20,7 +20,8 @@ export const handler = defineRoute({
     // One row per movie, newest change first (items arrive newest first).
     const rows = new Map<number, MovieRow>();
     for (const item of items) {
-      if (item.type === "view") continue;
+      // views and "haven't seen it" are no ratings to change here
+      if (item.type === "view" || item.type === "skip") continue;
       const row = rows.get(item.movieId) ??
         {
           movie: item.movie,
