@@ -17,6 +17,7 @@ import { rememberVerified } from "./auth/token.ts";
 import type { AppEnv } from "./context.ts";
 import type { AppDeps, RouteDeps } from "./deps.ts";
 import { FastPath } from "./cached_responses.ts";
+import { HistoryFingerprints } from "./history_fingerprint.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { RequestLog } from "./middleware/request_log.ts";
@@ -30,6 +31,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { interactionRoutes } from "./routes/interactions.ts";
 import { movieRoutes } from "./routes/movies.ts";
+import { onboardingRoutes } from "./routes/onboarding.ts";
 import { recommendationRoutes } from "./routes/recommendations.ts";
 import { searchRoutes } from "./routes/search.ts";
 import { buildServing, type Serving } from "../serving/mod.ts";
@@ -96,6 +98,10 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
       }),
     rateLimiter,
     posters: deps.posters ?? storedPosterPaths(store.meta, logger),
+    fingerprints: new HistoryFingerprints(
+      store.interactions,
+      config.CACHE_MAX_ENTRIES,
+    ),
     // Built once, on first use; a failed build is retried on the next request.
     serving: () => {
       serving ??= loadServing().catch((error) => {
@@ -180,6 +186,7 @@ export function createApp(deps: AppDeps) {
     .route("/", searchRoutes(resolved))
     .route("/", interactionRoutes(resolved))
     .route("/", recommendationRoutes(resolved))
+    .route("/", onboardingRoutes(resolved))
     .route("/", authRoutes(resolved));
   app.doc("/openapi.json", {
     openapi: "3.0.3",

@@ -11,6 +11,7 @@ import { openCache } from "../store/cache/mod.ts";
 import { openObjectStorage } from "../store/mod.ts";
 import type { ObjectStorage, Store } from "../store/types.ts";
 import type { LocalAuth } from "./auth/local.ts";
+import type { HistoryFingerprints } from "./history_fingerprint.ts";
 import type { TokenVerifier } from "./auth/token.ts";
 import type { Logger } from "./logger.ts";
 import type { PosterPaths } from "./posters.ts";
@@ -61,6 +62,8 @@ export interface RouteDeps {
   cache: Cache;
   serving: () => Promise<Serving>;
   posters: PosterPaths;
+  /** Users' history fingerprints: the cache keys of what depends on a history. */
+  fingerprints: HistoryFingerprints;
   logger: Logger;
   rateLimiter: RateLimiter;
   /** Every rate-limit policy, from config. */

@@ -234,6 +234,17 @@ export const userRecommendationsQuery = z.object({
   genre: z.string().min(1).max(50).optional().openapi({ example: "Comedy" }),
 });
 
+/** Query of GET /api/onboarding. */
+export const onboardingQuery = z.object({
+  limit: intParam(1, 50).default(10).openapi({
+    description: "How many movies to ask about (default 10, at most 50)",
+  }),
+});
+
+export const onboardingSchema = z.object({
+  items: z.array(z.object({ movie: movieWithStatsSchema })),
+}).openapi("OnboardingQuestions");
+
 /** Query of GET /api/recommendations/item/{id}. */
 export const itemRecommendationsQuery = z.object({
   limit: intParam(1, 100).default(20),

@@ -4,12 +4,15 @@
  * the embeddings the served models were trained with
  * (serving/embeddings.ts), where similarity search runs
  * (serving/vector_search.ts), the recommender (serving/recommender.ts) and
- * the cold-start fallback. Per request, `recommendForUser`
- * (serving/recommend.ts) and `similar` answer from memory.
+ * the cold-start fallback, and the onboarding questionnaire
+ * (serving/onboarding.ts). Per request, `recommendForUser`
+ * (serving/recommend.ts), `similar` and the questionnaire answer from
+ * memory.
  * @module
  */
 import type { Config } from "../config/mod.ts";
 import { coldStartRecommender } from "../core/recommenders/popular.ts";
+import type { Questionnaire } from "../core/onboarding/questionnaire.ts";
 import type { Recommender } from "../core/recommender.ts";
 import type { ScoredMovie } from "../core/types.ts";
 import { loadServingModels } from "../store/models.ts";
@@ -27,6 +30,7 @@ import {
 import { DescriptionSearch } from "./description_search.ts";
 import { type SteeredOptions, steeredSimilar } from "./steered_similar.ts";
 import type { ServingLogger } from "./log.ts";
+import { assembleQuestionnaire } from "./onboarding.ts";
 import {
   assembleRecommender,
   chooseRecommender,
@@ -48,6 +52,8 @@ export interface Serving {
   recommender: ServingRecommender;
   /** Cold-start fallback. */
   popular: Recommender;
+  /** Which movies to ask a new user about next. */
+  questionnaire: Questionnaire;
   catalog: Map<number, CatalogEntry>;
   /** Embedding model searched, or null. */
   embeddingModel: string | null;
@@ -129,8 +135,9 @@ export async function buildServing(
     }
   }
   const { matrix, neighbours } = embeddings;
+  const models = await loadServingModels(store.meta);
   const recommender = chooseRecommender(config, {
-    models: await loadServingModels(store.meta),
+    models,
     content: matrix,
     popular,
     atlas: index?.kind === "atlas" ? index : null,
@@ -158,6 +165,7 @@ export async function buildServing(
   return {
     recommender,
     popular,
+    questionnaire: assembleQuestionnaire({ models, ratingCounts: scores }),
     catalog,
     embeddingModel: embeddings.model,
     embeddingSource,

@@ -430,6 +430,7 @@ Deno.test({
               "/api/interactions/{movieId}",
               "/api/recommendations/user/me",
               "/api/recommendations/item/{id}",
+              "/api/onboarding",
               "/api/auth/signup",
               "/api/auth/login",
             ]

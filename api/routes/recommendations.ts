@@ -7,7 +7,6 @@ import { cachedJson, jsonText } from "../route_cache.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { recommendForUser } from "../../serving/recommend.ts";
-import { HistoryFingerprints } from "../history_fingerprint.ts";
 import { requireUser } from "../middleware/auth.ts";
 import { withPoster } from "../posters.ts";
 import { countedRead } from "../middleware/rate_limit.ts";
@@ -27,10 +26,7 @@ export { historyFingerprint } from "../history_fingerprint.ts";
 
 /** The recommendation routes. */
 export function recommendationRoutes(deps: RouteDeps) {
-  const fingerprints = new HistoryFingerprints(
-    deps.store.interactions,
-    deps.config.CACHE_MAX_ENTRIES,
-  );
+  const { fingerprints } = deps;
   const forUser = createRoute({
     method: "get",
     path: "/api/recommendations/user/me",
