@@ -24,7 +24,10 @@ export interface RecommendOptions {
   exclude?: Set<number>;
   /** Only movies for which this returns true (e.g. a genre filter). */
   filter?: (movieId: number) => boolean;
-  /** Current time in ms, for recency weighting; the default ignores recency. */
+  /**
+   * Serving time in ms: the hybrid's time reference (default: the end of
+   * its training data) and content's recency weighting (default: none).
+   */
   now?: number;
 }
 

@@ -22,14 +22,14 @@
  * t(j) = c / (c + itemPivot) for a movie rated c times in training (a movie
  * nobody rated gets t = 0: content only).
  *
- * Time enters through the user's reference time T, the newest interaction
- * in the history (capped at the newest training rating): pop(j) is
- * log(1 + ratings of j up to T), trend(j) the same over the `trendDays`
- * before T (what was popular when the user was last active), each divided
- * by its maximum; g(j) = `unreleasedWeight` for a movie that others rated
- * but nobody had rated yet at T (probably not released then), else 1. When
- * serving a current user T is the end of the data, so g is 1 everywhere and
- * trend means "trending lately".
+ * Time enters through the reference time T, the serving time (the
+ * request's `now`, capped at the newest training rating, which is the
+ * default): pop(j) is log(1 + ratings of j up to T), trend(j) the same over
+ * the `trendDays` before T, each divided by its maximum; g(j) =
+ * `unreleasedWeight` for a movie that others rated but nobody had rated
+ * yet at T (probably not released then), else 1. Served after training, T
+ * is the end of the data, so g is 1 everywhere and trend means "trending
+ * lately"; the evaluation serves at the same T (hybrid_time.ts says why).
  */
 import {
   HYBRID_DEFAULTS,
@@ -130,9 +130,13 @@ export class HybridRecommender implements Recommender {
     this.#counts = this.#time.counts;
   }
 
-  /** Normalised per-component scores for one history (reused across blends when tuning). */
-  components(history: Interaction[]): HybridComponents {
-    return this.#components(history, null);
+  /**
+   * Normalised per-component scores for one history served at `now`
+   * (default: the end of the training data), reused across blends when
+   * tuning.
+   */
+  components(history: Interaction[], now?: number): HybridComponents {
+    return this.#components(history, null, now);
   }
 
   /** `recommend`'s buffers, allocated on first use. */
@@ -163,6 +167,7 @@ export class HybridRecommender implements Recommender {
   #components(
     history: Interaction[],
     buffers: ServingBuffers | null,
+    now: number | undefined,
   ): HybridComponents {
     const n = this.catalogue.length;
     const seen = buffers ? buffers.seen.fill(0) : new Uint8Array(n);
@@ -224,7 +229,8 @@ export class HybridRecommender implements Recommender {
       this.#content.scoreInto(profile, content);
       content = normaliseByMax(content, seen);
     }
-    const { popularity, trend, unreleased } = this.#time.at(history, {
+    const { popularity, trend, unreleased } = this.#time.at({
+      now,
       trendDays: this.params.trendDays,
       buffers: buffers?.time ?? null,
     });
@@ -312,7 +318,7 @@ export class HybridRecommender implements Recommender {
   ): Recommendation[] {
     if (history.length === 0) return [];
     const buffers = this.#serving();
-    const c = this.#components(history, buffers);
+    const c = this.#components(history, buffers, options.now);
     if (!c.ease && !c.liked && !c.knn && !c.sequence && !c.content) {
       return [];
     }

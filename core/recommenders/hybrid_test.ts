@@ -184,3 +184,35 @@ Deno.test("the sequence part ranks what others rated next and explains with the 
   assert.equal(recs[0].movieId, 6);
   assert.deepEqual(recs[0].explanation, { kind: "rated", because: [5] });
 });
+
+Deno.test("time signals are read at the serving time, never at the history's", () => {
+  // Movies 1 and 2 rated on day 100 by 12 people, movie 3 on day 200 by 20.
+  const timed: Interaction[] = [];
+  for (let u = 0; u < 20; u++) {
+    if (u < 12) timed.push(rate(`t${u}`, 1), rate(`t${u}`, 2));
+    timed.push(rate(`t${u}`, 3, 4, 200 * day));
+  }
+  const hybrid = new HybridRecommender({
+    ease: trainEase(buildInteractionMatrix(timed), { lambda: 1, minCount: 2 }),
+    timeline: RatingTimeline.fromInteractions(timed),
+  }, {
+    ...only,
+    easeWeight: 0,
+    likedWeight: 0,
+    sequenceWeight: 0,
+    contentWeight: 0,
+    popularityWeight: 1,
+    unreleasedWeight: 0,
+  });
+  // a history from day 150, when nobody had rated movie 3 yet
+  const history = [rate("me", 1, 5, 150 * day)];
+  const ids = (now?: number) =>
+    hybrid.recommend(history, { limit: 2, now }).map((r) => r.movieId);
+  // served after training: movie 3 is out and the most popular
+  assert.deepEqual(ids(), [3, 2]);
+  assert.deepEqual(ids(Date.now()), [3, 2]);
+  // replaying day 150: movie 3 was not out yet
+  const replay = hybrid.recommend(history, { limit: 2, now: 150 * day });
+  assert.equal(replay[0].movieId, 2);
+  assert.equal(replay.find((r) => r.movieId === 3)?.score ?? 0, 0);
+});

@@ -1,11 +1,13 @@
 /**
- * The hybrid's time signals at a user's reference time T (the newest
- * interaction in the history, capped at the newest training rating):
- * popularity up to T, the trend in the days before T, and which movies
- * nobody had rated yet at T (probably not released then).
+ * The hybrid's time signals at a reference time T, the serving time (the
+ * request's `now`, capped at the newest training rating; by default that
+ * newest rating): popularity up to T, the trend in the days before T, and
+ * which movies nobody had rated yet at T (probably not released then).
+ * T is never read from the history: online every user is served at the
+ * same moment, so a signal keyed to when a user was last active could act
+ * only offline.
  */
 import type { RatingTimeline } from "../models/timeline.ts";
-import type { Interaction } from "../types.ts";
 
 /** Popularity, trend and not-yet-released flags at a reference time. */
 export interface TimeSignals {
@@ -31,7 +33,7 @@ export interface TimeSignalBuffers {
  * @example
  * ```ts
  * const time = new HybridTimeSignals(timeline, catalogue);
- * const { popularity } = time.at(history, { trendDays: 30 });
+ * const { popularity } = time.at({ trendDays: 30 });
  * ```
  */
 export class HybridTimeSignals {
@@ -74,24 +76,24 @@ export class HybridTimeSignals {
   }
 
   /**
-   * Popularity, trend and not-yet-released flags at the user's reference
-   * time. With `buffers`, the last reference time's signals are kept: every
-   * user active since training shares one (the end of the data).
+   * Popularity, trend and not-yet-released flags at the serving time `now`
+   * (capped at the newest training rating; undefined: that rating). With
+   * `buffers`, the last reference time's signals are kept: every request
+   * served after training shares one (the end of the data).
    */
   at(
-    history: Interaction[],
     options: {
+      /** Serving time in ms (capped at the newest training rating; absent: that rating). */
+      now?: number;
       trendDays: number;
       /** Reused buffers (`buffers()`); absent: fresh arrays. */
       buffers?: TimeSignalBuffers | null;
     },
   ): TimeSignals {
-    const { trendDays } = options;
+    const { trendDays, now } = options;
     const buffers = options.buffers ?? null;
     const n = this.counts.length;
-    let reference = -Infinity;
-    for (const i of history) reference = Math.max(reference, i.timestamp);
-    reference = Math.min(reference, this.#latestMs);
+    let reference = Math.min(now ?? this.#latestMs, this.#latestMs);
     if (!Number.isFinite(reference)) reference = this.#latestMs;
     if (buffers && buffers.signals.reference === reference) {
       return buffers.signals;
