@@ -14,8 +14,13 @@ import type {
 } from "../recommender.ts";
 import type { Interaction } from "../types.ts";
 
-/** Histories up to this many movies count as short (twice the 5 a new user is tuned with). */
-export const SHORT_HISTORY = 10;
+/**
+ * Histories up to this many movies count as short: someone who just
+ * answered the onboarding (pages of 10 until 10 ratings) has rated at most
+ * 19. With 10, most of them got the long-history settings: on the
+ * onboarding protocol of docs/EVALUATION.md ("hybrid-short-up-to-10").
+ */
+export const SHORT_HISTORY = 20;
 
 /** Distinct movies in a history, dislikes and skips aside. */
 export function historyLength(history: Interaction[]): number {
