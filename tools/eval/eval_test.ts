@@ -2,14 +2,26 @@ import assert from "node:assert/strict";
 import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import { parseEvalArgs } from "./main.ts";
 import { withSearchSection } from "./search_report.ts";
-import { evaluationMarkdown, ndcgChart } from "./report.ts";
+import { ndcgChart } from "./chart.ts";
+import { evaluationMarkdown } from "./report.ts";
 import { evaluateProtocol } from "./run.ts";
+import { evaluateOnboarding } from "./onboarding_protocol.ts";
 import { silentProgress } from "../../pipeline/progress.ts";
 
 Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   const d = parseEvalArgs([]);
   assert.equal(d.data, "../shared/data/ml-latest-small");
-  assert.deepEqual(d.protocols, ["random", "temporal", "new-users"]);
+  assert.deepEqual(d.protocols, [
+    "random",
+    "temporal",
+    "new-users",
+    "onboarding",
+  ]);
+  assert.equal(d.repeats, 3);
+  assert.equal(parseEvalArgs(["--repeats", "1"]).repeats, 1);
+  assert.deepEqual(parseEvalArgs(["--protocol", "onboarding"]).protocols, [
+    "onboarding",
+  ]);
   assert.deepEqual(parseEvalArgs(["--protocol", "both"]).protocols, [
     "random",
     "temporal",
@@ -37,7 +49,7 @@ Deno.test("parseEvalArgs: defaults, flags and errors", () => {
   assert.equal(parseEvalArgs(["--only-search"]).onlySearch, true);
   assert.throws(
     () => parseEvalArgs(["--protocol", "soon"]),
-    /expected random, temporal, new-users, both \(random and temporal\) or all, found "soon"/,
+    /expected random, temporal, new-users, onboarding, both \(random and temporal\) or all, found "soon"/,
   );
   assert.throws(
     () => parseEvalArgs(["--bogus", "1"]),
@@ -102,6 +114,7 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
       "popular",
       "most-rated",
       "most-liked",
+      "recent-popular",
       "content-tfidf",
       "itemknn",
       "ease",
@@ -109,6 +122,8 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
       "sequence",
       "hybrid-retuned",
       "hybrid-learned",
+      "hybrid-at-user-time",
+      "hybrid-short-up-to-10",
       "hybrid",
     ]);
     const ndcg = (name: string) =>
@@ -130,6 +145,59 @@ Deno.test("evaluateProtocol ranks every method and collaborative beats random", 
     assert.match(svg, /^<svg/);
     assert.match(svg, /hybrid/);
   }
+});
+
+Deno.test("evaluateOnboarding plays every held-out user and reports their effort", () => {
+  const { ratings, ids, content } = synthetic(40);
+  const result = evaluateOnboarding(ratings, {
+    protocol: "onboarding",
+    catalogueIds: ids,
+    ks: [5],
+    seed: 1,
+    embeddings: { tfidf: content },
+    servedEmbedding: "tfidf",
+    minCount: 2,
+    bootstrapSamples: 50,
+    progress: silentProgress,
+  });
+  assert.deepEqual(result.methods.map((m) => m.name), [
+    "most-liked",
+    "most-rated",
+    "recent-popular",
+    "ease, first 10 ratings",
+    "ease, most-rated questionnaire",
+    "ease, adaptive questionnaire",
+    "hybrid, first 10 ratings",
+    "hybrid, most-rated questionnaire",
+    "hybrid-short-up-to-10",
+    "hybrid-skips-excluded",
+    "hybrid",
+  ]);
+  assert.equal(result.onboarding?.heldOutUsers, 8);
+  const hybrid = result.methods.find((m) => m.name === "hybrid")!;
+  // whole pages of 10, at most 10 of them, and answers found on them
+  const { shown, rated } = hybrid.effort!;
+  assert.ok(shown > 0 && shown <= 100, JSON.stringify(hybrid.effort));
+  assert.ok(rated > 0 && rated <= shown, JSON.stringify(hybrid.effort));
+  // the taste groups are found: the hybrid beats one list for everybody
+  const ndcg = (name: string) =>
+    result.methods.find((m) => m.name === name)!.byK[5].metrics.ndcg.mean;
+  assert.ok(ndcg("hybrid") > ndcg("most-liked"));
+  const md = evaluationMarkdown([result], {
+    command: "deno task eval --protocol onboarding",
+    dataDir: "synthetic",
+    seed: 1,
+    ks: [5],
+    embedders: ["tfidf"],
+    runtimeSeconds: 1,
+    easeBuild: "",
+  });
+  assert.match(md, /\*\*onboarding\*\*: hybrid \*\*[\d.]+× [a-z-]+\*\*/);
+  assert.match(md, /\| movies shown \| ratings given \|/);
+  assert.match(
+    md,
+    /target ≥ 2\.0× most-liked with ≤ 100 movies shown: (met|missed)/,
+  );
 });
 
 Deno.test("the CLI reports a dataset too small to evaluate, without a stack", async () => {

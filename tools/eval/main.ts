@@ -5,9 +5,12 @@
  * docs/ndcg.svg. Progress goes to stderr.
  *
  *   deno task eval [--data ../shared/data/ml-latest-small]
- *     [--protocol random|temporal|new-users|both|all] [--k 10,20] [--seed 42]
- *     [--lambdas 125,250,500,1000] [--samples 1000] [--out docs] [--no-write]
- *     [--no-research] [--no-search] [--only-search]
+ *     [--protocol random|temporal|new-users|onboarding|both|all] [--k 10,20]
+ *     [--seed 42] [--repeats 3] [--lambdas 125,250,500,1000] [--samples 1000]
+ *     [--out docs] [--no-write] [--no-research] [--no-search] [--only-search]
+ *
+ * The random protocol runs `--repeats` times (seeds seed, seed + 1, …; the
+ * research rows on the first only) and the report gives the spread.
  *
  * The "hybrid" row is what the API serves with this configuration: the
  * embedder `deno task pipeline` would use (EMBEDDER, falling back to TF-IDF
@@ -16,7 +19,7 @@
  * on the judged query set (tools/eval/search.ts).
  */
 import { configFromEnv } from "../../config/mod.ts";
-import type { EmbeddingMatrix, Movie } from "../../core/types.ts";
+import type { EmbeddingMatrix, Interaction, Movie } from "../../core/types.ts";
 import {
   minilmEmbedder,
   missingModelFiles,
@@ -30,13 +33,11 @@ import { tfidfEmbedder } from "../../pipeline/embedders/tfidf.ts";
 import { loadEvalDataset } from "./data.ts";
 import { runSearchEvaluation, type SearchEvaluation } from "./search.ts";
 import { searchMarkdown, withSearchSection } from "./search_report.ts";
+import { ndcgChart } from "./chart.ts";
+import { evaluationMarkdown, hybridVerdict, resultTables } from "./report.ts";
+import { evaluateOnboarding } from "./onboarding_protocol.ts";
 import {
-  evaluationMarkdown,
-  hybridVerdict,
-  ndcgChart,
-  resultTables,
-} from "./report.ts";
-import {
+  type EvalOptions,
   evaluateProtocol,
   type Protocol,
   type ProtocolResult,
@@ -66,6 +67,8 @@ export interface EvalArgs {
    * EVALUATION.md (the recommender sections are left as they are).
    */
   onlySearch: boolean;
+  /** Runs of the random protocol, over consecutive seeds. */
+  repeats: number;
 }
 
 /** Parses the command line; throws with the offending flag on bad input. */
@@ -82,6 +85,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     research: true,
     search: true,
     onlySearch: false,
+    repeats: 3,
   };
   const numbers = (flag: string, text: string) =>
     text.split(",").map((t) => {
@@ -136,6 +140,9 @@ export function parseEvalArgs(args: string[]): EvalArgs {
         break;
       case "--lambdas":
         parsed.lambdas = numbers(flag, value);
+        break;
+      case "--repeats":
+        parsed.repeats = Math.floor(numbers(flag, value)[0]);
         break;
       case "--samples":
         parsed.samples = Math.floor(numbers(flag, value)[0]);
@@ -198,6 +205,41 @@ async function embeddings(
   return out;
 }
 
+/**
+ * NDCG at the first k of the random protocol over `args.repeats` seeds:
+ * `first` (run with `args.seed`) and runs with the next seeds, research
+ * rows aside.
+ */
+function repeatRandom(
+  ratings: Interaction[],
+  first: ProtocolResult,
+  options: EvalOptions,
+  args: EvalArgs,
+): NonNullable<ProtocolResult["repeats"]> {
+  const k = args.ks.includes(10) ? 10 : args.ks[0];
+  const seeds = Array.from({ length: args.repeats }, (_, i) => args.seed + i);
+  const runs = [
+    first,
+    ...seeds.slice(1).map((seed) =>
+      evaluateProtocol(ratings, {
+        ...options,
+        protocol: "random",
+        seed,
+        ks: [k],
+        research: false,
+      })
+    ),
+  ];
+  const names = runs[1]?.methods.map((m) => m.name) ?? [];
+  const ndcg: Record<string, number[]> = {};
+  for (const name of names) {
+    ndcg[name] = runs.map((r) =>
+      r.methods.find((m) => m.name === name)?.byK[k].metrics.ndcg.mean ?? NaN
+    );
+  }
+  return { k, seeds, ndcg };
+}
+
 /** Runs the evaluation and returns its results (the CLI's library entry point). */
 export async function runEvaluation(
   args: EvalArgs,
@@ -217,7 +259,7 @@ export async function runEvaluation(
   }
   const results: ProtocolResult[] = [];
   for (const protocol of args.protocols) {
-    const result = evaluateProtocol(data.ratings, {
+    const options: EvalOptions = {
       protocol,
       catalogueIds: data.movies.map((m) => m.id),
       ks: args.ks,
@@ -228,7 +270,13 @@ export async function runEvaluation(
       research: args.research,
       bootstrapSamples: args.samples,
       progress,
-    });
+    };
+    const result = protocol === "onboarding"
+      ? evaluateOnboarding(data.ratings, options)
+      : evaluateProtocol(data.ratings, { ...options, protocol });
+    if (protocol === "random" && result.users > 0 && args.repeats > 1) {
+      result.repeats = repeatRandom(data.ratings, result, options, args);
+    }
     if (result.users > 0) results.push(result);
     else {
       progress.log(
@@ -238,7 +286,7 @@ export async function runEvaluation(
   }
   if (results.length === 0) {
     throw new Error(
-      `Nothing to evaluate in ${args.data}: expected users with enough ratings (5 for random, 10 for temporal, 20 for new-users) and a liked held-out movie`,
+      `Nothing to evaluate in ${args.data}: expected users with enough ratings (5 for random, 10 for temporal, 20 for new-users, 2 for onboarding) and a liked held-out movie`,
     );
   }
   return results;

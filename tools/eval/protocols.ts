@@ -12,14 +12,37 @@ import {
   temporalSplit,
 } from "../../core/training/split.ts";
 import { LIKED_RATING } from "../../core/models/item_item_model.ts";
+import { PopularityRecommender } from "../../core/recommenders/popular.ts";
 import type { Recommender } from "../../core/recommender.ts";
 import { seenMovies } from "../../core/skips.ts";
 import type { Interaction } from "../../core/types.ts";
 
 /** Every protocol, in the order they are run and reported. */
-export const PROTOCOLS = ["random", "temporal", "new-users"] as const;
+export const PROTOCOLS = [
+  "random",
+  "temporal",
+  "new-users",
+  "onboarding",
+] as const;
 
 export type Protocol = typeof PROTOCOLS[number];
+
+/** The protocols that split each user's ratings (onboarding holds users out: onboarding.ts). */
+export type SplitProtocol = Exclude<Protocol, "onboarding">;
+
+/**
+ * The baselines that recommend one list to everybody; each protocol's
+ * summary leads with the strongest of them (the Bayesian average
+ * "popular" is the browse order, a weaker baseline, so it is not one).
+ */
+export const NON_PERSONALISED = [
+  "most-liked",
+  "most-rated",
+  "recent-popular",
+] as const;
+
+/** The recent-popularity baseline's window: ratings in the training data's last year. */
+export const RECENT_DAYS = 365;
 
 /** Ratings at or above this are relevant when held out. */
 export const RELEVANT_RATING = LIKED_RATING;
@@ -27,7 +50,7 @@ export const RELEVANT_RATING = LIKED_RATING;
 /** Applies the protocol's split. */
 export function splitFor(
   ratings: Interaction[],
-  options: { protocol: Protocol; seed: number },
+  options: { protocol: SplitProtocol; seed: number },
 ): Split {
   const { protocol, seed } = options;
   switch (protocol) {
@@ -68,6 +91,34 @@ export function countsOf(rows: Interaction[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of rows) out.set(r.movieId, (out.get(r.movieId) ?? 0) + 1);
   return out;
+}
+
+/**
+ * Recommends the movies rated most often in the last `days` of `train`
+ * (the serving time's recent popularity: one list for everybody).
+ *
+ * @example
+ * ```ts
+ * recentPopularRecommender(split.train, RECENT_DAYS).recommend([], { limit: 10 });
+ * ```
+ */
+export function recentPopularRecommender(
+  train: Interaction[],
+  days: number,
+): PopularityRecommender {
+  let latest = -Infinity;
+  for (const r of train) latest = Math.max(latest, r.timestamp);
+  const from = latest - days * 86_400_000;
+  const counts = new Map<number, number>();
+  for (const r of train) {
+    if (r.type === "rating" && r.timestamp > from) {
+      counts.set(r.movieId, (counts.get(r.movieId) ?? 0) + 1);
+    }
+  }
+  return new PopularityRecommender(
+    [...counts].map(([movieId, ratingCount]) => ({ movieId, ratingCount })),
+    { name: "recent-popular", score: (s) => s.ratingCount },
+  );
 }
 
 /** Recommends uniformly at random among the candidates (seeded per call order). */

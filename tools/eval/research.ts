@@ -6,9 +6,11 @@
  */
 import { HistoryLengthRouter } from "../../core/recommenders/history_router.ts";
 import {
+  HYBRID_DEFAULTS,
   type HybridParams,
   HybridRecommender,
 } from "../../core/recommenders/hybrid.ts";
+import type { ServingModels } from "../../core/training/serving_models.ts";
 import type { Recommender } from "../../core/recommender.ts";
 import { trainHybridParts } from "../../core/training/hybrid_parts.ts";
 import { DEFAULT_HYBRID_GRID } from "../../core/training/hybrid_tune.ts";
@@ -21,7 +23,32 @@ import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import type { ProgressReporter } from "../../pipeline/progress.ts";
 import { learnHybridBlend } from "./learned_blend/fit.ts";
 import { LearnedBlendRecommender } from "./learned_blend/recommender.ts";
-import { type Protocol, splitFor } from "./protocols.ts";
+import { splitFor, type SplitProtocol } from "./protocols.ts";
+
+/**
+ * The served hybrid with short histories cut at `maxShort` movies instead
+ * of `SHORT_HISTORY` (research row "hybrid-short-up-to-<maxShort>").
+ */
+export function servedWithShortLimit(
+  models: ServingModels,
+  content: EmbeddingMatrix | null,
+  maxShort: number,
+): Recommender {
+  const parts = { ...models, content };
+  const { params, short } = models.settings;
+  const long = new HybridRecommender(parts, { ...HYBRID_DEFAULTS, ...params });
+  const router = short
+    ? new HistoryLengthRouter({
+      short: new HybridRecommender(parts, {
+        ...HYBRID_DEFAULTS,
+        ...short.params,
+      }),
+      long,
+      maxShort,
+    })
+    : long;
+  return Object.assign(router, { name: `hybrid-short-up-to-${maxShort}` });
+}
 
 /** What the re-tuning chose, for the report. */
 export interface RetunedSettings {
@@ -43,7 +70,7 @@ export interface LearnedValidation {
 
 /** Options of `researchMethods`. */
 export interface ResearchOptions {
-  protocol: Protocol;
+  protocol: SplitProtocol;
   seed: number;
   content: EmbeddingMatrix | null;
   lambdas: number[];

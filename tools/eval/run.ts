@@ -3,7 +3,8 @@
  * split with the pipeline's own procedure and assemble them as the API does
  * (serving/recommender.ts), so the "hybrid" row is what users get; add the
  * baselines, each served part alone, and (optionally) research methods;
- * rank for every test user and score with bootstrap intervals.
+ * rank for every test user and score with bootstrap intervals. The
+ * onboarding protocol has a module of its own (onboarding_protocol.ts).
  */
 import { ItemItemRecommender } from "../../core/models/item_item_model.ts";
 import {
@@ -11,17 +12,6 @@ import {
   likedOnly,
 } from "../../core/models/item_item_model.ts";
 import { sequenceWeights } from "../../core/models/sequence.ts";
-import {
-  bootstrapDifference,
-  bootstrapInterval,
-  catalogueCoverage,
-  evaluateRankings,
-  type Interval,
-  meanPopularityRank,
-  popularityRanks,
-  type UserMetricName,
-  userMetricNames,
-} from "../../core/metrics.ts";
 import { movieStats } from "../../core/movie_stats.ts";
 import { ContentRecommender } from "../../core/recommenders/content.ts";
 import {
@@ -41,18 +31,28 @@ import {
   countsOf,
   type Protocol,
   RandomRecommender,
+  RECENT_DAYS,
+  recentPopularRecommender,
   relevantByUser,
   splitFor,
+  type SplitProtocol,
 } from "./protocols.ts";
 import {
   type LearnedValidation,
   researchMethods,
   type RetunedSettings,
+  servedWithShortLimit,
 } from "./research.ts";
+import {
+  type MethodResult,
+  type RankedMethod,
+  scoreMethods,
+} from "./scoring.ts";
 
 export {
   byUser,
   countsOf,
+  NON_PERSONALISED,
   type Protocol,
   PROTOCOLS,
   RandomRecommender,
@@ -60,6 +60,7 @@ export {
   relevantByUser,
   splitFor,
 } from "./protocols.ts";
+export type { Effort, MethodAtK, MethodResult } from "./scoring.ts";
 
 /** Options of `evaluateProtocol`. */
 export interface EvalOptions {
@@ -84,23 +85,12 @@ export interface EvalOptions {
   progress: ProgressReporter;
 }
 
-/** One method's results at one k. */
-export interface MethodAtK {
-  metrics: Record<UserMetricName, Interval>;
-  coverage: number;
-  novelty: number;
-  /** Paired bootstrap of hybrid − this method on NDCG@k (absent for the hybrid). */
-  hybridMinusThis?: Interval;
-}
-
-/** One method's results. */
-export interface MethodResult {
-  name: string;
-  /** Training (and tuning) time in ms. */
-  trainMs: number;
-  /** Time to rank for every test user, in ms. */
-  recommendMs: number;
-  byK: Record<number, MethodAtK>;
+/** NDCG at the first k of each run of one protocol repeated over seeds. */
+export interface SeedRepeats {
+  k: number;
+  seeds: number[];
+  /** Mean NDCG@k per seed, by method (methods present in every run). */
+  ndcg: Record<string, number[]>;
 }
 
 /** Everything one protocol measured. */
@@ -123,20 +113,73 @@ export interface ProtocolResult {
   retuned?: RetunedSettings;
   learnedValidation?: LearnedValidation;
   methods: MethodResult[];
+  /** The same protocol over other seeds (random protocol). */
+  repeats?: SeedRepeats;
+  /** Held-out users and their answering halves (onboarding protocol). */
+  onboarding?: { heldOutUsers: number; meanAnswers: number };
 }
 
 /** A recommender with another name (the row's label). */
-function named<R extends Recommender>(recommender: R, name: string): R {
+export function named<R extends Recommender>(recommender: R, name: string): R {
   return Object.assign(recommender, { name });
 }
 
 /** Prefixes every line with the protocol, for a readable log. */
-function tagged(progress: ProgressReporter, protocol: Protocol) {
+export function tagged(progress: ProgressReporter, protocol: Protocol) {
   return {
     log: (message: string) => progress.log(`[${protocol}] ${message}`),
     task: (label: string, total: number, unit?: string) =>
       progress.task(`[${protocol}] ${label}`, total, unit),
   };
+}
+
+/**
+ * The served hybrid as it would be measured before the time reference
+ * became the serving time: each user served at their own last activity, a
+ * signal that cannot act online (research row, for comparison).
+ */
+function atUsersTime(hybrid: Recommender): Recommender {
+  return {
+    name: "hybrid-at-user-time",
+    recommend: (history, options) => {
+      let last = -Infinity;
+      for (const i of history) last = Math.max(last, i.timestamp);
+      return hybrid.recommend(history, { ...options, now: last });
+    },
+  };
+}
+
+/** Ranks every user with each recommender, timed, with progress. */
+export function rankAll(
+  recommenders: { recommender: Recommender; trainMs: number }[],
+  users: { id: string; history: Interaction[] }[],
+  options: { maxK: number; progress: ProgressReporter; protocol: Protocol },
+): RankedMethod[] {
+  return recommenders.map(({ recommender, trainMs }) => {
+    const t = performance.now();
+    const rankings = new Map<string, number[]>();
+    const ranking = options.progress.task(
+      `[${options.protocol}] ${recommender.name}`,
+      users.length,
+      "users",
+    );
+    for (const { id, history } of users) {
+      rankings.set(
+        id,
+        recommender.recommend(history, { limit: options.maxK }).map((r) =>
+          r.movieId
+        ),
+      );
+      ranking.advance(1);
+    }
+    ranking.done();
+    return {
+      name: recommender.name,
+      trainMs,
+      recommendMs: performance.now() - t,
+      rankings,
+    };
+  });
 }
 
 /**
@@ -151,7 +194,7 @@ function tagged(progress: ProgressReporter, protocol: Protocol) {
  */
 export function evaluateProtocol(
   ratings: Interaction[],
-  options: EvalOptions,
+  options: EvalOptions & { protocol: SplitProtocol },
 ): ProtocolResult {
   const { protocol, ks, seed, progress, catalogueIds } = options;
   const samples = options.bootstrapSamples ?? 1000;
@@ -200,6 +243,7 @@ export function evaluateProtocol(
     }),
   );
   add(mostLiked);
+  add(recentPopularRecommender(split.train, RECENT_DAYS));
   for (const [name, matrix] of Object.entries(options.embeddings)) {
     add(named(new ContentRecommender(matrix), `content-${name}`));
   }
@@ -222,6 +266,11 @@ export function evaluateProtocol(
         sequenceWeights(history, served.settings.params.sequenceDecay),
     ),
   );
+  const hybrid = assembleRecommender("hybrid", {
+    models: served,
+    content,
+    popular: mostLiked,
+  })!;
   let research;
   if (options.research ?? true) {
     research = researchMethods(split.train, {
@@ -234,79 +283,17 @@ export function evaluateProtocol(
     });
     add(research.retuned, research.trainMs);
     add(research.learned, research.trainMs);
+    add(atUsersTime(hybrid), servedMs);
+    add(servedWithShortLimit(served, content, 10), servedMs);
   }
-  const hybrid = assembleRecommender("hybrid", {
-    models: served,
-    content,
-    popular: mostLiked,
-  })!;
   add(hybrid, servedMs);
 
   // Rank for every test user with relevant items, once per method at max k.
-  const users = [...relevant.keys()];
-  const popularity = popularityRanks(countsOf(split.train));
-  const results: MethodResult[] = [];
-  const rankingsByMethod: Map<string, number[]>[] = [];
-  for (const { recommender, trainMs } of methods) {
-    const t = performance.now();
-    const rankings = new Map<string, number[]>();
-    const ranking = progress.task(
-      `[${protocol}] ${recommender.name}`,
-      users.length,
-      "users",
-    );
-    for (const user of users) {
-      const history = histories.get(user) ?? [];
-      rankings.set(
-        user,
-        recommender.recommend(history, { limit: maxK }).map((r) => r.movieId),
-      );
-      ranking.advance(1);
-    }
-    ranking.done();
-    rankingsByMethod.push(rankings);
-    results.push({
-      name: recommender.name,
-      trainMs,
-      recommendMs: performance.now() - t,
-      byK: {},
-    });
-  }
-  const hybridIndex = results.findIndex((r) => r.name === "hybrid");
-  for (const k of ks) {
-    const evaluations = rankingsByMethod.map((r) =>
-      evaluateRankings(r, { relevant, k })
-    );
-    results.forEach((result, m) => {
-      const ev = evaluations[m];
-      const metrics = {} as Record<UserMetricName, Interval>;
-      for (const name of userMetricNames) {
-        metrics[name] = bootstrapInterval(ev.perUser[name], {
-          seed: seed + k,
-          samples,
-        });
-      }
-      const at: MethodAtK = {
-        metrics,
-        coverage: catalogueCoverage(rankingsByMethod[m].values(), {
-          k,
-          catalogueSize: catalogueIds.length,
-        }),
-        novelty: meanPopularityRank(rankingsByMethod[m].values(), {
-          k,
-          popularityRank: popularity,
-        }),
-      };
-      if (m !== hybridIndex && hybridIndex >= 0) {
-        at.hybridMinusThis = bootstrapDifference(
-          evaluations[hybridIndex].perUser.ndcg,
-          ev.perUser.ndcg,
-          { seed: seed + k, samples },
-        );
-      }
-      result.byK[k] = at;
-    });
-  }
+  const users = [...relevant.keys()].map((id) => ({
+    id,
+    history: histories.get(id) ?? [],
+  }));
+  const ranked = rankAll(methods, users, { maxK, progress, protocol });
   return {
     protocol,
     users: users.length,
@@ -322,6 +309,13 @@ export function evaluateProtocol(
     },
     retuned: research?.settings,
     learnedValidation: research?.learnedValidation,
-    methods: results,
+    methods: scoreMethods(ranked, {
+      relevant,
+      ks,
+      seed,
+      samples,
+      catalogueSize: catalogueIds.length,
+      counts: countsOf(split.train),
+    }),
   };
 }

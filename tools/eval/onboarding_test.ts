@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import type { Interaction } from "../../core/types.ts";
+import {
+  firstRatings,
+  onboardingSplit,
+  simulateOnboarding,
+} from "./onboarding.ts";
+
+const rating = (
+  userId: string,
+  movieId: number,
+  value = 4,
+  timestamp = movieId,
+): Interaction => ({ userId, movieId, type: "rating", value, timestamp });
+
+// 10 users who rated movies 1..20 (user u rates value 1 + u % 5)
+const ratings: Interaction[] = [];
+for (let u = 0; u < 10; u++) {
+  for (let m = 1; m <= 20; m++) ratings.push(rating(`u${u}`, m, 1 + u % 5));
+}
+
+Deno.test("onboardingSplit holds out a fifth of the users, halves each one's ratings", () => {
+  const split = onboardingSplit(ratings, { seed: 3 });
+  assert.equal(split.users.length, 2);
+  const held = new Set(split.users.map((u) => u.userId));
+  assert.ok(split.train.every((r) => !held.has(r.userId)));
+  assert.equal(split.train.length, 8 * 20);
+  for (const user of split.users) {
+    assert.equal(user.test.length, 10);
+    assert.equal(user.answers.size, 10);
+    for (const t of user.test) assert.ok(!user.answers.has(t.movieId));
+    const times = user.answersInTime.map((r) => r.timestamp);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  }
+  // the same seed, in another input order, gives the same split
+  const again = onboardingSplit([...ratings].reverse(), { seed: 3 });
+  assert.deepEqual(
+    again.users.map((u) => [u.userId, u.test.map((r) => r.movieId).sort()]),
+    split.users.map((u) => [u.userId, u.test.map((r) => r.movieId).sort()]),
+  );
+});
+
+Deno.test("the simulated user answers whole pages truthfully until 10 ratings or 10 pages", () => {
+  const [user] = onboardingSplit(ratings, { seed: 3 }).users;
+  // asks movies 1, 2, 3, … in order, 4 per page
+  const ask = (history: Interaction[], limit: number) => {
+    const asked = new Set(history.map((i) => i.movieId));
+    return Array.from({ length: 40 }, (_, i) => i + 1)
+      .filter((id) => !asked.has(id)).slice(0, limit);
+  };
+  const run = simulateOnboarding(user, ask, { now: 1e12, pageSize: 4 });
+  for (const answer of run.history) {
+    const truth = user.answers.get(answer.movieId);
+    assert.equal(answer.type, truth ? "rating" : "skip");
+    assert.equal(answer.value, truth ? truth.value : null);
+    assert.ok(answer.timestamp >= 1e12);
+  }
+  assert.equal(run.shown, run.pages * 4);
+  assert.ok(run.rated >= 10 && run.rated < 14, `${run.rated}`);
+  // a user with too few answers stops after 10 pages
+  const short = simulateOnboarding(user, ask, {
+    now: 0,
+    pageSize: 1,
+    ratings: 100,
+  });
+  assert.equal(short.pages, 10);
+  assert.equal(short.shown, 10);
+  // an empty page ends the questions
+  const none = simulateOnboarding(user, () => [], { now: 0 });
+  assert.deepEqual([none.shown, none.pages], [0, 0]);
+});
+
+Deno.test("firstRatings takes the answering half's first ratings, stamped now", () => {
+  const [user] = onboardingSplit(ratings, { seed: 3 }).users;
+  const first = firstRatings(user, 3, 500);
+  assert.deepEqual(
+    first.map((r) => r.movieId),
+    user.answersInTime.slice(0, 3).map((r) => r.movieId),
+  );
+  assert.deepEqual(first.map((r) => r.timestamp), [500, 501, 502]);
+});
