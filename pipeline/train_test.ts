@@ -3,7 +3,10 @@ import { openSqliteStore } from "../store/sqlite/mod.ts";
 import type { Store } from "../store/types.ts";
 import type { Interaction, Movie } from "../core/types.ts";
 import { movieStats } from "../core/movie_stats.ts";
-import { HistoryLengthRouter } from "../core/recommenders/history_router.ts";
+import {
+  HistoryLengthRouter,
+  SHORT_HISTORY,
+} from "../core/recommenders/history_router.ts";
 import { loadHybridSettings, MODEL_KEYS } from "../store/models.ts";
 import { loadRecommender } from "../serving/mod.ts";
 import { trainAndStore } from "./train.ts";
@@ -180,7 +183,8 @@ Deno.test("short histories get settings of their own, served through the router"
     assert.match(summary, /new users 0\.\d{4} \(0\.\d{4} with/);
     const stored = await loadHybridSettings(store.meta);
     assert.ok(stored?.short, "short-history settings tuned");
-    assert.equal(stored.short.maxHistory, 10);
+    assert.equal(stored.short.maxHistory, SHORT_HISTORY);
+    assert.ok(SHORT_HISTORY < 24, "ml:0's 24 ratings are a long history");
     assert.equal(stored.embeddingModel, null);
     const hybrid = await loadRecommender(store, "hybrid");
     assert.ok(hybrid instanceof HistoryLengthRouter);
