@@ -12,6 +12,7 @@ import { handler as browse } from "./routes/movies/index.tsx";
 import { handler as movie } from "./routes/movies/[id].tsx";
 import { handler as forYou } from "./routes/for_you.tsx";
 import { handler as myRatings } from "./routes/my_ratings.tsx";
+import { handler as onboarding } from "./routes/onboarding.tsx";
 import { handler as login } from "./routes/login.tsx";
 import { handler as signup } from "./routes/signup.tsx";
 import { handler as logout } from "./routes/logout.tsx";
@@ -33,6 +34,7 @@ export const ROUTE_FILES: RouteFile[] = [
   { file: "movies/[id].tsx", handlers: movie },
   { file: "for_you.tsx", handlers: forYou },
   { file: "my_ratings.tsx", handlers: myRatings },
+  { file: "onboarding.tsx", handlers: onboarding },
   { file: "login.tsx", handlers: login },
   { file: "signup.tsx", handlers: signup },
   { file: "logout.tsx", handlers: logout },

@@ -167,6 +167,13 @@ export class WebApi {
     }, this.#init(token)));
   }
 
+  /** The movies to ask the signed-in user about next (onboarding). */
+  onboarding(token: string, limit: number) {
+    return data(this.client.api.onboarding.$get({
+      query: { limit: String(limit) },
+    }, this.#init(token)));
+  }
+
   /** The signed-in user's interactions, newest first. */
   interactions(token: string) {
     return data(

@@ -10,6 +10,8 @@ import { Explanation } from "../components/explanation.tsx";
 import { displayTitle } from "../components/title.ts";
 import { ApiError } from "../web_api.ts";
 import { errorPage } from "./_500.tsx";
+import { OnboardingPrompt } from "../components/onboarding_prompt.tsx";
+import { ONBOARDING_GOAL } from "./onboarding.tsx";
 
 const LIMIT = 24;
 const ONBOARDING = 12;
@@ -20,13 +22,14 @@ export const handler = defineRoute({
     if (!session) return c.redirect("/login?next=/for-you", 303);
     const api = c.get("api");
     const genre = c.req.query("genre")?.trim() || undefined;
-    const [recs, genres] = await Promise.all([
+    const [recs, genres, mine] = await Promise.all([
       api.recommendations(session.accessToken, LIMIT, genre).catch((e) => {
         // the API refuses a genre it does not know: the visitor's input
         if (e instanceof ApiError && e.status === 400) return null;
         throw e;
       }),
       api.genres(),
+      api.interactions(session.accessToken),
     ]);
     if (!recs) {
       return errorPage(
@@ -35,6 +38,7 @@ export const handler = defineRoute({
         `There is no genre called "${genre}". Pick one from the list on this page.`,
       );
     }
+    const rated = mine.items.filter((i) => i.type === "rating").length;
     const coldStart = recs.coldStart || recs.items.length === 0;
     const onboarding = coldStart
       ? await api.movies({ sort: "popular", pageSize: ONBOARDING })
@@ -64,6 +68,7 @@ export const handler = defineRoute({
               </form>
             )}
           </div>
+          <OnboardingPrompt rated={rated} goal={ONBOARDING_GOAL} />
           {onboarding
             ? (
               <section class="onboarding" aria-labelledby="onboarding-heading">

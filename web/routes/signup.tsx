@@ -46,6 +46,9 @@ export const handler = defineRoute({
       });
     }
     saveSession(c, result.session);
-    return c.redirect(next, 303);
+    // A new account has no taste to go on: ask first, unless the visitor
+    // signed up on their way to a particular page.
+    const landing = next === "/" || next === "/for-you" ? "/onboarding" : next;
+    return c.redirect(landing, 303);
   },
 });
