@@ -21,6 +21,7 @@ import { registerRoutes } from "./router.ts";
 import { clearSession, readSession } from "./session.ts";
 import { notFound } from "./routes/_404.tsx";
 import { errorPage } from "./routes/_500.tsx";
+import { compressResponses } from "./compression.ts";
 
 /** What the web app needs. */
 export interface WebAppOptions {
@@ -69,6 +70,8 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
   const report = options.onUnexpectedError ??
     ((error, path) => console.error(`Error on ${path}:`, error));
   const app = new Hono<WebEnv>();
+  // Outermost, so that error pages are compressed too.
+  app.use(compressResponses());
   app.use(async (c, next) => {
     // Calls for this browser carry its address, for the API's per-client limits.
     const browser = addressFromProxies(

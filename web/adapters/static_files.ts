@@ -1,4 +1,16 @@
-/** Serves web/static/ under /static/ (Deno only; Vercel serves it from its CDN). */
+/**
+ * Serves web/static/ under /static/ (Deno only; Vercel serves it from its
+ * CDN). Text files go out brotli- or gzip-compressed at the highest level,
+ * compressed once per file version and kept in memory.
+ */
+import {
+  compressBody,
+  type Encoding,
+  isCompressible,
+  MIN_COMPRESS_BYTES,
+  negotiateEncoding,
+  varyOnEncoding,
+} from "../compression.ts";
 
 const TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
@@ -12,6 +24,35 @@ const TYPES: Record<string, string> = {
 
 /** The folder served at /static/. */
 export const STATIC_DIR: URL = new URL("../static/", import.meta.url);
+
+/** Compressed copies by file URL, valid while the file's stamp holds. */
+const compressed = new Map<
+  string,
+  {
+    stamp: string;
+    bodies: Map<Encoding, Promise<Uint8Array<ArrayBuffer>>>;
+  }
+>();
+
+/** The file's compressed body, compressed on first use of this version. */
+function encodedBody(
+  file: URL,
+  stamp: string,
+  body: Uint8Array,
+  encoding: Encoding,
+): Promise<Uint8Array<ArrayBuffer>> {
+  let entry = compressed.get(file.href);
+  if (!entry || entry.stamp !== stamp) {
+    entry = { stamp, bodies: new Map() };
+    compressed.set(file.href, entry);
+  }
+  let pending = entry.bodies.get(encoding);
+  if (!pending) {
+    pending = compressBody(body, { encoding, effort: "static" });
+    entry.bodies.set(encoding, pending);
+  }
+  return pending;
+}
 
 /**
  * Answers GET /static/<file> from `root`; null for other paths. Paths that
@@ -37,18 +78,38 @@ export async function serveStatic(
     return new Response("Not found", { status: 404 });
   }
   const extension = relative.split(".").pop() ?? "";
+  const type = TYPES[extension] ?? "application/octet-stream";
+  const file = new URL(relative, root);
   try {
-    const body = await Deno.readFile(new URL(relative, root));
-    return new Response(request.method === "HEAD" ? null : body, {
-      headers: {
-        "content-type": TYPES[extension] ?? "application/octet-stream",
-        // Island chunk names carry a hash; the rest changes with deploys.
-        "cache-control": /^islands\/chunk-/.test(relative)
-          ? "public, max-age=31536000, immutable"
-          : "public, max-age=300",
-        "x-content-type-options": "nosniff",
-      },
+    const [info, raw] = await Promise.all([
+      Deno.stat(file),
+      Deno.readFile(file),
+    ]);
+    const headers = new Headers({
+      "content-type": type,
+      // Island chunk names carry a hash; the rest changes with deploys.
+      "cache-control": /^islands\/chunk-/.test(relative)
+        ? "public, max-age=31536000, immutable"
+        : "public, max-age=300",
+      "x-content-type-options": "nosniff",
     });
+    let body: Uint8Array<ArrayBuffer> = raw;
+    if (isCompressible(type) && raw.length >= MIN_COMPRESS_BYTES) {
+      varyOnEncoding(headers);
+      const encoding = negotiateEncoding(
+        request.headers.get("accept-encoding"),
+      );
+      if (encoding) {
+        const stamp = `${info.mtime?.getTime()}:${info.size}`;
+        body = await encodedBody(file, stamp, raw, encoding);
+        headers.set("content-encoding", encoding);
+      }
+    }
+    headers.set("content-length", String(body.length));
+    return new Response(
+      request.method === "HEAD" ? null : body,
+      { headers },
+    );
   } catch (e) {
     if (
       e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory
