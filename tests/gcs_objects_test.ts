@@ -4,17 +4,17 @@
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { datasetObjectKey, ensureDataset } from "../../pipeline/download.ts";
-import { readMovies } from "../../pipeline/parse_movies.ts";
-import { fixtureZip } from "../../tests/fixtures/dataset_zip.ts";
-import { tempPipeline } from "../../tests/fixtures/pipeline_context.ts";
+import { datasetObjectKey, ensureDataset } from "../pipeline/download.ts";
+import { readMovies } from "../pipeline/parse_movies.ts";
+import { fixtureZip } from "./fixtures/dataset_zip.ts";
+import { tempPipeline } from "./fixtures/pipeline_context.ts";
 import {
   bridgeClient,
   crc32cBase64,
   type GcsBridge,
   startGcsBridge,
-} from "../../tests/gcs_bridge.ts";
-import { GcsObjectStorage } from "./gcs.ts";
+} from "./gcs_bridge.ts";
+import { GcsObjectStorage } from "../store/objects/gcs.ts";
 
 const BUCKET = "test-bucket";
 
