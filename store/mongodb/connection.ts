@@ -74,6 +74,8 @@ export interface BlobPartDoc {
 /** Every collection of the store. */
 export interface Collections {
   movies: Collection<MovieDoc>;
+  /** Journal of movie rewrites in progress (store/mongodb/movie_rewrite.ts). */
+  movieRewrites: Collection<MovieDoc>;
   embeddings: Collection<EmbeddingDoc>;
   interactions: Collection<InteractionDoc>;
   neighbours: Collection<NeighbourDoc>;
@@ -86,6 +88,7 @@ export interface Collections {
 export function collectionsOf(db: Db): Collections {
   return {
     movies: db.collection<MovieDoc>("movies"),
+    movieRewrites: db.collection<MovieDoc>("movie_rewrites"),
     embeddings: db.collection<EmbeddingDoc>("embeddings"),
     interactions: db.collection<InteractionDoc>("interactions"),
     neighbours: db.collection<NeighbourDoc>("neighbours"),
@@ -164,6 +167,11 @@ function failedWrites(error: MongoBulkWriteError) {
 /** What a section of the MongoDB store (movies.ts, meta.ts, …) runs with. */
 export interface MongoConnection {
   readonly c: Collections;
+  /**
+   * True when keyed updates scan the collection (FerretDB 1.24): then
+   * writers that can rewrite documents in bulk do (movie_rewrite.ts).
+   */
+  readonly keyedUpdatesScan: boolean;
   /** Driver options with the session of the caller's transaction, if any. */
   withSession<T extends object>(options: T): T & { session?: ClientSession };
   /** True inside `transaction(work)`. */
@@ -218,6 +226,8 @@ export interface MongoConnectionOptions {
    * needs no such care.
    */
   serialWrites: boolean;
+  /** See `MongoConnection.keyedUpdatesScan`. */
+  keyedUpdatesScan: boolean;
 }
 
 /** The shared state of one store over collections `c`. */
@@ -225,7 +235,7 @@ export function mongoConnection(
   c: Collections,
   options: MongoConnectionOptions,
 ): MongoConnection {
-  const { bulkChunkSize, serialWrites } = options;
+  const { bulkChunkSize, serialWrites, keyedUpdatesScan } = options;
   const lockWrites = createFifoLock();
   const write = async <T>(command: () => Promise<T>): Promise<T> => {
     if (!serialWrites) return await command();
@@ -248,6 +258,7 @@ export function mongoConnection(
 
   const connection: MongoConnection = {
     c,
+    keyedUpdatesScan,
     withSession,
     inTransaction: () => sessions.getStore() !== undefined,
     write,

@@ -37,6 +37,7 @@ import {
 import { mongoEmbeddings } from "./embeddings.ts";
 import { mongoInteractions } from "./interactions.ts";
 import { mongoMeta } from "./meta.ts";
+import { replayMovieRewrites } from "./movie_rewrite.ts";
 import { mongoMovies } from "./movies.ts";
 import { mongoNeighbours } from "./neighbours.ts";
 import { mongoTransaction, probeTransactions } from "./transactions.ts";
@@ -90,10 +91,14 @@ export async function openMongoStore(
     const collections = collectionsOf(db);
     await createIndexes(collections);
     const info = await db.command({ buildInfo: 1 });
+    const ferretdb = typeof info.ferretdbVersion === "string";
     const connection = mongoConnection(collections, {
       bulkChunkSize: options.bulkChunkSize ?? 1000,
-      serialWrites: typeof info.ferretdbVersion === "string",
+      serialWrites: ferretdb,
+      // FerretDB 1.24 on SQLite pushes down only `{_id: <string>}` filters.
+      keyedUpdatesScan: ferretdb,
     });
+    await replayMovieRewrites(connection);
     return assemble(client, {
       db,
       connection,

@@ -89,4 +89,61 @@ if (!uri) {
       }
     },
   });
+
+  Deno.test({
+    name: "mongodb: a stats rewrite interrupted after its delete is put back " +
+      "from the journal when the store opens",
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      const dbName = testDbName();
+      const store = await openMongoStore(uri, dbName);
+      const client = new MongoClient(uri);
+      try {
+        await store.movies.upsert([1, 2, 3].map((id) => ({
+          id,
+          title: `Movie ${id}`,
+          year: 2000,
+          genres: ["Drama"],
+          tags: [],
+          imdbId: null,
+          tmdbId: null,
+        })));
+        await store.movies.putStats([{
+          movieId: 3,
+          ratingCount: 1,
+          ratingMean: 2,
+          bayesianScore: 2,
+          ratingHistogram: [0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+        }]);
+        assert.equal((await store.movies.get(3))?.ratingCount, 1);
+        // What a writer killed between its delete and its insert leaves:
+        // the new documents in the journal, the old ones gone.
+        const db = client.db(dbName);
+        const movies = db.collection("movies");
+        const rewritten = (await movies.find({ _id: { $in: [1, 2] } } as never)
+          .toArray()).map((doc) => ({ ...doc, ratingCount: 7 }));
+        await db.collection("movie_rewrites").insertMany(rewritten);
+        await movies.deleteMany({ _id: { $in: [1, 2] } } as never);
+        assert.equal(await store.movies.count(), 1);
+      } finally {
+        await store.close();
+      }
+      const reopened = await openMongoStore(uri, dbName);
+      try {
+        assert.deepEqual(await reopened.movies.ids(), [1, 2, 3]);
+        assert.equal((await reopened.movies.get(1))?.ratingCount, 7);
+        assert.equal((await reopened.movies.get(2))?.title, "Movie 2");
+        assert.equal((await reopened.movies.get(3))?.ratingCount, 1);
+        assert.equal(
+          await client.db(dbName).collection("movie_rewrites").countDocuments(),
+          0,
+        );
+      } finally {
+        await reopened.close();
+        await client.close();
+        await dropDatabase(uri, dbName);
+      }
+    },
+  });
 }

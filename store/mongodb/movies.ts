@@ -13,6 +13,7 @@ import type {
   MovieStore,
 } from "../types.ts";
 import type { MongoConnection } from "./connection.ts";
+import { rewriteMovieStats, statsFields } from "./movie_rewrite.ts";
 import { type MovieDoc, movieFilter, movieSort } from "./query.ts";
 
 const fromDoc = (doc: MovieDoc): MovieWithStats =>
@@ -46,19 +47,15 @@ export function mongoMovies(db: MongoConnection): MovieStore {
     },
 
     async putStats(stats: MovieStats[]): Promise<void> {
+      if (db.keyedUpdatesScan && !db.inTransaction()) {
+        return await rewriteMovieStats(db, stats);
+      }
       await db.bulk(
         c.movies,
         stats.map((s) => ({
           updateOne: {
             filter: { _id: s.movieId },
-            update: {
-              $set: {
-                ratingCount: s.ratingCount,
-                ratingMean: s.ratingMean,
-                bayesianScore: s.bayesianScore,
-                ratingHistogram: s.ratingHistogram,
-              },
-            },
+            update: { $set: statsFields(s) },
           },
         })),
       );
