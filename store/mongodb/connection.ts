@@ -172,6 +172,11 @@ export interface MongoConnection {
    * writers that can rewrite documents in bulk do (movie_rewrite.ts).
    */
   readonly keyedUpdatesScan: boolean;
+  /**
+   * True when `$group` finds each row's group by a linear search over the
+   * groups (FerretDB 1.24): grouping n rows into n groups is n² compares.
+   */
+  readonly slowGroups: boolean;
   /** Driver options with the session of the caller's transaction, if any. */
   withSession<T extends object>(options: T): T & { session?: ClientSession };
   /** True inside `transaction(work)`. */
@@ -228,6 +233,8 @@ export interface MongoConnectionOptions {
   serialWrites: boolean;
   /** See `MongoConnection.keyedUpdatesScan`. */
   keyedUpdatesScan: boolean;
+  /** See `MongoConnection.slowGroups`. */
+  slowGroups: boolean;
 }
 
 /** The shared state of one store over collections `c`. */
@@ -235,7 +242,7 @@ export function mongoConnection(
   c: Collections,
   options: MongoConnectionOptions,
 ): MongoConnection {
-  const { bulkChunkSize, serialWrites, keyedUpdatesScan } = options;
+  const { bulkChunkSize, serialWrites, keyedUpdatesScan, slowGroups } = options;
   const lockWrites = createFifoLock();
   const write = async <T>(command: () => Promise<T>): Promise<T> => {
     if (!serialWrites) return await command();
@@ -259,6 +266,7 @@ export function mongoConnection(
   const connection: MongoConnection = {
     c,
     keyedUpdatesScan,
+    slowGroups,
     withSession,
     inTransaction: () => sessions.getStore() !== undefined,
     write,

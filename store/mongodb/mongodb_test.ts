@@ -146,4 +146,50 @@ if (!uri) {
       }
     },
   });
+
+  for (const ferretdbPaths of [true, false]) {
+    Deno.test({
+      name: `mongodb: ${
+        ferretdbPaths ? "FerretDB's" : "MongoDB's"
+      } paths count a genre listed twice once and write stats`,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      async fn() {
+        const dbName = testDbName();
+        const store = await openMongoStore(uri, dbName, { ferretdbPaths });
+        try {
+          const movie = (id: number, genres: string[]) => ({
+            id,
+            title: `Movie ${id}`,
+            year: 2000,
+            genres,
+            tags: [],
+            imdbId: null,
+            tmdbId: null,
+          });
+          await store.movies.upsert([
+            movie(1, ["Drama", "Drama", "Comedy"]),
+            movie(2, ["Drama"]),
+          ]);
+          assert.deepEqual(await store.movies.genres(), [
+            { genre: "Comedy", count: 1 },
+            { genre: "Drama", count: 2 },
+          ]);
+          await store.movies.putStats([{
+            movieId: 2,
+            ratingCount: 3,
+            ratingMean: 4,
+            bayesianScore: 3.5,
+            ratingHistogram: [0, 0, 0, 0, 0, 0, 0, 3, 0, 0],
+          }]);
+          assert.equal((await store.movies.get(2))?.ratingCount, 3);
+          assert.equal((await store.movies.get(1))?.ratingCount, 0);
+          assert.deepEqual(await store.movies.ids(), [1, 2]);
+        } finally {
+          await store.close();
+          await dropDatabase(uri, dbName);
+        }
+      },
+    });
+  }
 }
