@@ -14,7 +14,11 @@
  * the insert leaves movies missing, which `replayMovieRewrites` (run when a
  * store opens, and before every rewrite) puts back from the journal.
  * Not for concurrent writers of `movies` (the pipeline is the only one):
- * an upsert landing between the read and the delete would be undone.
+ * an upsert landing between the read and the delete would be undone. A
+ * store opened during a rewrite replays it too (the same documents, so
+ * harmless) and empties the journal early: if the rewriter then crashes
+ * between its delete and its insert, those movies stay missing until
+ * `deno task pipeline load --force` writes them again.
  * @module
  */
 import type { MovieStats } from "../../core/types.ts";
