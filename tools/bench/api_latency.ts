@@ -11,10 +11,12 @@
  * @module
  */
 import { LOCAL_ISSUER } from "../../api/auth/local.ts";
+import { configFromEnv } from "../../config/mod.ts";
 import { signToken } from "../../tests/api_fixture.ts";
 
 const [base, ...flags] = Deno.args;
-const secret = Deno.env.get("LOCAL_AUTH_SECRET");
+// The server's own secret, read as the server reads it.
+const secret = configFromEnv().LOCAL_AUTH_SECRET;
 if (!base || !secret) {
   console.error(
     "Usage: LOCAL_AUTH_SECRET=… deno run -A tools/bench/api_latency.ts BASE_URL [--rounds N]",
