@@ -6,23 +6,19 @@
  * of the main pages at phone and desktop widths go to
  * test-output/screenshots/.
  */
+import {
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  SCREENSHOTS,
+} from "./chromium.ts";
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { BASE_ENV, DATASET_DIR, hasDataset } from "./api_fixture.ts";
 import { silentLogger } from "../api/logger.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { parseConfig } from "../config/mod.ts";
 import { start } from "../main.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-const SCREENSHOTS = "test-output/screenshots";
 
 const reason = !hasChromium
   ? ` (ignored: ${CHROMIUM} is absent; apt-get install -y chromium)`
@@ -81,19 +77,7 @@ Deno.test({
     let browser: Browser | undefined;
     const errors: string[] = [];
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium();
       const desktop = await browser.newContext({
         viewport: { width: 1280, height: 800 },
       });

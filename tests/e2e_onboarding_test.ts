@@ -4,21 +4,17 @@
  * mouse and by keyboard → "For you" with explanations. Also: no sideways
  * scrolling on a phone. Screenshots go to test-output/screenshots/.
  */
+import {
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  SCREENSHOTS,
+} from "./chromium.ts";
 import assert from "node:assert/strict";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { BASE_ENV, hasDataset, loadedStore, testApp } from "./api_fixture.ts";
 import { parseConfig } from "../config/mod.ts";
 import { createServer } from "../web/server.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-const SCREENSHOTS = "test-output/screenshots";
 
 const reason = !hasChromium
   ? ` (ignored: ${CHROMIUM} is absent; apt-get install -y chromium)`
@@ -47,10 +43,7 @@ Deno.test({
     let browser: Browser | undefined;
     const errors: string[] = [];
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-      });
+      browser = await launchChromium();
       const context = await browser.newContext({
         viewport: { width: 1280, height: 800 },
         javaScriptEnabled: false,

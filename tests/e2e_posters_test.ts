@@ -7,8 +7,14 @@
  * initials, and that nothing shifts; screenshots at phone and desktop
  * widths go to test-output/screenshots/.
  */
+import {
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  SCREENSHOTS,
+} from "./chromium.ts";
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { BASE_ENV } from "./api_fixture.ts";
 import { FIXTURE_POSTERS, startTmdbBridge } from "./tmdb_bridge.ts";
 import { FIXTURE_DATASET } from "./fixtures/pipeline_context.ts";
@@ -19,15 +25,6 @@ import { silentProgress } from "../pipeline/progress.ts";
 import { openObjectStorage, openStore } from "../store/mod.ts";
 import { start } from "../main.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-const SCREENSHOTS = "test-output/screenshots";
 const KEY = "e2e-key";
 
 /** A 2:3 poster drawn in SVG, labelled so screenshots show which is which. */
@@ -96,10 +93,7 @@ Deno.test({
     let browser: Browser | undefined;
     const images: string[] = [];
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu"],
-      });
+      browser = await launchChromium();
       for (
         const [device, viewport] of [
           ["desktop", { width: 1280, height: 800 }],
