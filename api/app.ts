@@ -21,7 +21,7 @@ import { HistoryFingerprints } from "./history_fingerprint.ts";
 import { jsonLogger } from "./logger.ts";
 import { MemoryRateLimiter } from "./middleware/rate_limit.ts";
 import { RequestLog } from "./middleware/request_log.ts";
-import { storedPosterPaths } from "./posters.ts";
+import { StoredPosterPaths } from "./posters.ts";
 import { HashGate } from "./auth/hash_gate.ts";
 import { LoginGuard } from "./auth/login_guard.ts";
 import { clientAddress, clientKey } from "./client_address.ts";
@@ -97,7 +97,11 @@ export function resolveDeps(deps: AppDeps): RouteDeps {
         logger,
       }),
     rateLimiter,
-    posters: deps.posters ?? storedPosterPaths(store.meta, logger),
+    posters: deps.posters ??
+      new StoredPosterPaths(store.meta, {
+        logger,
+        refreshSeconds: config.POSTER_REFRESH_SECONDS,
+      }),
     fingerprints: new HistoryFingerprints(
       store.interactions,
       config.CACHE_MAX_ENTRIES,
@@ -133,6 +137,8 @@ export function createApp(deps: AppDeps) {
     cache: resolved.cache,
     requestLog,
     maxEntries: config.CACHE_MAX_ENTRIES,
+    // bodies carry poster paths, which the cache entries do not
+    generation: () => resolved.posters.generation(),
   });
   // Public cached GETs are answered from stored bytes ahead of the chain
   // below (`app.fetch` is wrapped at the end); this keeps them up to date.

@@ -26,6 +26,11 @@ export interface FastPathOptions {
   maxEntries?: number;
   /** Stored body bytes at most (default 8 MiB). */
   maxBytes?: number;
+  /**
+   * What else bodies are built from, as a number that moves when it changes
+   * (the served poster paths): a stored body of another one is stale.
+   */
+  generation?: () => number;
 }
 
 /** One stored response and the cache entries it was built from. */
@@ -33,6 +38,8 @@ interface StoredResponse {
   /** Cloned per request: a clone copies the header list without revalidating it. */
   template: Response;
   sources: { key: string; version: number }[];
+  /** `FastPathOptions.generation` when the body was built. */
+  generation: number | undefined;
   path: string;
   bytes: number;
   responseSize: () => string | undefined;
@@ -74,6 +81,7 @@ export class FastPath {
   readonly #requestLog: RequestLog;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
+  readonly #generation: () => number | undefined;
   readonly #entries = new Map<string, StoredResponse>();
   #bytes = 0;
 
@@ -82,6 +90,7 @@ export class FastPath {
     this.#requestLog = options.requestLog;
     this.#maxEntries = options.maxEntries ?? 1000;
     this.#maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+    this.#generation = options.generation ?? (() => undefined);
   }
 
   /** Stored responses, for tests and metrics. */
@@ -103,6 +112,10 @@ export class FastPath {
     const key = entryKey(headers.get("origin"), parts.target);
     const stored = this.#entries.get(key);
     if (!stored) return null;
+    if (stored.generation !== this.#generation()) {
+      this.#drop(key, stored);
+      return null;
+    }
     const cache = this.#cache;
     for (const source of stored.sources) {
       // touch: a hit keeps the entry recent, as a lookup would
@@ -139,10 +152,12 @@ export class FastPath {
    */
   capture(): MiddlewareHandler<AppEnv> {
     return async (c, next) => {
+      const generation = this.#generation();
       await next();
       const sources = c.get("cacheSources");
       if (
         c.req.method !== "GET" || c.res.status !== 200 || !sources?.length ||
+        this.#generation() !== generation ||
         c.get("user") !== undefined ||
         !c.res.headers.get("cache-control")?.startsWith("public")
       ) return;
@@ -168,6 +183,7 @@ export class FastPath {
       this.#store(entryKey(c.req.header("origin") ?? null, parts.target), {
         template: new Response(body, { status: 200, headers }),
         sources: versions,
+        generation,
         path: parts.path,
         bytes: body.byteLength,
         responseSize: () => responseSize,

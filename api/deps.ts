@@ -35,7 +35,10 @@ export interface AppDeps {
   cache?: Cache;
   /** Default: built from the store on first use (`buildServing`). */
   serving?: Serving | Promise<Serving>;
-  /** Default: the posters step's paths from `store.meta`, read on first use. */
+  /**
+   * Default: the posters step's paths from `store.meta`, read on first use
+   * and again when the step wrote new ones (`POSTER_REFRESH_SECONDS`).
+   */
   posters?: PosterPaths;
   /** Replaces the personalised recommender of `serving`. */
   recommender?: Recommender;

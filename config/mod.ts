@@ -46,6 +46,7 @@ export const envSchema = z.object({
   TMDB_API_URL: z.url().default("https://api.themoviedb.org/3"),
   TMDB_REQUESTS_PER_SECOND: int(20, 1, 50),
   POSTER_MAX_AGE_DAYS: int(30, 1, 3650),
+  POSTER_REFRESH_SECONDS: int(60, 1, 86400),
   CLOUD_RUN_TASK_INDEX: int(0, 0),
   CLOUD_RUN_TASK_COUNT: int(1, 1),
   // API

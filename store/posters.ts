@@ -2,7 +2,9 @@
  * The poster cache: what TMDB said about each movie's poster and when, one
  * `store.meta` blob for every adapter. The posters step reads it to fetch
  * only missing or stale entries and writes it after every batch (so an
- * interrupted run resumes); serving reads the found paths at start.
+ * interrupted run resumes). Each write also stores a new version token
+ * (a short `store.meta` value), so a running API notices a new cache by
+ * reading a few bytes instead of the whole blob.
  * @module
  */
 import { isPosterPath } from "../core/poster.ts";
@@ -27,6 +29,12 @@ export interface PosterRecord {
 
 /** The `store.meta` blob key. */
 export const POSTER_CACHE_KEY = "posters";
+
+/**
+ * The `store.meta` key of the cache's version token: a new random value
+ * after every write, absent before the first one.
+ */
+export const POSTER_VERSION_KEY = "posters.version";
 
 /** Format version, bumped when the layout changes. */
 const VERSION = 1;
@@ -68,6 +76,21 @@ export async function savePosterCache(
     POSTER_CACHE_KEY,
     encoder.encode(JSON.stringify({ version: VERSION, rows })),
   );
+  // After the blob: a reader that sees the new token reads the new blob.
+  await meta.set(POSTER_VERSION_KEY, crypto.randomUUID());
+}
+
+/**
+ * The cache's version token, or null when the posters step never wrote one:
+ * it changes on every `savePosterCache`.
+ *
+ * @example
+ * const before = await posterCacheVersion(store.meta);
+ * // … the posters step runs …
+ * (await posterCacheVersion(store.meta)) !== before; // true
+ */
+export function posterCacheVersion(meta: MetaStore): Promise<string | null> {
+  return meta.get(POSTER_VERSION_KEY);
 }
 
 /**

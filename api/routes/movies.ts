@@ -134,7 +134,7 @@ export function movieRoutes(deps: RouteDeps) {
         `movies:list:${JSON.stringify(storeQuery)}`,
         countedRead(c, deps, () => deps.store.movies.query(storeQuery)),
       );
-      const posters = await deps.posters();
+      const posters = await deps.posters.paths();
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
       return c.json(
         {
@@ -160,7 +160,7 @@ export function movieRoutes(deps: RouteDeps) {
       c.header("Cache-Control", PUBLIC_CACHE_CONTROL);
       return c.json(
         {
-          ...withPoster(movie, await deps.posters()),
+          ...withPoster(movie, await deps.posters.paths()),
           links: movieLinks(movie),
         },
         200,

@@ -50,7 +50,7 @@ export function onboardingRoutes(deps: RouteDeps) {
         const ids = questionnaire.next(history, { limit });
         const [movies, posters] = await Promise.all([
           deps.store.movies.getMany(ids),
-          deps.posters(),
+          deps.posters.paths(),
         ]);
         return {
           items: movies.map((movie) => ({ movie: withPoster(movie, posters) })),

@@ -75,7 +75,7 @@ export function recommendationRoutes(deps: RouteDeps) {
             served.items.map((r) => r.movieId),
           )).map((m) => [m.id, m]),
         );
-        const posters = await deps.posters();
+        const posters = await deps.posters.paths();
         const items = served.items.flatMap(({ movieId, ...rest }) => {
           const movie = movies.get(movieId);
           return movie ? [{ movie: withPoster(movie, posters), ...rest }] : [];
@@ -111,7 +111,7 @@ export function recommendationRoutes(deps: RouteDeps) {
           (await deps.store.movies.getMany(neighbours.map((n) => n.movieId)))
             .map((m) => [m.id, m]),
         );
-        const posters = await deps.posters();
+        const posters = await deps.posters.paths();
         return {
           movie: { id: movie.id, title: movie.title, year: movie.year },
           steer: steer ?? null,

@@ -53,7 +53,7 @@ export function searchRoutes(deps: RouteDeps) {
       }`;
       const build = async () => {
         const serving = await deps.serving();
-        const posters = await deps.posters();
+        const posters = await deps.posters.paths();
         const result = await serving.search.search(q, {
           limit: pageSize,
           offset: (page - 1) * pageSize,
