@@ -1,11 +1,13 @@
 /**
- * Training in the pipeline: reads every stored interaction, trains the served
+ * Training in the pipeline: reads every stored interaction (as typed columns), trains the served
  * models with the one training procedure (core/training/serving_models.ts,
  * which the evaluation runs too) and stores them (store/models.ts), where
  * serving loads them.
  */
 import { trainServingModels } from "../core/training/serving_models.ts";
-import type { EmbeddingMatrix, Interaction } from "../core/types.ts";
+import type { InteractionColumns } from "../core/models/interaction_columns.ts";
+import type { EmbeddingMatrix } from "../core/types.ts";
+import { readInteractionColumns } from "../store/interaction_columns.ts";
 import { saveServingModels } from "../store/models.ts";
 import type { Store } from "../store/types.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
@@ -23,22 +25,22 @@ export interface TrainOptions {
   progress?: ProgressReporter;
 }
 
+/** Every stored interaction as columns, with progress (no object per row is kept). */
 async function readInteractions(
   store: Store,
   progress: ProgressReporter,
-): Promise<Interaction[]> {
+): Promise<InteractionColumns> {
   const task = progress.task(
     "train: read interactions",
     await store.interactions.count(),
     "interactions",
   );
-  const rows: Interaction[] = [];
-  for await (const batch of store.interactions.scan(10_000)) {
-    for (const row of batch) rows.push(row);
-    task.advance(batch.length);
-  }
+  const columns = await readInteractionColumns(store.interactions, {
+    batchSize: 10_000,
+    onPage: (rows) => task.advance(rows),
+  });
   task.done();
-  return rows;
+  return columns;
 }
 
 /** A prefix on every line training logs, so the pipeline's output says who spoke. */
@@ -89,5 +91,5 @@ export async function trainAndStore(
     : "";
   return `trained EASE (λ=${settings.lambda}, ${ease.items.length} movies), EASE-liked, item-kNN and sequence models (${
     (bytes / 1e6).toFixed(1)
-  } MB) on ${interactions.length} interactions in ${seconds} s${validation}${short}`;
+  } MB) on ${interactions.size} interactions in ${seconds} s${validation}${short}`;
 }

@@ -232,3 +232,83 @@ export function movieIndexLookup(
   items.forEach((id, c) => map.set(id, c));
   return (movieId) => map.get(movieId) ?? -1;
 }
+
+/** The number of interactions in objects or columns. */
+export function interactionCount(
+  input: readonly Interaction[] | InteractionColumns,
+): number {
+  return isInteractionColumns(input as Interaction[] | InteractionColumns)
+    ? (input as InteractionColumns).size
+    : (input as readonly Interaction[]).length;
+}
+
+/** Columns as they are, or built from objects. */
+export function asColumns(
+  input: Iterable<Interaction> | InteractionColumns,
+): InteractionColumns {
+  return isInteractionColumns(input) ? input : interactionColumns(input);
+}
+
+/** A growable list of row indices (no number array of millions of rows). */
+export class RowList {
+  #rows = new Int32Array(1024);
+  #size = 0;
+
+  /** Appends row `i`. */
+  push(i: number): void {
+    if (this.#size === this.#rows.length) {
+      const rows = new Int32Array(this.#size * 2);
+      rows.set(this.#rows);
+      this.#rows = rows;
+    }
+    this.#rows[this.#size++] = i;
+  }
+
+  /** Appends every row of `rows`. */
+  pushAll(rows: ArrayLike<number>): void {
+    for (let p = 0; p < rows.length; p++) this.push(rows[p]);
+  }
+
+  /** The rows pushed, in order (a copy). */
+  toArray(): Int32Array {
+    return this.#rows.slice(0, this.#size);
+  }
+}
+
+/**
+ * Rows `rows` of `columns`, in that order; user indices and `userIds` are
+ * shared with `columns`, so a user is the same index on both.
+ *
+ * @example
+ * ```ts
+ * const firstTwo = selectRows(columns, Int32Array.of(0, 1));
+ * ```
+ */
+export function selectRows(
+  columns: InteractionColumns,
+  rows: Int32Array,
+): InteractionColumns {
+  const n = rows.length;
+  const users = new Int32Array(n);
+  const movies = new Int32Array(n);
+  const types = new Uint8Array(n);
+  const values = new Float32Array(n);
+  const timestamps = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = rows[p];
+    users[p] = columns.users[i];
+    movies[p] = columns.movies[i];
+    types[p] = columns.types[i];
+    values[p] = columns.values[i];
+    timestamps[p] = columns.timestamps[i];
+  }
+  return {
+    size: n,
+    users,
+    movies,
+    types,
+    values,
+    timestamps,
+    userIds: columns.userIds,
+  };
+}

@@ -8,6 +8,13 @@ import { type ItemItemModel, LIKED_RATING } from "../models/item_item_model.ts";
 import { trainItemKnn } from "../models/item_knn.ts";
 import { trainSequence } from "../models/sequence.ts";
 import { RatingTimeline } from "../models/timeline.ts";
+import {
+  type InteractionColumns,
+  isInteractionColumns,
+  RowList,
+  selectRows,
+  TYPE_CODE,
+} from "../models/interaction_columns.ts";
 import type { Interaction } from "../types.ts";
 import {
   shareTask,
@@ -43,8 +50,27 @@ export interface HybridPartsOptions {
  * dislike says "not this", which a binary co-occurrence model cannot use)
  * and skips ("haven't seen it" says nothing of taste).
  */
-export function trainingInteractions(rows: Interaction[]): Interaction[] {
-  return rows.filter((r) => r.type !== "dislike" && r.type !== "skip");
+export function trainingInteractions(rows: Interaction[]): Interaction[];
+export function trainingInteractions(
+  rows: InteractionColumns,
+): InteractionColumns;
+export function trainingInteractions(
+  rows: Interaction[] | InteractionColumns,
+): Interaction[] | InteractionColumns;
+export function trainingInteractions(
+  rows: Interaction[] | InteractionColumns,
+): Interaction[] | InteractionColumns {
+  if (!isInteractionColumns(rows)) {
+    return rows.filter((r) => r.type !== "dislike" && r.type !== "skip");
+  }
+  const kept = new RowList();
+  for (let i = 0; i < rows.size; i++) {
+    const type = rows.types[i];
+    if (type !== TYPE_CODE.dislike && type !== TYPE_CODE.skip) kept.push(i);
+  }
+  const selected = kept.toArray();
+  // the common case (no dislikes or skips) keeps the columns as they are
+  return selected.length === rows.size ? rows : selectRows(rows, selected);
 }
 
 /**
@@ -58,7 +84,7 @@ export function trainingInteractions(rows: Interaction[]): Interaction[] {
  * ```
  */
 export function trainHybridParts(
-  train: Interaction[],
+  train: Interaction[] | InteractionColumns,
   options: HybridPartsOptions,
 ): CollaborativeParts {
   const { lambda, minCount } = options;

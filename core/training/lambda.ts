@@ -6,6 +6,7 @@ import {
   ItemItemRecommender,
 } from "../models/item_item_model.ts";
 import type { Interaction } from "../types.ts";
+import type { InteractionColumns } from "../models/interaction_columns.ts";
 import { shareTask, type TrainingProgress } from "./progress.ts";
 import { meanNdcg, type ValidationUser } from "./validation.ts";
 
@@ -36,7 +37,7 @@ export interface LambdaChoice {
  * ```
  */
 export function chooseLambda(
-  train: Interaction[],
+  train: Interaction[] | InteractionColumns,
   options: ChooseLambdaOptions,
 ): LambdaChoice {
   const { lambdas, users, minCount, progress } = options;

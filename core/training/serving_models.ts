@@ -14,6 +14,10 @@ import { HYBRID_DEFAULTS, type HybridParams } from "../recommenders/hybrid.ts";
 import { SHORT_HISTORY } from "../recommenders/history_router.ts";
 import type { EmbeddingMatrix, Interaction } from "../types.ts";
 import {
+  type InteractionColumns,
+  interactionCount,
+} from "../models/interaction_columns.ts";
+import {
   type CollaborativeParts,
   trainHybridParts,
   trainingInteractions,
@@ -102,7 +106,9 @@ export const SERVING_TRAINING: {
 };
 
 /**
- * Trains (and by default tunes) the served models on `interactions`.
+ * Trains (and by default tunes) the served models on `interactions`
+ * (objects, or columns: the pipeline passes columns, so that no step of
+ * training holds every interaction as an object).
  * Throws when there is nothing to learn from.
  *
  * @example
@@ -112,11 +118,11 @@ export const SERVING_TRAINING: {
  * ```
  */
 export function trainServingModels(
-  interactions: Interaction[],
+  interactions: Interaction[] | InteractionColumns,
   options: ServingTrainingOptions,
 ): ServingModels {
   const ratings = trainingInteractions(interactions);
-  if (ratings.length === 0) {
+  if (interactionCount(ratings) === 0) {
     throw new Error(
       "Cannot train collaborative models: expected stored interactions, found none (run the load step first)",
     );

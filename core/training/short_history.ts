@@ -5,6 +5,7 @@
  * movies.
  */
 import type { EmbeddingMatrix, Interaction } from "../types.ts";
+import type { InteractionColumns } from "../models/interaction_columns.ts";
 import {
   type HybridParams,
   HybridRecommender,
@@ -49,7 +50,7 @@ export interface ShortHistoryTuning {
  * ```
  */
 export function tuneShortHistory(
-  ratings: Interaction[],
+  ratings: Interaction[] | InteractionColumns,
   options: ShortHistoryOptions,
 ): ShortHistoryTuning | null {
   const split = newUserSplit(ratings, { seed: options.seed, keep: 5 });

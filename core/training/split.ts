@@ -2,9 +2,20 @@
  * Seeded train/test splits of rating interactions for offline evaluation,
  * and the small seeded PRNG they (and the bootstrap) use. Pure: the same
  * input and seed always give the same split.
+ *
+ * Splits take interaction objects (tests, the evaluation) or columns (the
+ * pipeline at scale, where 10M objects would not fit the memory target)
+ * and give back the same kind; both go through one algorithm on row indices.
  */
+import {
+  asColumns,
+  type InteractionColumns,
+  isInteractionColumns,
+  RowList,
+  selectRows,
+  TYPE_CODE,
+} from "../models/interaction_columns.ts";
 import type { Interaction } from "../types.ts";
-
 /** A uniform PRNG on [0, 1). */
 export type Random = () => number;
 
@@ -29,8 +40,13 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** Fisher–Yates shuffle in place. */
-export function shuffleInPlace<T>(items: T[], random: Random): T[] {
+/** Fisher–Yates shuffle in place (arrays and typed arrays alike). */
+export function shuffleInPlace<
+  A extends { length: number; [i: number]: unknown },
+>(
+  items: A,
+  random: Random,
+): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = items[i];
@@ -40,10 +56,22 @@ export function shuffleInPlace<T>(items: T[], random: Random): T[] {
   return items;
 }
 
-/** Training interactions and the held-out ones. */
-export interface Split {
-  train: Interaction[];
-  test: Interaction[];
+/** Training interactions and the held-out ones (objects, or columns). */
+export interface Split<T = Interaction[]> {
+  train: T;
+  test: T;
+}
+
+/** A split of interaction columns; both sides share the input's user indices. */
+export type ColumnSplit = Split<InteractionColumns>;
+
+/** Interaction objects or columns: what the splits take. */
+export type SplitInput = Interaction[] | InteractionColumns;
+
+/** A split as row indices into its input. */
+interface RowSplit {
+  train: Int32Array;
+  test: Int32Array;
 }
 
 /** Options of `randomSplit`. */
@@ -68,20 +96,36 @@ export interface RandomSplitOptions {
 export function randomSplit(
   interactions: Interaction[],
   options: RandomSplitOptions,
-): Split {
+): Split;
+export function randomSplit(
+  interactions: InteractionColumns,
+  options: RandomSplitOptions,
+): ColumnSplit;
+export function randomSplit(
+  interactions: SplitInput,
+  options: RandomSplitOptions,
+): Split | ColumnSplit;
+export function randomSplit(
+  interactions: SplitInput,
+  options: RandomSplitOptions,
+): Split | ColumnSplit {
   const fraction = options.testFraction ?? 0.2;
   const minRatings = options.minRatings ?? 5;
   if (!(fraction > 0 && fraction < 1)) {
     throw new Error(`Expected testFraction in (0, 1), found ${fraction}`);
   }
   const random = seededRandom(options.seed);
-  return splitEachUser(interactions, minRatings, (rows) => {
-    // Sort first so the result does not depend on input order.
-    rows.sort((a, b) => a.movieId - b.movieId);
-    shuffleInPlace(rows, random);
-    const held = Math.max(1, Math.round(rows.length * fraction));
-    return { test: rows.slice(0, held), train: rows.slice(held) };
-  });
+  return splitOf(
+    interactions,
+    (columns) =>
+      splitEachUser(columns, minRatings, (rows) => {
+        // Sort first so the result does not depend on input order.
+        rows.sort((a, b) => columns.movies[a] - columns.movies[b]);
+        shuffleInPlace(rows, random);
+        const held = Math.max(1, Math.round(rows.length * fraction));
+        return { test: rows.subarray(0, held), train: rows.subarray(held) };
+      }),
+  );
 }
 
 /** Options of `temporalSplit`. */
@@ -104,8 +148,20 @@ export interface TemporalSplitOptions {
  */
 export function temporalSplit(
   interactions: Interaction[],
+  options?: TemporalSplitOptions,
+): Split;
+export function temporalSplit(
+  interactions: InteractionColumns,
+  options?: TemporalSplitOptions,
+): ColumnSplit;
+export function temporalSplit(
+  interactions: SplitInput,
+  options?: TemporalSplitOptions,
+): Split | ColumnSplit;
+export function temporalSplit(
+  interactions: SplitInput,
   options: TemporalSplitOptions = {},
-): Split {
+): Split | ColumnSplit {
   const holdout = options.holdout ?? 5;
   const minRatings = options.minRatings ?? holdout + 5;
   if (!(holdout >= 1) || minRatings <= holdout) {
@@ -113,13 +169,17 @@ export function temporalSplit(
       `Expected holdout ≥ 1 and minRatings > holdout, found holdout ${holdout}, minRatings ${minRatings}`,
     );
   }
-  return splitEachUser(interactions, minRatings, (rows) => {
-    rows.sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId);
-    return {
-      train: rows.slice(0, rows.length - holdout),
-      test: rows.slice(rows.length - holdout),
-    };
-  });
+  return splitOf(
+    interactions,
+    (columns) =>
+      splitEachUser(columns, minRatings, (rows) => {
+        sortByTime(columns, rows);
+        return {
+          train: rows.subarray(0, rows.length - holdout),
+          test: rows.subarray(rows.length - holdout),
+        };
+      }),
+  );
 }
 
 /** Options of `newUserSplit`. */
@@ -149,7 +209,19 @@ export interface NewUserSplitOptions {
 export function newUserSplit(
   interactions: Interaction[],
   options: NewUserSplitOptions,
-): Split {
+): Split;
+export function newUserSplit(
+  interactions: InteractionColumns,
+  options: NewUserSplitOptions,
+): ColumnSplit;
+export function newUserSplit(
+  interactions: SplitInput,
+  options: NewUserSplitOptions,
+): Split | ColumnSplit;
+export function newUserSplit(
+  interactions: SplitInput,
+  options: NewUserSplitOptions,
+): Split | ColumnSplit {
   const fraction = options.userFraction ?? 0.2;
   const keep = options.keep ?? 5;
   const minRatings = options.minRatings ?? 20;
@@ -158,27 +230,61 @@ export function newUserSplit(
       `Expected userFraction in (0, 1], keep ≥ 1 and minRatings > keep, found ${fraction}, ${keep}, ${minRatings}`,
     );
   }
-  const train: Interaction[] = [];
-  const test: Interaction[] = [];
-  const eligible: Interaction[][] = [];
-  for (const rows of ratingsByUser(interactions, train)) {
-    if (rows.length < minRatings) train.push(...rows);
-    else eligible.push(rows);
-  }
-  // Sort first so the users picked do not depend on input order.
-  eligible.sort((a, b) => (a[0].userId < b[0].userId ? -1 : 1));
-  shuffleInPlace(eligible, seededRandom(options.seed));
-  const picked = Math.max(1, Math.round(eligible.length * fraction));
-  eligible.forEach((rows, i) => {
-    if (i >= picked) {
-      train.push(...rows);
-      return;
+  return splitOf(interactions, (columns) => {
+    const { rest, users } = ratingsByUser(columns);
+    const train = new RowList();
+    const test = new RowList();
+    train.pushAll(rest);
+    const eligible: Int32Array[] = [];
+    for (const rows of users) {
+      if (rows.length < minRatings) train.pushAll(rows);
+      else eligible.push(rows);
     }
-    rows.sort((a, b) => a.timestamp - b.timestamp || a.movieId - b.movieId);
-    train.push(...rows.slice(0, keep));
-    test.push(...rows.slice(keep));
+    // Sort first so the users picked do not depend on input order.
+    const userId = (rows: Int32Array) =>
+      columns.userIds[columns.users[rows[0]]];
+    eligible.sort((a, b) => (userId(a) < userId(b) ? -1 : 1));
+    shuffleInPlace(eligible, seededRandom(options.seed));
+    const picked = Math.max(1, Math.round(eligible.length * fraction));
+    eligible.forEach((rows, i) => {
+      if (i >= picked) {
+        train.pushAll(rows);
+        return;
+      }
+      sortByTime(columns, rows);
+      train.pushAll(rows.subarray(0, keep));
+      test.pushAll(rows.subarray(keep));
+    });
+    return { train: train.toArray(), test: test.toArray() };
   });
-  return { train, test };
+}
+
+/** Sorts a user's rows by time, ties by movie id. */
+function sortByTime(columns: InteractionColumns, rows: Int32Array): void {
+  const { timestamps, movies } = columns;
+  rows.sort((a, b) => timestamps[a] - timestamps[b] || movies[a] - movies[b]);
+}
+
+/**
+ * Runs `split` on the input's columns and gives the sides back in the
+ * input's kind: the input's own objects, or columns.
+ */
+function splitOf(
+  input: SplitInput,
+  split: (columns: InteractionColumns) => RowSplit,
+): Split | ColumnSplit {
+  const columns = asColumns(input);
+  const rows = split(columns);
+  if (isInteractionColumns(input)) {
+    return {
+      train: selectRows(input, rows.train),
+      test: selectRows(input, rows.test),
+    };
+  }
+  return {
+    train: Array.from(rows.train, (i) => input[i]),
+    test: Array.from(rows.test, (i) => input[i]),
+  };
 }
 
 /**
@@ -187,38 +293,61 @@ export function newUserSplit(
  * type, stay in training.
  */
 function splitEachUser(
-  interactions: Interaction[],
+  columns: InteractionColumns,
   minRatings: number,
-  splitUser: (rows: Interaction[]) => Split,
-): Split {
-  const train: Interaction[] = [];
-  const test: Interaction[] = [];
-  for (const rows of ratingsByUser(interactions, train)) {
+  splitUser: (rows: Int32Array) => RowSplit,
+): RowSplit {
+  const { rest, users } = ratingsByUser(columns);
+  const train = new RowList();
+  const test = new RowList();
+  train.pushAll(rest);
+  for (const rows of users) {
     if (rows.length < minRatings) {
-      train.push(...rows);
+      train.pushAll(rows);
       continue;
     }
     const split = splitUser(rows);
-    test.push(...split.test);
-    train.push(...split.train);
+    test.pushAll(split.test);
+    train.pushAll(split.train);
   }
-  return { train, test };
+  return { train: train.toArray(), test: test.toArray() };
 }
 
-/** Groups ratings by user (in first-seen order); other types go to `rest`. */
+/**
+ * The rows of other types (`rest`, in input order) and each user's rating
+ * rows (users in the order of their first rating, rows in input order): a
+ * counting sort, no object per row.
+ */
 function ratingsByUser(
-  interactions: Interaction[],
-  rest: Interaction[],
-): Interaction[][] {
-  const byUser = new Map<string, Interaction[]>();
-  for (const row of interactions) {
-    if (row.type !== "rating") {
-      rest.push(row);
+  columns: InteractionColumns,
+): { rest: Int32Array; users: Int32Array[] } {
+  const { size, types } = columns;
+  const groupOf = new Int32Array(columns.userIds.length).fill(-1);
+  const counts: number[] = [];
+  const rest = new RowList();
+  for (let i = 0; i < size; i++) {
+    if (types[i] !== TYPE_CODE.rating) {
+      rest.push(i);
       continue;
     }
-    let rows = byUser.get(row.userId);
-    if (!rows) byUser.set(row.userId, rows = []);
-    rows.push(row);
+    const u = columns.users[i];
+    if (groupOf[u] < 0) {
+      groupOf[u] = counts.length;
+      counts.push(0);
+    }
+    counts[groupOf[u]]++;
   }
-  return [...byUser.values()];
+  const offsets = new Int32Array(counts.length + 1);
+  counts.forEach((count, g) => offsets[g + 1] = offsets[g] + count);
+  const rows = new Int32Array(offsets[counts.length]);
+  const fill = offsets.slice(0, counts.length);
+  for (let i = 0; i < size; i++) {
+    if (types[i] === TYPE_CODE.rating) {
+      rows[fill[groupOf[columns.users[i]]]++] = i;
+    }
+  }
+  return {
+    rest: rest.toArray(),
+    users: counts.map((_, g) => rows.subarray(offsets[g], offsets[g + 1])),
+  };
 }

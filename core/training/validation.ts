@@ -5,7 +5,17 @@
 import { LIKED_RATING } from "../models/item_item_model.ts";
 import { ndcgAtK } from "../metrics.ts";
 import type { Recommender } from "../recommender.ts";
-import { seededRandom, shuffleInPlace, type Split } from "./split.ts";
+import {
+  asColumns,
+  interactionAt,
+  TYPE_CODE,
+} from "../models/interaction_columns.ts";
+import {
+  type ColumnSplit,
+  seededRandom,
+  shuffleInPlace,
+  type Split,
+} from "./split.ts";
 import type { Interaction } from "../types.ts";
 
 /** One validation user: the training history and the held-out relevant movies. */
@@ -32,15 +42,19 @@ export interface ValidationUsersOptions {
  * (rated `LIKED_RATING` or more): their training history and those movies.
  */
 export function validationUsersOf(
-  split: Split,
+  split: Split | ColumnSplit,
   options: ValidationUsersOptions = {},
 ): ValidationUser[] {
+  const test = asColumns(split.test);
   const relevant = new Map<string, Set<number>>();
-  for (const r of split.test) {
-    if ((r.value ?? 0) < LIKED_RATING) continue;
-    let set = relevant.get(r.userId);
-    if (!set) relevant.set(r.userId, set = new Set());
-    set.add(r.movieId);
+  for (let i = 0; i < test.size; i++) {
+    // other types and ratings without a value (NaN) are never relevant
+    if (test.types[i] !== TYPE_CODE.rating) continue;
+    if (!(test.values[i] >= LIKED_RATING)) continue;
+    const userId = test.userIds[test.users[i]];
+    let set = relevant.get(userId);
+    if (!set) relevant.set(userId, set = new Set());
+    set.add(test.movies[i]);
   }
   let chosen = [...relevant.keys()];
   const maxUsers = options.maxUsers ?? Infinity;
@@ -54,12 +68,17 @@ export function validationUsersOf(
     // keep first-seen order, as without a sample
     chosen = [...relevant.keys()].filter((user) => sample.has(user));
   }
-  const histories = new Map<string, Interaction[]>(
-    chosen.map((user) => [user, []]),
-  );
-  for (const r of split.train) histories.get(r.userId)?.push(r);
-  return chosen.map((user) => ({
-    history: histories.get(user)!,
+  // Only the chosen users' histories become objects (what recommenders take).
+  const slotOf = new Map(chosen.map((user, slot) => [user, slot]));
+  const histories: Interaction[][] = chosen.map(() => []);
+  const train = asColumns(split.train);
+  const slots = Int32Array.from(train.userIds, (id) => slotOf.get(id) ?? -1);
+  for (let i = 0; i < train.size; i++) {
+    const slot = slots[train.users[i]];
+    if (slot >= 0) histories[slot].push(interactionAt(train, i));
+  }
+  return chosen.map((user, slot) => ({
+    history: histories[slot],
     relevant: relevant.get(user)!,
   }));
 }

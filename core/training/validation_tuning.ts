@@ -10,7 +10,7 @@ import { trainHybridParts } from "./hybrid_parts.ts";
 import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
 import { chooseLambda } from "./lambda.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
-import type { Split } from "./split.ts";
+import type { ColumnSplit, Split } from "./split.ts";
 import { type ValidationUser, validationUsersOf } from "./validation.ts";
 
 /** Options of `tuneOnValidation`. */
@@ -46,7 +46,7 @@ export interface ValidationTuning {
  * ```
  */
 export function tuneOnValidation(
-  split: Split,
+  split: Split | ColumnSplit,
   options: ValidationTuningOptions,
 ): ValidationTuning {
   const { minCount, content } = options;
