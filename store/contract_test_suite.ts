@@ -4,6 +4,8 @@
  */
 import assert from "node:assert/strict";
 import type { Interaction, Movie, MovieStats } from "../core/types.ts";
+import { interactionAt } from "../core/models/interaction_columns.ts";
+import { readInteractionColumns } from "./interaction_columns.ts";
 import type { MovieQuery, Store } from "./types.ts";
 
 /** A part of the contract that not every backend offers. */
@@ -499,6 +501,37 @@ export function storeContractTests(
     assert.deepEqual(scanned, expected);
     assert.deepEqual((await collect(store, 2501)).map((b) => b.length), [2501]);
     assert.deepEqual((await collect(store)).flat(), expected);
+  });
+
+  test("interactions: readInteractionColumns holds every row as columns, page by page, in scan order", async (store) => {
+    const rows: Interaction[] = [];
+    for (let u = 0; u < 7; u++) {
+      for (let m = 1; m <= 30; m++) {
+        rows.push(rating(`ml:${u}`, m * 3, 0.5 + (m % 10) / 2, 1e12 + m));
+      }
+    }
+    rows.push({
+      userId: "app:x",
+      movieId: 9,
+      type: "like",
+      value: null,
+      timestamp: 5,
+    });
+    await store.interactions.upsert([...rows].reverse());
+    const pages: number[] = [];
+    const columns = await readInteractionColumns(store.interactions, {
+      batchSize: 50,
+      onPage: (n) => pages.push(n),
+    });
+    assert.equal(columns.size, rows.length);
+    assert.deepEqual(pages, [50, 50, 50, 50, 11]);
+    const scanned = (await collect(store)).flat();
+    const back = Array.from(
+      { length: columns.size },
+      (_, i) => interactionAt(columns, i),
+    );
+    assert.deepEqual(back, scanned);
+    assert.equal(columns.userIds.length, 8); // users held once, not per row
   });
 
   test("neighbours: put and get best first with a limit", async (store) => {

@@ -269,18 +269,24 @@ export class HybridRecommender implements Recommender {
     const counts = this.#counts;
     const { ease, liked, knn, sequence, content } = c;
     const { popularity, trend, unreleased } = c;
+    // Weights read once: tuning's params objects differ in shape from trial
+    // to trial, and reading them per movie made this loop megamorphic (most
+    // of tuning's time).
+    const { easeWeight, likedWeight, knnWeight, sequenceWeight } = params;
+    const { contentWeight, popularityWeight, trendWeight } = params;
+    const { unreleasedWeight, itemPivot } = params;
     for (let j = 0; j < out.length; j++) {
       const count = counts[j];
-      const t = count / (count + params.itemPivot || 1);
-      const collab = (ease ? params.easeWeight * ease[j] : 0) +
-        (liked ? params.likedWeight * liked[j] : 0) +
-        (knn ? params.knnWeight * knn[j] : 0) +
-        (sequence ? params.sequenceWeight * sequence[j] : 0);
+      const t = count / (count + itemPivot || 1);
+      const collab = (ease ? easeWeight * ease[j] : 0) +
+        (liked ? likedWeight * liked[j] : 0) +
+        (knn ? knnWeight * knn[j] : 0) +
+        (sequence ? sequenceWeight * sequence[j] : 0);
       const score = a * t * collab +
-        (content ? params.contentWeight * (1 - a * t) * content[j] : 0) +
-        params.popularityWeight * popularity[j] +
-        params.trendWeight * trend[j];
-      out[j] = unreleased[j] ? params.unreleasedWeight * score : score;
+        (content ? contentWeight * (1 - a * t) * content[j] : 0) +
+        popularityWeight * popularity[j] +
+        trendWeight * trend[j];
+      out[j] = unreleased[j] ? unreleasedWeight * score : score;
     }
     return out;
   }

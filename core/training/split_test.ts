@@ -6,6 +6,11 @@ import {
   temporalSplit,
 } from "./split.ts";
 import type { Interaction } from "../types.ts";
+import {
+  interactionAt,
+  type InteractionColumns,
+  interactionColumns,
+} from "../models/interaction_columns.ts";
 
 function ratings(user: string, n: number): Interaction[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -89,4 +94,32 @@ Deno.test("newUserSplit keeps a seeded fifth of users to their first ratings", (
     () => newUserSplit(all, { seed: 1, keep: 20, minRatings: 20 }),
     /minRatings > keep/,
   );
+});
+
+Deno.test("splits of columns hold the same rows as splits of objects, and share user indices", () => {
+  const rows = [
+    ...Array.from({ length: 8 }, (_, u) => ratings(`u${u}`, 12 + 2 * u)).flat(),
+    { ...ratings("u1", 1)[0], type: "like" as const, value: null },
+  ];
+  const columns = interactionColumns(rows);
+  const asObjects = (side: InteractionColumns) =>
+    Array.from({ length: side.size }, (_, i) => interactionAt(side, i));
+  const splits = [
+    (input: Interaction[]) => randomSplit(input, { seed: 4 }),
+    (input: Interaction[]) => temporalSplit(input),
+    (input: Interaction[]) =>
+      newUserSplit(input, { seed: 2, minRatings: 15, userFraction: 0.5 }),
+  ];
+  const byColumns = [
+    randomSplit(columns, { seed: 4 }),
+    temporalSplit(columns),
+    newUserSplit(columns, { seed: 2, minRatings: 15, userFraction: 0.5 }),
+  ];
+  splits.forEach((split, s) => {
+    const objects = split(rows);
+    assert.ok(objects.test.length > 0);
+    assert.deepEqual(asObjects(byColumns[s].train), objects.train);
+    assert.deepEqual(asObjects(byColumns[s].test), objects.test);
+    assert.equal(byColumns[s].train.userIds, columns.userIds);
+  });
 });
