@@ -76,6 +76,9 @@ SECRET_MONGODB_URI="${SECRET_MONGODB_URI:-movielens-mongodb-uri}"
 SECRET_SUPABASE_JWT_SECRET="${SECRET_SUPABASE_JWT_SECRET:-movielens-supabase-jwt-secret}"
 SECRET_UPSTASH_TOKEN="${SECRET_UPSTASH_TOKEN:-movielens-upstash-token}"
 SECRET_FORWARDED_CLIENT="${SECRET_FORWARDED_CLIENT:-movielens-forwarded-client-secret}"
+# TMDB credentials of the job's posters step (either one; the token wins).
+SECRET_TMDB_API_KEY="${SECRET_TMDB_API_KEY:-movielens-tmdb-api-key}"
+SECRET_TMDB_READ_ACCESS_TOKEN="${SECRET_TMDB_READ_ACCESS_TOKEN:-movielens-tmdb-read-access-token}"
 
 # Job size. The API never loads the model; the job does (onnxruntime plus
 # MiniLM take about 400 MB) and extracts the dataset to its in-memory disk.

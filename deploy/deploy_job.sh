@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates or updates the Cloud Run Job that runs the pipeline (download,
-# embed, load, precompute) with the same image as the API. It does not run
+# embed, load, precompute, posters) with the same image as the API. It does not run
 # it: deploy/run_job.sh does.
 #
 #   bash deploy/deploy_job.sh
@@ -38,9 +38,13 @@ JOB_ENV=(
   "LOG_LEVEL=info"
 )
 
-# Only the database is secret for the pipeline.
+# The database, and TMDB's credentials when secrets.sh stored them: the
+# posters step (last of `pipeline all`) runs only with one of them and is
+# skipped, saying so, without.
 JOB_SECRETS=(
   "MONGODB_URI=${SECRET_MONGODB_URI}:latest"
+  "TMDB_API_KEY=${SECRET_TMDB_API_KEY}:latest"
+  "TMDB_READ_ACCESS_TOKEN=${SECRET_TMDB_READ_ACCESS_TOKEN}:latest"
 )
 
 # --command/--args: the image's default command serves the API; the job runs

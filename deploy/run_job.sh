@@ -7,8 +7,10 @@
 #
 # With one task, a single execution runs every step. With several, embed
 # runs sharded first (each task embeds 1/JOB_TASKS of the movies and writes
-# its rows idempotently), then one task loads and precomputes: those steps
-# work on the whole catalog and must not run once per shard.
+# its rows idempotently), then one task loads, precomputes and fetches
+# posters: those steps work on the whole catalog and must not run once per
+# shard. Posters need a TMDB secret (secrets.sh); a running API serves new
+# ones within POSTER_REFRESH_SECONDS, without the roll below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . deploy/config.sh
@@ -23,7 +25,8 @@ if [ "${JOB_TASKS}" -le 1 ]; then
 else
   # download is cheap after the first run: the zip comes from the bucket.
   execute --tasks "${JOB_TASKS}" --args task,pipeline,download,embed
-  execute --tasks 1 --args task,pipeline,download,load,precompute
+  # posters is skipped (and says so) unless the job has a TMDB secret.
+  execute --tasks 1 --args task,pipeline,download,load,precompute,posters
 fi
 
 # Same image, other entry point: the index script reads MONGODB_URI from the

@@ -25,6 +25,10 @@ SECRETS=(
   # Shared with the web on Vercel (vercel.sh), which vouches with it for the
   # browser's address: e.g. `openssl rand -hex 32`.
   "${SECRET_FORWARDED_CLIENT}|FORWARDED_CLIENT_SECRET|${API_SA}"
+  # TMDB (Settings > API): the job's posters step fetches poster paths with
+  # either; without both it is skipped and the web shows initials.
+  "${SECRET_TMDB_API_KEY}|TMDB_API_KEY|${JOB_SA}"
+  "${SECRET_TMDB_READ_ACCESS_TOKEN}|TMDB_READ_ACCESS_TOKEN|${JOB_SA}"
 )
 
 for line in "${SECRETS[@]}"; do

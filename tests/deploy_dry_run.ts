@@ -27,6 +27,9 @@ export interface DryRunOptions {
 const FAKE_GCLOUD = `#!/usr/bin/env bash
 { printf 'gcloud'; printf '\\x1f%s' "$@"; printf '\\x1e'; } >> "$DRY_RUN_LOG"
 case "$*" in
+  # reads the value, as gcloud does: an unread pipe would kill the writer
+  # (SIGPIPE, exit 141 under pipefail) when this exits first
+  *"--data-file -"*) cat > /dev/null ;;
   "config get-value project") echo demo-project ;;
   *"describe"*"--format value(status.url)"*) echo https://movielens-api-demo-uc.a.run.app ;;
   *describe*) [ "$DRY_RUN_MISSING" = 1 ] && exit 1 ;;

@@ -203,6 +203,49 @@ Deno.test("Cloud Run job: same image, runs the pipeline, JOB_TASKS shards", asyn
   );
 });
 
+Deno.test("Cloud Run job: TMDB credentials come from Secret Manager, only when stored", async () => {
+  const deploy = (missing: boolean) =>
+    dryRun("deploy_job.sh", { missing }).then((commands) =>
+      only(
+        commandsOf(commands, "gcloud", "run", "jobs", "deploy"),
+        "gcloud run jobs deploy",
+      )
+    );
+  const args = await deploy(false);
+  assert.deepEqual(
+    flagValue(args, "--set-secrets")!.split(",").filter((s) =>
+      s.startsWith("TMDB")
+    ),
+    [
+      "TMDB_API_KEY=movielens-tmdb-api-key:latest",
+      "TMDB_READ_ACCESS_TOKEN=movielens-tmdb-read-access-token:latest",
+    ],
+  );
+  assert.doesNotMatch(flagValue(args, "--set-env-vars")!, /TMDB/);
+  // `pipeline all` ends with the posters step, which needs one of them
+  assert.equal(flagValue(args, "--args"), "task,pipeline,all");
+  const without = await deploy(true);
+  assert.doesNotMatch(without.join(" "), /TMDB/);
+
+  const key = "tmdb-key-0123456789abcdef";
+  const stored = await dryRun("secrets.sh", {
+    env: { TMDB_API_KEY: key },
+    missing: true,
+  });
+  assert.deepEqual(
+    commandsOf(stored, "gcloud", "secrets", "create").map((c) => c.args[2]),
+    ["movielens-tmdb-api-key"],
+  );
+  // read by the pipeline's account alone, the value only through stdin
+  assert.deepEqual(
+    commandsOf(stored, "gcloud", "secrets", "add-iam-policy-binding").map((
+      c,
+    ) => flagValue(c.args, "--member")),
+    ["serviceAccount:movielens-pipeline@demo-project.iam.gserviceaccount.com"],
+  );
+  assert.ok(!stored.some((c) => c.args.join(" ").includes(key)));
+});
+
 Deno.test("run_job.sh: sharded embed first, then one task loads and precomputes", async () => {
   const executions = commandsOf(
     await dryRun("run_job.sh", { env: { JOB_TASKS: "4" } }),
@@ -213,7 +256,7 @@ Deno.test("run_job.sh: sharded embed first, then one task loads and precomputes"
   ).map((c) => [flagValue(c.args, "--tasks"), flagValue(c.args, "--args")]);
   assert.deepEqual(executions, [
     ["4", "task,pipeline,download,embed"],
-    ["1", "task,pipeline,download,load,precompute"],
+    ["1", "task,pipeline,download,load,precompute,posters"],
     ["1", "run,-A,deploy/create_vector_index.ts"],
   ]);
   const single = commandsOf(

@@ -266,7 +266,11 @@ Deno.test("secrets reach Cloud Run through Secret Manager, never as plain variab
       "UPSTASH_REDIS_REST_TOKEN",
     ],
   );
-  assert.deepEqual(deployed["Cloud Run job"].secret, ["MONGODB_URI"]);
+  assert.deepEqual(deployed["Cloud Run job"].secret, [
+    "MONGODB_URI",
+    "TMDB_API_KEY",
+    "TMDB_READ_ACCESS_TOKEN",
+  ]);
 });
 
 Deno.test("Dockerfile ENV sets only schema variables or Deno's own", async () => {
