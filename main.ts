@@ -13,7 +13,7 @@ import {
 import { consoleProgress, type ProgressReporter } from "./pipeline/progress.ts";
 import { createApp } from "./api/app.ts";
 import { listen } from "./api/listen.ts";
-import { prepareDeps } from "./api/deps.ts";
+import { type AppDeps, prepareDeps, prepareInBackground } from "./api/deps.ts";
 import { jsonLogger, type Logger } from "./api/logger.ts";
 import { ensureIslands } from "./web/build.ts";
 import { createServer } from "./web/server.ts";
@@ -48,6 +48,7 @@ export async function start(options: StartOptions): Promise<Running> {
   await ensureIslands();
   let store: Store | null = null;
   let api;
+  let deps: AppDeps | null = null;
   if (!config.API_URL) {
     store = await openStore(config);
     await fillStoreIfEmpty({
@@ -55,7 +56,8 @@ export async function start(options: StartOptions): Promise<Running> {
       store,
       progress: options.progress ?? consoleProgress(),
     });
-    api = createApp(await prepareDeps(config, store, { logger }));
+    deps = await prepareDeps(config, store, { logger });
+    api = createApp(deps);
   }
   const server = createServer({
     config,
@@ -75,11 +77,13 @@ export async function start(options: StartOptions): Promise<Running> {
     api: config.API_URL ?? "in-process",
     store: store?.kind ?? "none",
   });
+  const preparing = deps ? prepareInBackground(deps) : Promise.resolve();
   return {
     url,
     async shutdown() {
       // in-flight requests finish, new ones get 503, then the socket closes
       await drainAndStop();
+      await preparing;
       await store?.close();
     },
   };

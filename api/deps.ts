@@ -124,3 +124,28 @@ export async function prepareDeps(
     });
   return { config, store, cache, rateLimiter, logger, serving };
 }
+
+/**
+ * Builds what the first requests do not need (the search indexes) once the
+ * server listens, logging when it is ready or why it failed (a search then
+ * builds it itself). Settles when done; await it before closing the store.
+ *
+ * @example
+ * const preparing = prepareInBackground(deps);
+ * // … on shutdown:
+ * await preparing;
+ */
+export async function prepareInBackground(deps: AppDeps): Promise<void> {
+  if (!deps.serving) return;
+  const started = performance.now();
+  try {
+    await (await deps.serving).prepareInBackground();
+    deps.logger?.info("Search ready", {
+      ms: Math.round(performance.now() - started),
+    });
+  } catch (error) {
+    deps.logger?.error("Preparing search failed", {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}

@@ -8,7 +8,7 @@ import { type Config, configFromEnv } from "../config/mod.ts";
 import { openStore } from "../store/mod.ts";
 import type { Store } from "../store/types.ts";
 import { createApp } from "./app.ts";
-import { prepareDeps } from "./deps.ts";
+import { prepareDeps, prepareInBackground } from "./deps.ts";
 import { listen } from "./listen.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 
@@ -61,6 +61,7 @@ export async function serveApi(
     cache: deps.cache?.kind,
     auth: config.supabaseAuth ? "supabase" : "local",
   });
+  const preparing = prepareInBackground(deps);
 
   const signals = options.signals ?? ["SIGTERM", "SIGINT"];
   let stopping: Promise<void> | undefined;
@@ -70,6 +71,7 @@ export async function serveApi(
       for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
       // in-flight requests finish, new ones get 503, then the socket closes
       await drainAndStop();
+      await preparing;
       await store.close();
       logger.info("Stopped");
     })();

@@ -33,6 +33,11 @@ export interface DescriptionMatcher {
   /** The embedding model, e.g. "tfidf". */
   readonly model: string;
   /**
+   * Builds what queries need off the request path (TF-IDF's index),
+   * settling when it is built; a query that comes first waits for it.
+   */
+  prepareInBackground?(): Promise<void>;
+  /**
    * Up to `k` movies by cosine similarity to the query (> 0), best first;
    * null when the query cannot be embedded (TF-IDF knows none of its
    * words, or the MiniLM model failed to load).
@@ -44,9 +49,20 @@ export interface DescriptionMatcher {
   ): Promise<ScoredMovie[] | null>;
 }
 
+/** What TF-IDF reads of a movie, kept until it is indexed. */
+type Indexable = Pick<Movie, "id" | "title" | "year" | "genres" | "tags">;
+
+/** Movies indexed between two turns of the event loop while indexing. */
+const INDEX_SLICE = 500;
+
 /**
  * TF-IDF: the query's words read as genres, tags, title words and decades
  * of the stored vocabulary, weighted by rarity, searched exactly.
+ *
+ * `add` only queues a movie's words: the index is built off the start
+ * path, a slice at a time between requests, once `prepareInBackground` is
+ * called (or by the first query, which waits for it), so the API answers
+ * its first requests without it.
  *
  * @example
  * const matcher = tfidfMatcher(vocabulary);
@@ -56,23 +72,41 @@ export interface DescriptionMatcher {
 export function tfidfMatcher(
   vocabulary: TfidfVocabulary,
 ): DescriptionMatcher & { add(movies: readonly Movie[]): void } {
-  const phrases = phraseIndex(vocabulary.documentFrequency.keys());
+  let phrases: ReturnType<typeof phraseIndex> | null = null;
   const index = new SparseIndex();
+  const queued: Indexable[] = [];
+  let indexing: Promise<void> | null = null;
+  const indexQueued = (): Promise<void> =>
+    indexing ??= (async () => {
+      try {
+        phrases ??= phraseIndex(vocabulary.documentFrequency.keys());
+        while (queued.length > 0) {
+          // a turn of the event loop between slices: requests go first
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          for (const movie of queued.splice(0, INDEX_SLICE)) {
+            index.add(movie.id, tfidfWeights(vocabulary, movieFeatures(movie)));
+          }
+        }
+      } finally {
+        indexing = null;
+      }
+    })();
   return {
     model: "tfidf",
     add(movies) {
-      for (const movie of movies) {
-        index.add(movie.id, tfidfWeights(vocabulary, movieFeatures(movie)));
+      for (const { id, title, year, genres, tags } of movies) {
+        queued.push({ id, title, year, genres, tags });
       }
     },
-    nearest(query, k, filter) {
+    prepareInBackground: indexQueued,
+    async nearest(query, k, filter) {
+      if (queued.length > 0 || indexing) await indexQueued();
+      phrases ??= phraseIndex(vocabulary.documentFrequency.keys());
       const weights = queryWeights(
         vocabulary,
         matchedFeatures(matchQuery(query, phrases)),
       );
-      return Promise.resolve(
-        weights.size === 0 ? null : index.search(weights, k, { filter }),
-      );
+      return weights.size === 0 ? null : index.search(weights, k, { filter });
     },
   };
 }

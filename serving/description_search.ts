@@ -84,13 +84,31 @@ export interface DescriptionSearchParts {
 export class DescriptionSearch {
   readonly #parts: DescriptionSearchParts;
   readonly #maxCount: number;
-  readonly #titles: TitleIndex;
+  #titles: TitleIndex | null = null;
 
   constructor(parts: DescriptionSearchParts) {
     this.#parts = parts;
     this.#maxCount = Math.max(0, ...parts.ratingCounts.values());
-    this.#titles = new TitleIndex(
-      [...parts.catalog].map(([movieId, entry]) => [movieId, entry.title]),
+  }
+
+  /**
+   * Builds the title index and the matcher's index after the caller's
+   * current work (the server starting to listen), between requests, and
+   * settles when both are built; the first search builds whatever is not
+   * ready yet.
+   */
+  async prepareInBackground(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.#titleIndex();
+    await this.#parts.matcher?.prepareInBackground?.();
+  }
+
+  /** Built on first use: the start path does not wait for it. */
+  #titleIndex(): TitleIndex {
+    return this.#titles ??= new TitleIndex(
+      [...this.#parts.catalog].map((
+        [movieId, entry],
+      ) => [movieId, entry.title]),
     );
   }
 
@@ -131,7 +149,7 @@ export class DescriptionSearch {
     for (const { movieId, score } of nearest ?? []) {
       if (score > 0) signal(movieId).description = score / best;
     }
-    const titles = [...this.#titles.match(query)]
+    const titles = [...this.#titleIndex().match(query)]
       .filter(([movieId]) => !filter || filter(movieId))
       .sort((a, b) => b[1] - a[1])
       .slice(0, MAX_SEARCH_RESULTS);

@@ -64,6 +64,11 @@ export interface Serving {
   embeddingSource: ServingEmbeddings["source"] | "atlas";
   /** Search by description, blended with titles and popularity. */
   search: DescriptionSearch;
+  /**
+   * Builds the search indexes, which no recommendation needs, off the
+   * start path (call it once the server listens; await it before stopping).
+   */
+  prepareInBackground(): Promise<void>;
   /** Similar movies: precomputed neighbours, else computed from the matrix. */
   similar(movieId: number, limit: number): Promise<ScoredMovie[]>;
   /** Similar movies steered ("newer", "lighter", …) or narrowed to a genre. */
@@ -162,6 +167,12 @@ export async function buildServing(
     if (stored.length > 0 || !index) return stored;
     return await index.similar(movieId, limit);
   };
+  const descriptionSearch = new DescriptionSearch({
+    catalog,
+    ratingCounts,
+    matcher,
+    movies: (ids) => store.movies.getMany(ids),
+  });
   return {
     recommender,
     popular,
@@ -169,12 +180,8 @@ export async function buildServing(
     catalog,
     embeddingModel: embeddings.model,
     embeddingSource,
-    search: new DescriptionSearch({
-      catalog,
-      ratingCounts,
-      matcher,
-      movies: (ids) => store.movies.getMany(ids),
-    }),
+    search: descriptionSearch,
+    prepareInBackground: () => descriptionSearch.prepareInBackground(),
     similar,
     steered: steeredSimilar({
       catalog,

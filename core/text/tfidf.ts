@@ -71,7 +71,9 @@ export function decadeFeature(year: number): string {
  * @example
  * movieFeatures(toyStory).has("tag:pixar"); // true
  */
-export function movieFeatures(movie: Movie): Map<string, number> {
+export function movieFeatures(
+  movie: Pick<Movie, "title" | "genres" | "tags" | "year">,
+): Map<string, number> {
   const features = new Map<string, number>();
   const add = (feature: string) =>
     features.set(feature, (features.get(feature) ?? 0) + 1);
