@@ -20,7 +20,12 @@ import {
 } from "../store/serving_artifact.ts";
 import type { Store } from "../store/types.ts";
 import type { PipelineContext, StepOptions, StepResult } from "./context.ts";
-import { trainAndStore } from "./train.ts";
+import { readStoredInteractions, trainAndStore } from "./train.ts";
+import {
+  type InteractionColumns,
+  RowList,
+  TYPE_CODE,
+} from "../core/models/interaction_columns.ts";
 import { embeddingModel } from "./embedders/mod.ts";
 import { inputsFingerprint, isStepDone, markStepDone } from "./fingerprint.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
@@ -31,27 +36,6 @@ import { type ProgressReporter, silentProgress } from "./progress.ts";
  */
 const TRAINING_VERSION = "collaborative@2"; // 2: the hybrid's sequence model
 
-/** Growable parallel typed arrays of (movieId, rating). */
-class RatingColumns {
-  movieIds = new Int32Array(1 << 16);
-  ratings = new Float32Array(1 << 16);
-  size = 0;
-
-  push(movieId: number, rating: number): void {
-    if (this.size === this.movieIds.length) {
-      const movieIds = new Int32Array(this.size * 2);
-      movieIds.set(this.movieIds);
-      this.movieIds = movieIds;
-      const ratings = new Float32Array(this.size * 2);
-      ratings.set(this.ratings);
-      this.ratings = ratings;
-    }
-    this.movieIds[this.size] = movieId;
-    this.ratings[this.size] = rating;
-    this.size++;
-  }
-}
-
 /**
  * Rating statistics of every stored movie from every stored rating
  * (MovieLens users and app users alike), written with `putStats`.
@@ -60,25 +44,27 @@ export async function computeMovieStats(
   store: Store,
   progress: ProgressReporter = silentProgress,
 ): Promise<MovieStats[]> {
+  return storeMovieStats(store, await readStoredInteractions(store, progress));
+}
+
+/** `computeMovieStats` from interactions already read. */
+async function storeMovieStats(
+  store: Store,
+  interactions: InteractionColumns,
+): Promise<MovieStats[]> {
   const ids = await store.movies.ids();
-  const columns = new RatingColumns();
-  const task = progress.task(
-    "stats: read ratings",
-    await store.interactions.count(),
-    "interactions",
-  );
-  for await (const batch of store.interactions.scan(10_000)) {
-    for (const row of batch) {
-      if (row.type === "rating" && row.value !== null) {
-        columns.push(row.movieId, row.value);
-      }
+  const rated = new RowList();
+  for (let i = 0; i < interactions.size; i++) {
+    const value = interactions.values[i];
+    // NaN: not a rating, or a rating without a value
+    if (interactions.types[i] === TYPE_CODE.rating && value === value) {
+      rated.push(i);
     }
-    task.advance(batch.length);
   }
-  task.done();
+  const rows = rated.toArray();
   const stats = movieStats(ids, {
-    ratedMovieIds: columns.movieIds.subarray(0, columns.size),
-    ratings: columns.ratings.subarray(0, columns.size),
+    ratedMovieIds: Int32Array.from(rows, (i) => interactions.movies[i]),
+    ratings: Float32Array.from(rows, (i) => interactions.values[i]),
   });
   for (let start = 0; start < stats.length; start += 5000) {
     await store.movies.putStats(stats.slice(start, start + 5000));
@@ -177,7 +163,9 @@ export async function precomputeStep(
       "precompute: expected movies in the store, found none (run `deno task pipeline load` first)",
     );
   }
-  const stats = await computeMovieStats(store, progress);
+  // read once, for the statistics and for training
+  const interactions = await readStoredInteractions(store, progress);
+  const stats = await storeMovieStats(store, interactions);
   const matrix = await store.embeddings.load(model);
   if (!matrix || matrix.ids.length === 0) {
     throw new Error(
@@ -207,6 +195,7 @@ export async function precomputeStep(
       content: { model, matrix },
       tune: config.HYBRID_TUNE,
       progress,
+      interactions,
     })}`,
   );
   await markStepDone(store.meta, { step: "precompute", fingerprint });

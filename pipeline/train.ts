@@ -23,15 +23,20 @@ export interface TrainOptions {
   /** Movies need this many interactions to enter EASE (default 10). */
   minCount?: number;
   progress?: ProgressReporter;
+  /** The stored interactions, when the caller has read them already. */
+  interactions?: InteractionColumns;
 }
 
-/** Every stored interaction as columns, with progress (no object per row is kept). */
-async function readInteractions(
+/**
+ * Every stored interaction as columns, with progress (no object per row is
+ * kept): what precompute reads once for statistics and training.
+ */
+export async function readStoredInteractions(
   store: Store,
-  progress: ProgressReporter,
+  progress: ProgressReporter = silentProgress,
 ): Promise<InteractionColumns> {
   const task = progress.task(
-    "train: read interactions",
+    "read interactions",
     await store.interactions.count(),
     "interactions",
   );
@@ -67,7 +72,8 @@ export async function trainAndStore(
 ): Promise<string> {
   const started = performance.now();
   const progress = options.progress ?? silentProgress;
-  const interactions = await readInteractions(store, progress);
+  const interactions = options.interactions ??
+    await readStoredInteractions(store, progress);
   const models = trainServingModels(interactions, {
     content: options.content?.matrix ?? null,
     embeddingModel: options.content?.model ?? null,
