@@ -133,7 +133,8 @@ export class HybridRecommender implements Recommender {
   /**
    * Normalised per-component scores for one history served at `now`
    * (default: the end of the training data), reused across blends when
-   * tuning.
+   * tuning. Read-only: the time signals are shared by every call at the
+   * same serving time.
    */
   components(history: Interaction[], now?: number): HybridComponents {
     return this.#components(history, null, now);
