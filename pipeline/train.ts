@@ -95,7 +95,14 @@ export async function trainAndStore(
       settings.short.longValidationNdcg.toFixed(4)
     } with the long-history settings)`
     : "";
+  const onboarded = settings.short?.onboarded
+    ? `; onboarded users ${
+      settings.short.onboarded.validationNdcg.toFixed(4)
+    } (${
+      settings.short.onboarded.shortValidationNdcg.toFixed(4)
+    } with the short-history settings)`
+    : "";
   return `trained EASE (λ=${settings.lambda}, ${ease.items.length} movies), EASE-liked, item-kNN and sequence models (${
     (bytes / 1e6).toFixed(1)
-  } MB) on ${interactions.size} interactions in ${seconds} s${validation}${short}`;
+  } MB) on ${interactions.size} interactions in ${seconds} s${validation}${short}${onboarded}`;
 }

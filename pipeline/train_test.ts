@@ -181,6 +181,7 @@ Deno.test("short histories get settings of their own, served through the router"
       minCount: 2,
     });
     assert.match(summary, /new users 0\.\d{4} \(0\.\d{4} with/);
+    assert.match(summary, /onboarded users 0\.\d{4} \(0\.\d{4} with/);
     const stored = await loadHybridSettings(store.meta);
     assert.ok(stored?.short, "short-history settings tuned");
     assert.equal(stored.short.maxHistory, SHORT_HISTORY);
@@ -192,6 +193,14 @@ Deno.test("short histories get settings of their own, served through the router"
     const history = rows.filter((r) => r.userId === "ml:0");
     assert.equal(hybrid.pick(history.slice(0, 5)), hybrid.short);
     assert.equal(hybrid.pick(history), hybrid.long);
+    // answers to the onboarding (a skip among them) get their own settings
+    assert.ok(stored.short.onboarded, "onboarded settings tuned");
+    const answered = [
+      ...history.slice(0, 5),
+      { ...history[0], movieId: 60, type: "skip" as const, value: null },
+    ];
+    assert.equal(hybrid.pick(answered), hybrid.onboarded);
+    assert.notEqual(hybrid.onboarded, hybrid.short);
     const recs = hybrid.recommend(history.slice(0, 5), { limit: 5 });
     assert.ok(recs.every((r) => r.movieId <= 30), "same taste group");
   } finally {

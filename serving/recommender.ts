@@ -81,6 +81,12 @@ export function assembleRecommender(
           ...HYBRID_DEFAULTS,
           ...short.params,
         }),
+        onboarded: short.onboarded
+          ? new HybridRecommender(parts, {
+            ...HYBRID_DEFAULTS,
+            ...short.onboarded.params,
+          })
+          : undefined,
         long,
         maxShort: short.maxHistory,
       });

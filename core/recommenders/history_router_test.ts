@@ -6,7 +6,7 @@ import type { Interaction } from "../types.ts";
 const named = (name: string): Recommender => ({
   name,
   recommend: () => [{
-    movieId: name === "short" ? 1 : 2,
+    movieId: { short: 1, long: 2, onboarded: 3 }[name] ?? 0,
     score: 1,
     explanation: { kind: "popular", because: [] },
   }],
@@ -38,4 +38,33 @@ Deno.test("HistoryLengthRouter sends short histories to short, the rest to long"
   assert.deepEqual(ids([...rated(3), ...rated(5, "dislike")]), [1]);
   assert.deepEqual(ids(rated(4)), [2]);
   assert.deepEqual(ids([]), [1]);
+});
+
+Deno.test("HistoryLengthRouter sends short histories with skips to onboarded", () => {
+  const router = new HistoryLengthRouter({
+    short: named("short"),
+    onboarded: named("onboarded"),
+    long: named("long"),
+    maxShort: 3,
+  });
+  const ids = (h: Interaction[]) =>
+    router.recommend(h, { limit: 1 }).map((r) => r.movieId);
+  const skips = rated(5, "skip").map((i) => ({
+    ...i,
+    movieId: i.movieId + 10,
+  }));
+  assert.deepEqual(ids([...rated(3), ...skips]), [3]);
+  assert.deepEqual(ids(rated(3)), [1]);
+  // a long history is long, answered the onboarding or not
+  assert.deepEqual(ids([...rated(4), ...skips]), [2]);
+  // without onboarded settings, short ones serve both
+  const two = new HistoryLengthRouter({
+    short: named("short"),
+    long: named("long"),
+    maxShort: 3,
+  });
+  assert.deepEqual(
+    two.recommend([...rated(2), ...skips], { limit: 1 }).map((r) => r.movieId),
+    [1],
+  );
 });

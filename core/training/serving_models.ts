@@ -6,8 +6,9 @@
  * With tuning on, the last 5 interactions of each user with ≥ 10 form a
  * validation split (what serving faces: predicting what comes next) on which
  * EASE's λ and the hybrid's weights are chosen, and short histories get
- * settings of their own (`tuneShortHistory`); the served models are then
- * trained on everything.
+ * settings of their own (`tuneShortHistory`), those that came through the
+ * onboarding questionnaire others again (`tuneOnboardedHistory`); the
+ * served models are then trained on everything.
  */
 import { EASE_DEFAULTS } from "../models/ease.ts";
 import { HYBRID_DEFAULTS, type HybridParams } from "../recommenders/hybrid.ts";
@@ -28,6 +29,7 @@ import {
   timedStage,
   type TrainingProgress,
 } from "./progress.ts";
+import { tuneOnboardedHistory } from "./onboarded_history.ts";
 import { tuneShortHistory } from "./short_history.ts";
 import { temporalSplit } from "./split.ts";
 import { tuneOnValidation } from "./validation_tuning.ts";
@@ -40,6 +42,16 @@ export interface ShortHistorySettings {
   /** Validation NDCG@10 on simulated new users: these settings, and the long-history ones. */
   validationNdcg: number;
   longValidationNdcg: number;
+  /**
+   * Settings for short histories that came through the onboarding (they
+   * hold skips), tuned on simulated answers; absent: `params` serve them.
+   */
+  onboarded?: {
+    params: HybridParams;
+    /** Validation NDCG@10 on simulated onboarded users: these settings, and `params`. */
+    validationNdcg: number;
+    shortValidationNdcg: number;
+  };
 }
 
 /** How the served hybrid blends its parts, as training chose. */
@@ -178,6 +190,30 @@ export function trainServingModels(
           short.longValidationNdcg.toFixed(4)
         } with the long-history settings`,
       );
+      const onboarded = tuneOnboardedHistory(ratings, {
+        short: short.params,
+        lambda: tuned.lambda,
+        minCount,
+        content,
+        grid,
+        seed: SERVING_TRAINING.shortHistorySeed,
+        maxUsers: SERVING_TRAINING.validationUsers,
+        progress,
+      });
+      if (onboarded) {
+        settings.short.onboarded = {
+          params: onboarded.params,
+          validationNdcg: onboarded.validationNdcg,
+          shortValidationNdcg: onboarded.shortValidationNdcg,
+        };
+        progress.log(
+          `short histories through the onboarding: validation NDCG@10 ${
+            onboarded.validationNdcg.toFixed(4)
+          } on ${onboarded.users} simulated onboarded users, ${
+            onboarded.shortValidationNdcg.toFixed(4)
+          } with the short-history settings`,
+        );
+      }
     }
   }
   const parts = trainHybridParts(ratings, {

@@ -23,7 +23,7 @@ import {
   onboardingSplit,
   type OnboardingUser,
   simulateOnboarding,
-} from "./onboarding.ts";
+} from "../../core/onboarding/simulation.ts";
 import {
   countsOf,
   RECENT_DAYS,

@@ -5,6 +5,7 @@
  */
 import { SHORT_HISTORY } from "../../core/recommenders/history_router.ts";
 import type { Interval } from "../../core/metrics.ts";
+import type { ShortHistorySettings } from "../../core/training/serving_models.ts";
 import {
   methodsSection,
   ONBOARDING_NOTE,
@@ -220,7 +221,12 @@ function learnedLine(r: ProtocolResult): string {
 /** One sentence on the short-history settings a hybrid routes to. */
 function shortLine(
   short:
-    | { params: object; validationNdcg: number; longValidationNdcg: number }
+    | {
+      params: object;
+      validationNdcg: number;
+      longValidationNdcg: number;
+      onboarded?: ShortHistorySettings["onboarded"];
+    }
     | null
     | undefined,
 ): string {
@@ -231,7 +237,19 @@ function shortLine(
     f(short.validationNdcg)
   }; the long-history settings score ${
     f(short.longValidationNdcg)
-  } on them): \`${JSON.stringify(short.params)}\`.`;
+  } on them): \`${JSON.stringify(short.params)}\`.${
+    onboardedLine(short.onboarded)
+  }`;
+}
+
+/** One sentence on the settings of short histories that came through the onboarding. */
+function onboardedLine(o: ShortHistorySettings["onboarded"]): string {
+  if (!o) return "";
+  return ` Short histories that came through the onboarding (they hold skips) get settings tuned on simulated answers to the questionnaire (validation NDCG@10 ${
+    f(o.validationNdcg)
+  }; the short-history settings score ${f(o.shortValidationNdcg)} on them): \`${
+    JSON.stringify(o.params)
+  }\`.`;
 }
 
 /** What the served hybrid and the research re-tuning chose on one protocol's training split. */

@@ -43,6 +43,12 @@ export function servedWithShortLimit(
         ...HYBRID_DEFAULTS,
         ...short.params,
       }),
+      onboarded: short.onboarded
+        ? new HybridRecommender(parts, {
+          ...HYBRID_DEFAULTS,
+          ...short.onboarded.params,
+        })
+        : undefined,
       long,
       maxShort,
     })

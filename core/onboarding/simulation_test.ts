@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
-import type { Interaction } from "../../core/types.ts";
+import type { Interaction } from "../types.ts";
+import {
+  interactionAt,
+  interactionColumns,
+} from "../models/interaction_columns.ts";
 import {
   firstRatings,
   onboardingSplit,
   simulateOnboarding,
-} from "./onboarding.ts";
+} from "./simulation.ts";
 
 const rating = (
   userId: string,
@@ -38,6 +42,24 @@ Deno.test("onboardingSplit holds out a fifth of the users, halves each one's rat
     again.users.map((u) => [u.userId, u.test.map((r) => r.movieId).sort()]),
     split.users.map((u) => [u.userId, u.test.map((r) => r.movieId).sort()]),
   );
+});
+
+Deno.test("onboardingSplit splits columns as it splits objects, and samples the users it plays", () => {
+  const objects = onboardingSplit(ratings, { seed: 3 });
+  const columns = onboardingSplit(interactionColumns(ratings), { seed: 3 });
+  assert.deepEqual(columns.users, objects.users);
+  assert.equal(columns.train.size, objects.train.length);
+  assert.deepEqual(
+    Array.from(
+      { length: columns.train.size },
+      (_, i) => interactionAt(columns.train, i),
+    ),
+    objects.train,
+  );
+  const one = onboardingSplit(ratings, { seed: 3, maxUsers: 1 });
+  assert.equal(one.users.length, 1);
+  // the user not played stays out of training all the same
+  assert.equal(one.train.length, objects.train.length);
 });
 
 Deno.test("the simulated user answers whole pages truthfully until 10 ratings or 10 pages", () => {

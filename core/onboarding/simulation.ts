@@ -1,5 +1,7 @@
 /**
- * The onboarding protocol: a seeded fifth of the users are held out of
+ * Simulated onboarding, for the evaluation's onboarding protocol and for
+ * tuning what people who just answered the questionnaire are served
+ * (core/training/short_history.ts): a seeded fifth of the users are held out of
  * training entirely; each held-out user's ratings are split once, at
  * random, into a half that answers questions and a half that is the test
  * set. The simulated user answers each page of questions truthfully from
@@ -7,8 +9,18 @@
  * ("haven't seen it") — until they have given 10 ratings or seen 10 pages;
  * then a recommender ranks for them from those answers.
  */
-import { seededRandom, shuffleInPlace } from "../../core/training/split.ts";
-import type { Interaction } from "../../core/types.ts";
+import {
+  asColumns,
+  interactionAt,
+  type InteractionColumns,
+  isInteractionColumns,
+  RowList,
+  rowsByUser,
+  selectRows,
+  TYPE_CODE,
+} from "../models/interaction_columns.ts";
+import { seededRandom, shuffleInPlace } from "../training/split.ts";
+import type { Interaction } from "../types.ts";
 
 /** One held-out user. */
 export interface OnboardingUser {
@@ -21,9 +33,9 @@ export interface OnboardingUser {
   test: Interaction[];
 }
 
-/** Training ratings and the held-out users. */
-export interface OnboardingSplit {
-  train: Interaction[];
+/** Training ratings (objects or columns, as given) and the held-out users. */
+export interface OnboardingSplit<T = Interaction[]> {
+  train: T;
   users: OnboardingUser[];
 }
 
@@ -32,12 +44,20 @@ export interface OnboardingSplitOptions {
   seed: number;
   /** Share of the users held out (default 0.2). */
   userFraction?: number;
+  /**
+   * At most this many held-out users are returned, a seeded sample (default:
+   * all); the others stay out of training all the same. At scale only they
+   * become objects.
+   */
+  maxUsers?: number;
 }
 
 /**
  * Holds out a seeded `userFraction` of the users (those with at least two
  * ratings, so that both halves are non-empty) and splits each one's
- * ratings at random into answers and test.
+ * ratings at random into answers and test. Takes interaction objects (the
+ * evaluation) or columns (training at scale) and gives `train` back in the
+ * same kind.
  *
  * @example
  * ```ts
@@ -47,29 +67,52 @@ export interface OnboardingSplitOptions {
 export function onboardingSplit(
   ratings: Interaction[],
   options: OnboardingSplitOptions,
-): OnboardingSplit {
+): OnboardingSplit;
+export function onboardingSplit(
+  ratings: InteractionColumns,
+  options: OnboardingSplitOptions,
+): OnboardingSplit<InteractionColumns>;
+export function onboardingSplit(
+  ratings: Interaction[] | InteractionColumns,
+  options: OnboardingSplitOptions,
+): OnboardingSplit<Interaction[] | InteractionColumns>;
+export function onboardingSplit(
+  ratings: Interaction[] | InteractionColumns,
+  options: OnboardingSplitOptions,
+): OnboardingSplit<Interaction[] | InteractionColumns> {
   const fraction = options.userFraction ?? 0.2;
   if (!(fraction > 0 && fraction < 1)) {
     throw new Error(`Expected userFraction in (0, 1), found ${fraction}`);
   }
-  const byUser = new Map<string, Interaction[]>();
-  for (const r of ratings) {
-    if (r.type !== "rating") continue;
-    let rows = byUser.get(r.userId);
-    if (!rows) byUser.set(r.userId, rows = []);
-    rows.push(r);
-  }
+  const columns = asColumns(ratings);
+  const objects = isInteractionColumns(ratings) ? null : ratings;
+  const at = (i: number) => objects ? objects[i] : interactionAt(columns, i);
+  const { offsets, rows } = rowsByUser(columns);
+  const ratingRows = (u: number) =>
+    rows.subarray(offsets[u], offsets[u + 1]).filter((i) =>
+      columns.types[i] === TYPE_CODE.rating
+    );
+  const index = new Map(columns.userIds.map((id, u) => [id, u]));
   // Sorted first so that the users and halves do not depend on input order.
-  const eligible = [...byUser.keys()].filter((u) => byUser.get(u)!.length >= 2)
+  const eligible = columns.userIds.filter((_, u) => ratingRows(u).length >= 2)
     .sort();
   const random = seededRandom(options.seed);
   shuffleInPlace(eligible, random);
-  const held = new Set(
-    eligible.slice(0, Math.round(eligible.length * fraction)),
-  );
-  const train = ratings.filter((r) => !held.has(r.userId));
-  const users = [...held].sort().map((userId) => {
-    const rows = [...byUser.get(userId)!].sort((a, b) => a.movieId - b.movieId);
+  const heldOut = eligible.slice(0, Math.round(eligible.length * fraction));
+  const held = new Uint8Array(columns.userIds.length);
+  for (const id of heldOut) held[index.get(id)!] = 1;
+  const trainRows = new RowList();
+  for (let i = 0; i < columns.size; i++) {
+    if (!held[columns.users[i]]) trainRows.push(i);
+  }
+  const kept = trainRows.toArray();
+  const train = objects
+    ? Array.from(kept, (i) => objects[i])
+    : selectRows(columns, kept);
+  const played = heldOut.slice(0, options.maxUsers ?? heldOut.length).sort();
+  const users = played.map((userId) => {
+    const rows = Array.from(ratingRows(index.get(userId)!), at)
+      .sort((a, b) => a.movieId - b.movieId);
     shuffleInPlace(rows, random);
     const testSize = Math.floor(rows.length / 2);
     const answering = rows.slice(testSize);
