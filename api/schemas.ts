@@ -250,7 +250,7 @@ export const itemRecommendationsQuery = z.object({
   limit: intParam(1, 100).default(20),
   steer: z.enum(STEERS).optional().openapi({
     description:
-      "More like this, but: newer or older (release year), lighter or darker (genres' tone), or more popular (more ratings)",
+      "More like this, but: newer or older (release year), lighter or darker (the genres' tone, then the text's among equal genres), or more popular (more ratings)",
     example: "newer",
   }),
   genre: z.string().min(1).max(50).optional().openapi({

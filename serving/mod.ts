@@ -29,6 +29,7 @@ import {
 } from "./description_matcher.ts";
 import { DescriptionSearch } from "./description_search.ts";
 import { type SteeredOptions, steeredSimilar } from "./steered_similar.ts";
+import { textTones } from "../core/recommenders/tone.ts";
 import type { ServingLogger } from "./log.ts";
 import { assembleQuestionnaire } from "./onboarding.ts";
 import {
@@ -186,6 +187,10 @@ export async function buildServing(
     steered: steeredSimilar({
       catalog,
       ratingCounts,
+      // In Atlas (no matrix in memory) tone comes from genres alone.
+      textTones: matrix
+        ? () => textTones(matrix, (id) => catalog.get(id)?.genres)
+        : undefined,
       // A wide pool from the index; the precomputed lists without one.
       nearest: (movieId, k) =>
         index ? index.similar(movieId, k) : similar(movieId, k),

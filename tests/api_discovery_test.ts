@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { POSTER_CACHE_KEY } from "../store/posters.ts";
-import { tone } from "../core/recommenders/steer.ts";
+import { genreTone as tone } from "../core/recommenders/tone.ts";
 import {
   collectingLogger,
   hasDataset,
@@ -148,6 +148,21 @@ Deno.test({
         assert.equal(lighter.items.length, 12);
         assert.ok(lighter.items.every((i) => tone(i.movie.genres) > -1));
       });
+
+      await t.step(
+        "darker than the darkest genres: read from the text",
+        async () => {
+          // The Shawshank Redemption (318): Crime and Drama, tone -1 already,
+          // so no movie is darker by genres; the text's tone still tells.
+          const darker = await similar("318?limit=12&steer=darker");
+          assert.equal(darker.items.length, 12);
+          assert.ok(darker.items.every((i) => tone(i.movie.genres) === -1));
+          // The Princess Bride (1197): every genre light or neutral.
+          const lighter = await similar("1197?limit=12&steer=lighter");
+          assert.equal(lighter.items.length, 12);
+          assert.ok(lighter.items.every((i) => tone(i.movie.genres) === 1));
+        },
+      );
 
       await t.step(
         "more popular, ranked by similarity and ratings",
