@@ -9,6 +9,7 @@ import { containerArgs } from "./configs.ts";
 import {
   type BenchServer,
   benchToken,
+  CACHE_MISS_ENV,
   peakRssMb,
   startApi,
   v8FlagsOf,
@@ -163,7 +164,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchRow[]> {
     startApi({
       dataDir: options.dataDir,
       // one entry: every request of a rotating user misses the cache
-      env: { ...apiEnv, CACHE_MAX_ENTRIES: "1" },
+      env: { ...apiEnv, ...CACHE_MISS_ENV },
       authSecret: secret,
       logPath: logPath("api_uncached"),
       v8Flags,
@@ -226,7 +227,7 @@ export async function benchApi(options: ApiBenchOptions): Promise<BenchRow[]> {
     await withServer(
       startApi({
         dataDir: options.syntheticDir,
-        env: { EMBEDDER: "minilm", CACHE_MAX_ENTRIES: "1" },
+        env: { EMBEDDER: "minilm", ...CACHE_MISS_ENV },
         authSecret: secret,
         logPath: logPath("api_100k"),
         v8Flags,

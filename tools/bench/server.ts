@@ -23,6 +23,17 @@ const REPO = new URL("../..", import.meta.url).pathname;
 const HELLO =
   `Deno.serve({ port: Number(Deno.args[0]), hostname: "127.0.0.1" }, () => new Response("Hello, world"));`;
 
+/**
+ * Environment of a cache-missed run: a one-entry cache, so that each
+ * request of a rotating user misses, and no limit on uncached reads — wrk
+ * is one client address, and the default 120 a minute would otherwise turn
+ * most of the run into fast 429 answers.
+ */
+export const CACHE_MISS_ENV: Record<string, string> = {
+  CACHE_MAX_ENTRIES: "1",
+  READ_RATE_LIMIT_PER_MINUTE: "100000000",
+};
+
 /** A free loopback port (the OS picks it; closed before the server binds). */
 export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

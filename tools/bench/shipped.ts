@@ -12,6 +12,7 @@ import { CLOUD_RUN_HEADERS, shippedConfigs } from "./configs.ts";
 import {
   type BenchServer,
   benchToken,
+  CACHE_MISS_ENV,
   cpuSeconds,
   peakRssMb,
   recordResponse,
@@ -277,7 +278,7 @@ export async function benchShipped(
   );
   const script = `${options.tempDir}/shipped_rotate.lua`;
   await Deno.writeTextFile(script, rotatingTokenScript(USER_RECS, tokens));
-  const servers = await startAll(missing, { CACHE_MAX_ENTRIES: "1" }, {
+  const servers = await startAll(missing, CACHE_MISS_ENV, {
     ...common,
     suffix: "miss",
   });

@@ -6,7 +6,7 @@
 import { CLOUD_RUN_HEADERS, shippedConfigs } from "./configs.ts";
 import { measureLogCost } from "./log_cost.ts";
 import { type ProfileSummary, profileUnderLoad } from "./profile.ts";
-import { benchToken } from "./server.ts";
+import { benchToken, CACHE_MISS_ENV } from "./server.ts";
 import { benchShipped, type Endpoint, ENDPOINTS } from "./shipped.ts";
 import { shippedRows, shippedSection } from "./shipped_report.ts";
 import type { BenchRow } from "./stats.ts";
@@ -49,7 +49,7 @@ export async function shippedPhase(
   );
   const profileLoads: [Endpoint, string, Record<string, string>, object][] = [
     ["movie", "/api/movies/1", {}, { connections: 32, threads: 2 }],
-    ["userMiss", "/api/recommendations/user/me", { CACHE_MAX_ENTRIES: "1" }, {
+    ["userMiss", "/api/recommendations/user/me", CACHE_MISS_ENV, {
       connections: 1,
       threads: 1,
       script,

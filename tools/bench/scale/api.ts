@@ -9,6 +9,7 @@
 import { containerArgs } from "../configs.ts";
 import {
   benchToken,
+  CACHE_MISS_ENV,
   cpuSeconds,
   peakRssMb,
   startApi,
@@ -67,7 +68,7 @@ async function main(args: string[]): Promise<number> {
     // as deployed (the Dockerfile's V8 flags); one cache entry: every
     // request of a rotating user misses the cache
     v8Flags: v8FlagsOf(await containerArgs()),
-    env: { EMBEDDER: "tfidf", CACHE_MAX_ENTRIES: "1" },
+    env: { EMBEDDER: "tfidf", ...CACHE_MISS_ENV },
   });
   try {
     const readyMs = await waitFor(api, "/health/ready", {}, 300_000);
