@@ -50,4 +50,5 @@ EXPOSE 8000
 # (V8's default grows to 32 MB per semi-space under load) keeps the API's
 # peak RSS about 35 MB lower with ml-latest-small and 140 MB lower with a
 # 100k-movie catalogue, for a few % more GC time (docs/BENCHMARKS.md).
-CMD ["deno", "run", "-A", "--cached-only", "--v8-flags=--max-semi-space-size=4", "api/main.ts"]
+# --unstable-net lets API_ISOLATES > 1 share the port (SO_REUSEPORT).
+CMD ["deno", "run", "-A", "--cached-only", "--unstable-net", "--v8-flags=--max-semi-space-size=4", "api/main.ts"]

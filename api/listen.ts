@@ -53,6 +53,11 @@ export async function listen(
     hostname?: string;
     /** Host named in the URL when bound to every interface (0.0.0.0, ::). */
     publicHost?: string;
+    /**
+     * Share the port with other isolates (`SO_REUSEPORT`): the kernel
+     * spreads new connections over every socket bound to it.
+     */
+    reusePort?: boolean;
   },
 ): Promise<Listening> {
   let draining = false;
@@ -84,6 +89,7 @@ export async function listen(
   const server = Deno.serve({
     port: options.port,
     hostname: options.hostname ?? "0.0.0.0",
+    reusePort: options.reusePort,
     onListen: resolve,
   }, counted);
   const address = await listening;

@@ -9,6 +9,7 @@ import { openStore } from "../store/mod.ts";
 import type { Store } from "../store/types.ts";
 import { createApp } from "./app.ts";
 import { prepareDeps, prepareInBackground } from "./deps.ts";
+import { type IsolateGroup, startIsolates } from "./isolates.ts";
 import { listen } from "./listen.ts";
 import { jsonLogger, type Logger } from "./logger.ts";
 
@@ -24,6 +25,11 @@ export interface ServeApiOptions {
   hostname?: string;
   /** Stop on these signals (default SIGTERM and SIGINT; [] for none). */
   signals?: Deno.Signal[];
+  /**
+   * Serve as one worker isolate of several (api/isolates.ts): share the
+   * port and start no isolates of its own.
+   */
+  worker?: boolean;
 }
 
 /** A running server. */
@@ -51,9 +57,11 @@ export async function serveApi(
   const store = options.store ?? await openStore(config);
   const deps = await prepareDeps(config, store, { logger });
   const app = createApp(deps);
+  const extraIsolates = options.worker ? 0 : config.apiIsolates - 1;
   const { server, url, drainAndStop } = await listen(app.fetch, {
     port: options.port ?? config.PORT,
     hostname: options.hostname,
+    reusePort: options.worker || extraIsolates > 0,
   });
   logger.info("API listening", {
     port: Number(url.port),
@@ -62,6 +70,21 @@ export async function serveApi(
     auth: config.supabaseAuth ? "supabase" : "local",
   });
   const preparing = prepareInBackground(deps);
+  let isolates: IsolateGroup | undefined;
+  if (extraIsolates > 0) {
+    try {
+      isolates = await startIsolates(extraIsolates, {
+        port: Number(url.port),
+        hostname: options.hostname,
+        logger,
+      });
+    } catch (error) {
+      await drainAndStop();
+      await preparing;
+      await store.close();
+      throw error;
+    }
+  }
 
   const signals = options.signals ?? ["SIGTERM", "SIGINT"];
   let stopping: Promise<void> | undefined;
@@ -70,7 +93,7 @@ export async function serveApi(
       logger.info("Shutting down: draining requests");
       for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
       // in-flight requests finish, new ones get 503, then the socket closes
-      await drainAndStop();
+      await Promise.all([drainAndStop(), isolates?.stop()]);
       await preparing;
       await store.close();
       logger.info("Stopped");

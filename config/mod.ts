@@ -51,6 +51,11 @@ export const envSchema = z.object({
   CLOUD_RUN_TASK_COUNT: int(1, 1),
   // API
   PORT: int(8000, 1, 65535),
+  API_ISOLATES: z.union([
+    z.literal("auto"),
+    z.coerce.number().int().min(1).max(64),
+  ])
+    .default(1),
   RECOMMENDER: z.enum(["hybrid", "ease", "itemknn", "content", "popular"])
     .default("hybrid"),
   VECTOR_SEARCH: z.enum(["auto", "atlas", "memory"]).default("auto"),
@@ -137,6 +142,8 @@ export interface Config extends Env {
   corsOrigins: string[];
   /** True when Supabase verifies tokens (local auth is then refused). */
   supabaseAuth: boolean;
+  /** Isolates `api/main.ts` serves with (API_ISOLATES, "auto" resolved). */
+  apiIsolates: number;
 }
 
 /** Thrown when the environment is invalid; the message lists every problem. */
@@ -190,6 +197,10 @@ export function parseConfig(
       Boolean,
     ),
     supabaseAuth: !!(e.SUPABASE_JWT_SECRET || e.SUPABASE_URL),
+    // the CPUs this process may use (cgroup quotas included)
+    apiIsolates: e.API_ISOLATES === "auto"
+      ? Math.max(1, navigator.hardwareConcurrency)
+      : e.API_ISOLATES,
   };
 }
 

@@ -70,3 +70,20 @@ Deno.test("request lines: one ordinary request in ten by default, a share from 0
     /REQUEST_LOG_SAMPLE: .*\(got "10"\)/,
   );
 });
+
+Deno.test("API_ISOLATES: 1 by default, a count, or auto for the CPUs this process may use", () => {
+  assert.equal(parseConfig({}).apiIsolates, 1);
+  assert.equal(parseConfig({ API_ISOLATES: "3" }).apiIsolates, 3);
+  assert.equal(
+    parseConfig({ API_ISOLATES: "auto" }).apiIsolates,
+    navigator.hardwareConcurrency,
+  );
+  for (const bad of ["0", "65", "two", "1.5"]) {
+    assert.throws(
+      () => parseConfig({ API_ISOLATES: bad }),
+      (error) =>
+        error instanceof ConfigError && /API_ISOLATES/.test(error.message),
+      bad,
+    );
+  }
+});
