@@ -12,7 +12,7 @@ import {
   type SearchSignals,
   type SearchWeights,
 } from "../core/search/rank.ts";
-import { TitleIndex } from "../core/search/title_match.ts";
+import { TitleIndex, titleMatchStrength } from "../store/title_search.ts";
 import {
   type MatchReasons,
   matchReasons,
@@ -105,10 +105,14 @@ export class DescriptionSearch {
 
   /** Built on first use: the start path does not wait for it. */
   #titleIndex(): TitleIndex {
+    const { catalog, ratingCounts } = this.#parts;
     return this.#titles ??= new TitleIndex(
-      [...this.#parts.catalog].map((
-        [movieId, entry],
-      ) => [movieId, entry.title]),
+      [...catalog].map(([id, entry]) => ({
+        id,
+        title: entry.title,
+        year: entry.year,
+        weight: ratingCounts.get(id) ?? 0,
+      })),
     );
   }
 
@@ -149,11 +153,13 @@ export class DescriptionSearch {
     for (const { movieId, score } of nearest ?? []) {
       if (score > 0) signal(movieId).description = score / best;
     }
-    const titles = [...this.#titleIndex().match(query)]
-      .filter(([movieId]) => !filter || filter(movieId))
-      .sort((a, b) => b[1] - a[1])
+    // The browse page's title matcher (typos corrected when nothing matches).
+    const titles = this.#titleIndex().search(query).matches
+      .filter((m) => !filter || filter(m.id))
       .slice(0, MAX_SEARCH_RESULTS);
-    for (const [movieId, title] of titles) signal(movieId).title = title;
+    for (const { id, score } of titles) {
+      signal(id).title = titleMatchStrength(score);
+    }
 
     const ranked = rankSearch(
       [...signals.values()],

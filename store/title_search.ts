@@ -47,6 +47,19 @@ export interface TitleSearchResult {
   correctedQuery: string | null;
 }
 
+/**
+ * A match's `score` on 0–1, for blending title matches with other signals
+ * (search by description): 1 for the whole title, else 0.5–0.9, more for
+ * the title's start, the words in order and the share of the title covered.
+ *
+ * @example
+ * titleMatchStrength(index.search("the matrix").matches[0].score); // 1
+ */
+export function titleMatchStrength(score: number): number {
+  if (score >= SCORE.wholeTitle) return 1;
+  return 0.5 + 0.4 * Math.max(0, score) / SCORE.wholeTitle;
+}
+
 const EMPTY = new Int32Array(0);
 
 /** Binary search in an ascending list. */

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { TitleIndex, type TitleRow } from "./title_search.ts";
+import {
+  TitleIndex,
+  titleMatchStrength,
+  type TitleRow,
+} from "./title_search.ts";
 
 const ROWS: TitleRow[] = [
   { id: 1, title: "Matrix, The", year: 1999, weight: 278 },
@@ -105,4 +109,17 @@ Deno.test("ties go to the movie more people rated", () => {
     { id: 3, title: "Hamlet", year: 2000, weight: 30 },
   ]);
   assert.deepEqual(ids(index, "hamlet"), [2, 3, 1]);
+});
+
+Deno.test("match strength: 1 for the whole title, 0.5 to 0.9 below, better matches higher", () => {
+  const index = new TitleIndex(ROWS);
+  const strength = (query: string, id: number) =>
+    titleMatchStrength(
+      index.search(query).matches.find((m) => m.id === id)!.score,
+    );
+  assert.equal(strength("the matrix", 1), 1);
+  assert.equal(strength("matrix", 1), 1);
+  const start = strength("matrix", 2);
+  const scattered = strength("reloaded", 2);
+  assert.ok(start > scattered && scattered >= 0.5 && start <= 0.9);
 });

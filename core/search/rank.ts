@@ -7,7 +7,7 @@
 
 /** How the parts of a search score are weighed. */
 export interface SearchWeights {
-  /** Times the title match score (0.5–1 when every query word is in the title). */
+  /** Times the title match score (0.5–1 when every query word is in the title: `titleMatchStrength`). */
   title: number;
   /** Added when the query is the whole title, so that it comes first. */
   exactTitle: number;
