@@ -85,8 +85,13 @@ export async function trainAndStore(
   const { bytes } = await saveServingModels(store.meta, models);
   const { settings, ease } = models;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const tasks = settings.validationTasks;
   const validation = settings.validationNdcg == null
     ? ""
+    : tasks
+    ? `; validation NDCG@10 of the hybrid ${
+      tasks.next.toFixed(4)
+    } on the next movies, ${tasks.anyTime.toFixed(4)} on any time`
     : `; validation NDCG@10 of the hybrid ${
       settings.validationNdcg.toFixed(4)
     }`;

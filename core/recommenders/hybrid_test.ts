@@ -111,6 +111,35 @@ Deno.test("tuning picks weights that do not lower validation NDCG", () => {
   assert.ok(result.ndcg >= start.ndcg);
 });
 
+Deno.test("tuning on two tasks ranks a shared history once and maximises their geometric mean", () => {
+  const history = [rate("v", 1)];
+  const users = [
+    { history, relevant: new Set([3]), task: 0 },
+    { history, relevant: new Set([4]), task: 1 },
+  ];
+  let components = 0;
+  const result = tuneHybrid(parts, {
+    start: HYBRID_DEFAULTS,
+    users,
+    grid: { contentWeight: [0, 1], popularityWeight: [0, 1] },
+    progress: {
+      log() {},
+      task: (label) => ({
+        advance: (n) => {
+          if (label.endsWith("user components")) components += n;
+        },
+        done() {},
+      }),
+    },
+  });
+  assert.equal(components, 1);
+  assert.equal(result.taskNdcg.length, 2);
+  const [a, b] = result.taskNdcg;
+  assert.ok(Math.abs(result.ndcg - Math.sqrt(a * b)) < 1e-12);
+  // 4 (content only) must rank for task 1 at all: the geometric mean needs both
+  assert.ok(b > 0 && a > 0, `tasks ${result.taskNdcg}`);
+});
+
 Deno.test("tuning reports user components and trials against their most", () => {
   const users = [
     { history: [rate("v", 1)], relevant: new Set([3]) },

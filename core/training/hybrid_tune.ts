@@ -1,6 +1,8 @@
 /**
  * Tunes the hybrid's blend on a validation split (carved from training data,
- * never from the test split) by coordinate ascent on mean NDCG@k.
+ * never from the test split) by coordinate ascent on mean NDCG@k (over
+ * several validation tasks, the geometric mean of their means:
+ * `validationObjective`).
  */
 import {
   type HybridComponents,
@@ -10,7 +12,7 @@ import {
 } from "../recommenders/hybrid.ts";
 import { ndcgAtK } from "../metrics.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
-import type { ValidationUser } from "./validation.ts";
+import { validationObjective, type ValidationUser } from "./validation.ts";
 
 /** The parameters the grid searches. */
 export type HybridGridKey = keyof HybridParams;
@@ -49,8 +51,13 @@ export const DEFAULT_HYBRID_GRID: HybridGrid = {
 export interface TuneOptions {
   /** Where the search starts (parameters absent from the grid keep these values). */
   start: HybridParams;
-  /** Histories and held-out relevant movies the search maximises NDCG on. */
+  /**
+   * Histories and held-out relevant movies the search maximises NDCG on
+   * (entries of several tasks that share a history array are ranked once).
+   */
   users: ValidationUser[];
+  /** Weight of each validation task in the objective's geometric mean (default: equal). */
+  taskWeights?: readonly number[];
   /** Cut-off of the NDCG being maximised (default 10). */
   k?: number;
   grid?: HybridGrid;
@@ -71,8 +78,18 @@ export interface TuneOptions {
 /** The best parameters found and their validation NDCG. */
 export interface TuneResult {
   params: HybridParams;
+  /** The objective of `params`: mean NDCG@k, or over tasks their geometric mean. */
   ndcg: number;
+  /** Mean NDCG@k of `params` per validation task. */
+  taskNdcg: number[];
   trials: number;
+}
+
+/** One scored setting: the objective, each task's mean and its standard error. */
+interface Scored {
+  score: number;
+  tasks: number[];
+  errors: number[];
 }
 
 /**
@@ -111,9 +128,9 @@ export function tuneHybrid(
   const rounds = options.rounds ?? 2;
   const progress = options.progress ?? silentTraining;
   const label = options.label ?? "tune hybrid";
-  let best: TuneResult = { params: start, ndcg: -1, trials: 0 };
+  let best: TuneResult = { params: start, ndcg: -1, taskNdcg: [], trials: 0 };
   let trials = 0;
-  let standardError = 0;
+  let standardErrors: number[] = [];
   // These change the per-user components themselves, so they form the
   // outer loop (components are computed once per combination).
   let outer: Partial<HybridParams>[] = [{}];
@@ -121,23 +138,27 @@ export function tuneHybrid(
     const values = grid[key] ?? [start[key]];
     outer = outer.flatMap((o) => values.map((v) => ({ ...o, [key]: v })));
   }
+  // Entries of several tasks share their user's history array: each
+  // history's components are computed, and each trial ranks it, once.
+  const histories = [...new Set(users.map((u) => u.history))];
+  const slotOf = new Map(histories.map((h, slot) => [h, slot]));
+  const entriesOf = histories.map(() => [] as number[]);
+  users.forEach((u, i) => entriesOf[slotOf.get(u.history)!].push(i));
   const componentsTask = progress.task(
     `${label}: user components`,
-    outer.length * users.length,
+    outer.length * histories.length,
     "users",
   );
   const trialTask = progress.task(label, maxTrials(grid, rounds), "trials");
   for (const fixed of outer) {
     const recommender = new HybridRecommender(parts, { ...start, ...fixed });
-    const cached = users.map((u) => {
+    const cached = histories.map((history) => {
       componentsTask.advance(1);
-      return { c: recommender.components(u.history), relevant: u.relevant };
+      return recommender.components(history);
     });
     // Coordinate ascent comes back to settings it has scored (a second
     // round over unchanged neighbours): those are looked up, not re-run.
-    const scored = new Map<string, number>();
-    /** Standard error of each scored mean, for the log. */
-    const errors = new Map<string, number>();
+    const scored = new Map<string, Scored>();
     const buffer = new Float32Array(recommender.catalogue.length);
     /**
      * Mean NDCG of each of `candidates`. The unscored ones are run together,
@@ -146,38 +167,33 @@ export function tuneHybrid(
      * at ml-10m the components of the sampled users are a gigabyte, and
      * streaming them per trial was most of tuning's time.
      */
-    const scoreAll = (candidates: HybridParams[]): number[] => {
+    const scoreAll = (candidates: HybridParams[]): Scored[] => {
       const keys = candidates.map((params) => JSON.stringify(params));
       const todo = candidates.flatMap((params, i) =>
         scored.has(keys[i]) ? [] : [{ params, key: keys[i] }]
       );
-      const sums = new Float64Array(todo.length);
-      const squares = new Float64Array(todo.length);
-      for (const { c, relevant } of cached) {
+      const ndcgs = todo.map(() => new Float64Array(users.length));
+      cached.forEach((c, slot) => {
         for (let t = 0; t < todo.length; t++) {
-          const ndcg = ndcgOf(
-            recommender,
-            c,
-            todo[t].params,
-            relevant,
-            k,
-            buffer,
-          );
-          sums[t] += ndcg;
-          squares[t] += ndcg * ndcg;
+          const ranked = topK(recommender, c, todo[t].params, k, buffer);
+          for (const i of entriesOf[slot]) {
+            ndcgs[t][i] = ndcgAtK(ranked, { relevant: users[i].relevant, k });
+          }
         }
-      }
+      });
       todo.forEach(({ params, key }, t) => {
-        const n = cached.length;
-        const value = n ? sums[t] / n : 0;
-        scored.set(key, value);
-        const variance = n > 1
-          ? (squares[t] / n - value * value) * n / (n - 1)
-          : 0;
-        errors.set(key, Math.sqrt(Math.max(0, variance) / Math.max(1, n)));
+        const value = validationObjective(
+          users,
+          ndcgs[t],
+          options.taskWeights,
+        );
+        scored.set(key, {
+          ...value,
+          errors: taskStandardErrors(users, ndcgs[t], value.tasks),
+        });
         trials++;
         trialTask.advance(1);
-        options.onTrial?.(params, value);
+        options.onTrial?.(params, value.score);
       });
       return keys.map((key) => scored.get(key)!);
     };
@@ -194,7 +210,7 @@ export function tuneHybrid(
         const candidates = values.filter((value) => value !== params[key])
           .map((value) => ({ ...params, [key]: value }));
         scoreAll(candidates).forEach((s, i) => {
-          if (s > current + 1e-9) {
+          if (s.score > current.score + 1e-9) {
             current = s;
             params = candidates[i];
             improved = true;
@@ -203,31 +219,57 @@ export function tuneHybrid(
       }
       if (!improved) break;
     }
-    if (current > best.ndcg) {
-      best = { params, ndcg: current, trials };
-      standardError = errors.get(JSON.stringify(params)) ?? 0;
+    if (current.score > best.ndcg) {
+      best = { params, ndcg: current.score, taskNdcg: current.tasks, trials };
+      standardErrors = current.errors;
     }
   }
   componentsTask.done();
   trialTask.done();
+  const perTask = best.taskNdcg.map((m, t) =>
+    `${m.toFixed(4)} ± ${(standardErrors[t] ?? 0).toFixed(4)}`
+  );
   progress.log(
-    `${label}: NDCG@10 ${best.ndcg.toFixed(4)} ± ${
-      standardError.toFixed(4)
-    } (standard error over ${users.length} users) after ${trials} trials`,
+    `${label}: NDCG@10 ${
+      perTask.length > 1
+        ? `per task ${perTask.join(", ")} (geometric mean ${
+          best.ndcg.toFixed(4)
+        })`
+        : perTask[0] ?? best.ndcg.toFixed(4)
+    } (standard error over ${histories.length} users) after ${trials} trials`,
   );
   return { ...best, trials };
 }
 
-function ndcgOf(
+/** The movie ids `params` ranks first for one user's components. */
+function topK(
   recommender: HybridRecommender,
   c: HybridComponents,
   params: HybridParams,
-  relevant: ReadonlySet<number>,
   k: number,
   buffer: Float32Array,
-): number {
+): number[] {
   const scores = recommender.blend(c, { params, out: buffer });
-  const ranked = recommender.rank(c, scores, { limit: k })
+  return recommender.rank(c, scores, { limit: k })
     .map((r) => recommender.catalogue[r.index]);
-  return ndcgAtK(ranked, { relevant, k });
+}
+
+/** The standard error of each task's mean NDCG (`means`), for the log. */
+function taskStandardErrors(
+  users: readonly ValidationUser[],
+  ndcgs: Float64Array,
+  means: number[],
+): number[] {
+  const squares = means.map(() => 0);
+  const counts = means.map(() => 0);
+  users.forEach((u, i) => {
+    const t = u.task ?? 0;
+    const d = ndcgs[i] - means[t];
+    squares[t] += d * d;
+    counts[t]++;
+  });
+  return squares.map((sq, t) => {
+    const n = counts[t];
+    return n > 1 ? Math.sqrt(sq / (n - 1) / n) : 0;
+  });
 }

@@ -260,7 +260,10 @@ export function newUserSplit(
 }
 
 /** Sorts a user's rows by time, ties by movie id. */
-function sortByTime(columns: InteractionColumns, rows: Int32Array): void {
+export function sortByTime(
+  columns: InteractionColumns,
+  rows: Int32Array,
+): void {
   const { timestamps, movies } = columns;
   rows.sort((a, b) => timestamps[a] - timestamps[b] || movies[a] - movies[b]);
 }
@@ -273,18 +276,21 @@ function splitOf(
   input: SplitInput,
   split: (columns: InteractionColumns) => RowSplit,
 ): Split | ColumnSplit {
-  const columns = asColumns(input);
-  const rows = split(columns);
-  if (isInteractionColumns(input)) {
-    return {
-      train: selectRows(input, rows.train),
-      test: selectRows(input, rows.test),
-    };
-  }
+  const rows = split(asColumns(input));
   return {
-    train: Array.from(rows.train, (i) => input[i]),
-    test: Array.from(rows.test, (i) => input[i]),
-  };
+    train: sideOf(input, rows.train),
+    test: sideOf(input, rows.test),
+  } as Split | ColumnSplit;
+}
+
+/** The rows `rows` of `input`, in the input's kind. */
+export function sideOf(
+  input: SplitInput,
+  rows: Int32Array,
+): Interaction[] | InteractionColumns {
+  return isInteractionColumns(input)
+    ? selectRows(input, rows)
+    : Array.from(rows, (i) => input[i]);
 }
 
 /**
@@ -318,7 +324,7 @@ function splitEachUser(
  * rows (users in the order of their first rating, rows in input order): a
  * counting sort, no object per row.
  */
-function ratingsByUser(
+export function ratingsByUser(
   columns: InteractionColumns,
 ): { rest: Int32Array; users: Int32Array[] } {
   const { size, types } = columns;

@@ -10,8 +10,11 @@ import { trainHybridParts } from "./hybrid_parts.ts";
 import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
 import { chooseLambda } from "./lambda.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
-import type { ColumnSplit, Split } from "./split.ts";
-import { type ValidationUser, validationUsersOf } from "./validation.ts";
+import {
+  type ValidationSplit,
+  type ValidationUser,
+  validationUsersOf,
+} from "./validation.ts";
 
 /** Options of `tuneOnValidation`. */
 export interface ValidationTuningOptions {
@@ -21,6 +24,8 @@ export interface ValidationTuningOptions {
   minCount?: number;
   /** At most this many validation users, a seeded sample (default: all). */
   maxUsers?: number;
+  /** Weight of each task of a `TaskSplit` in the objective (default: equal). */
+  taskWeights?: readonly number[];
   progress?: TrainingProgress;
 }
 
@@ -28,15 +33,18 @@ export interface ValidationTuningOptions {
 export interface ValidationTuning {
   lambda: number;
   params: HybridParams;
-  /** Mean NDCG@10 of `params` on `users`. */
+  /** Mean NDCG@10 of `params` on `users` (over several tasks, the geometric mean of theirs). */
   ndcg: number;
+  /** Mean NDCG@10 of `params` per task (one entry for a `Split`). */
+  taskNdcg: number[];
   /** The parts trained on the split's training side (with `content`). */
   parts: HybridParts;
   users: ValidationUser[];
 }
 
 /**
- * Chooses λ, then the hybrid's weights (from `HYBRID_DEFAULTS`), on `split`.
+ * Chooses λ, then the hybrid's weights (from `HYBRID_DEFAULTS`), on `split`
+ * (a `TaskSplit`: on the geometric mean of its tasks' NDCG).
  *
  * @example
  * ```ts
@@ -46,7 +54,7 @@ export interface ValidationTuning {
  * ```
  */
 export function tuneOnValidation(
-  split: Split | ColumnSplit,
+  split: ValidationSplit,
   options: ValidationTuningOptions,
 ): ValidationTuning {
   const { minCount, content } = options;
@@ -68,6 +76,7 @@ export function tuneOnValidation(
     content,
   };
   const tuned = tuneHybrid(parts, {
+    taskWeights: options.taskWeights,
     start: HYBRID_DEFAULTS,
     users,
     grid: options.grid,
@@ -77,6 +86,7 @@ export function tuneOnValidation(
     lambda: choice.lambda,
     params: tuned.params,
     ndcg: tuned.ndcg,
+    taskNdcg: tuned.taskNdcg,
     parts,
     users,
   };
