@@ -232,9 +232,9 @@ export function tuneHybrid(
   progress.log(
     `${label}: NDCG@10 ${
       perTask.length > 1
-        ? `per task ${perTask.join(", ")} (geometric mean ${
-          best.ndcg.toFixed(4)
-        })`
+        ? `per task ${perTask.join(", ")} (${
+          options.taskWeights ? "weighted " : ""
+        }geometric mean ${best.ndcg.toFixed(4)})`
         : perTask[0] ?? best.ndcg.toFixed(4)
     } (standard error over ${histories.length} users) after ${trials} trials`,
   );

@@ -203,7 +203,7 @@ export function trainServingModels(
     progress.log(
       `validation NDCG@10: next movies ${next.toFixed(4)}, any time ${
         anyTime.toFixed(4)
-      } (tuned on their geometric mean, ${tuned.ndcg.toFixed(4)})`,
+      } (tuned on their weighted geometric mean, ${tuned.ndcg.toFixed(4)})`,
     );
     const short = tuneShortHistory(ratings, {
       long: tuned.params,

@@ -260,7 +260,7 @@ function servedValidation(s: ProtocolResult["served"]["settings"]): string {
     f(s.validationTasks.next)
   } on the next movies and ${
     f(s.validationTasks.anyTime)
-  } on movies from any time (tuned on their geometric mean, ${
+  } on movies from any time (tuned on their weighted geometric mean, the next movies twice, ${
     f(s.validationNdcg)
   })`;
 }
