@@ -10,6 +10,8 @@ export interface AuthUser {
   /** The token's `sub`: a Supabase user id, a local user id, or `ml:<userId>`. */
   id: string;
   email?: string;
+  /** The token's `session_id` (Supabase and local tokens carry one). */
+  sessionId?: string;
 }
 
 /** Per-request variables. */

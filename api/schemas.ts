@@ -293,6 +293,10 @@ export const sessionSchema = z.object({
   expiresAt: z.number().int().openapi({
     description: "Expiry in seconds since the epoch (as Supabase's expires_at)",
   }),
+  refreshToken: z.string().openapi({
+    description:
+      "Trades for a new session at POST /api/auth/refresh, once: each use returns the next one",
+  }),
   user: z.object({ id: z.string(), email: z.string() }),
 }).openapi("Session");
 
@@ -300,6 +304,11 @@ export const signupAcceptedSchema = z.object({
   status: z.literal("accepted"),
   detail: z.string(),
 }).openapi("SignupAccepted");
+
+/** Body of POST /api/auth/refresh. */
+export const refreshSchema = z.object({
+  refreshToken: z.string().min(1).max(300),
+}).strict().openapi("RefreshRequest");
 
 export const problemSchema = z.object({
   type: z.string(),

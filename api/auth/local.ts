@@ -1,7 +1,8 @@
 /**
  * Local sign-up and log-in for when no Supabase project is configured. It
  * issues HS256 tokens of the same shape Supabase does (aud "authenticated",
- * sub, email, exp), so the web app and the tests have one code path.
+ * sub, email, exp, session_id) and a rotating refresh token per session
+ * (./sessions.ts), so the web app and the tests have one code path.
  * Users live in the store's meta table under `user:<email>`.
  * @module
  */
@@ -17,21 +18,30 @@ import {
 } from "./password.ts";
 import {
   hmacVerifyKey,
+  InvalidTokenError,
   refusal,
   TOKEN_AUDIENCE,
   type TokenVerifier,
   userFromClaims,
 } from "./token.ts";
+import { LocalSessions } from "./sessions.ts";
 
 /** The issuer of local tokens, so they are never mistaken for Supabase ones. */
 export const LOCAL_ISSUER = "movielens-local";
-const TOKEN_LIFETIME_SECONDS = 3600;
+/**
+ * Access tokens are short-lived (15 minutes) since a refresh token renews
+ * them: an ended session's tokens that another server instance has already
+ * accepted stop working within this time.
+ */
+export const TOKEN_LIFETIME_SECONDS = 900;
 
-/** A session as returned by sign-up and log-in. */
+/** A session as returned by sign-up, log-in and refresh. */
 export interface LocalSession {
   accessToken: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** Trades for the next session once (`refresh`); rotated on each use. */
+  refreshToken: string;
   user: { id: string; email: string };
 }
 
@@ -74,8 +84,9 @@ const userKey = (email: string) => `user:${email.trim().toLowerCase()}`;
  *
  * @example
  * const auth = new LocalAuth(store.meta);
- * const session = await auth.signup("ada@example.com", "correct horse");
- * await auth.verifier.verify(session.accessToken); // { id, email }
+ * await auth.signup("ada@example.com", "correct horse");
+ * const session = await auth.login("ada@example.com", "correct horse");
+ * await auth.verifier.verify(session.accessToken); // { id, email, sessionId }
  */
 export class LocalAuth {
   readonly verifier: TokenVerifier;
@@ -85,10 +96,14 @@ export class LocalAuth {
   #verifyKey?: Promise<CryptoKey>;
   /** Serialises sign-ups: the meta store has no insert-if-absent. */
   #signupQueue: Promise<unknown> = Promise.resolve();
+  readonly #sessions: LocalSessions;
 
   constructor(meta: MetaStore, options: LocalAuthOptions = {}) {
     this.#meta = meta;
     this.#options = options;
+    this.#sessions = new LocalSessions(meta, () => this.#key(), {
+      now: () => this.#now(),
+    });
     this.verifier = {
       kind: "local",
       verify: async (token: string): Promise<AuthUser> => {
@@ -100,7 +115,15 @@ export class LocalAuth {
             issuer: LOCAL_ISSUER,
             requiredClaims: ["sub", "exp"],
           });
-          return userFromClaims(payload);
+          const user = userFromClaims(payload);
+          if (
+            user.sessionId && !await this.#sessions.isActive(user.sessionId)
+          ) {
+            throw new InvalidTokenError(
+              "The session of this access token has ended: log in again",
+            );
+          }
+          return user;
         } catch (error) {
           throw refusal(error);
         }
@@ -108,8 +131,31 @@ export class LocalAuth {
     };
   }
 
-  /** Creates a user; refuses an email that is already registered. */
-  signup(email: string, password: string): Promise<LocalSession> {
+  /**
+   * Trades a refresh token for a new session (new access token, next refresh
+   * token); throws `RefreshRefused` when the token cannot be used.
+   */
+  async refresh(refreshToken: string): Promise<LocalSession> {
+    const { sessionId, user, refreshToken: next } = await this.#sessions
+      .refresh(refreshToken);
+    return {
+      ...await this.#accessToken(user, sessionId),
+      refreshToken: next,
+      user,
+    };
+  }
+
+  /** Ends a session (log out): its refresh and access tokens stop working. */
+  logout(sessionId: string): Promise<void> {
+    return this.#sessions.end(sessionId);
+  }
+
+  /**
+   * Creates a user; refuses an email that is already registered. It opens no
+   * session: sign-up answers alike for new and taken emails, so the caller
+   * logs in next.
+   */
+  signup(email: string, password: string): Promise<void> {
     const run = this.#signupQueue.then(async () => {
       const key = userKey(email);
       if (await this.#meta.get(key)) {
@@ -133,7 +179,6 @@ export class LocalAuth {
         createdAt: this.#now(),
       };
       await this.#meta.set(key, JSON.stringify(user));
-      return this.#session(user);
     });
     this.#signupQueue = run.catch(() => undefined);
     return run;
@@ -160,11 +205,25 @@ export class LocalAuth {
   }
 
   async #session(user: StoredUser): Promise<LocalSession> {
+    const who = { id: user.id, email: user.email };
+    const { sessionId, refreshToken } = await this.#sessions.open(who);
+    return {
+      ...await this.#accessToken(who, sessionId),
+      refreshToken,
+      user: who,
+    };
+  }
+
+  async #accessToken(
+    user: { id: string; email: string },
+    sessionId: string,
+  ): Promise<{ accessToken: string; expiresAt: number }> {
     const issuedAt = Math.floor(this.#now() / 1000);
     const expiresAt = issuedAt + TOKEN_LIFETIME_SECONDS;
     const accessToken = await new SignJWT({
       email: user.email,
       role: "authenticated",
+      session_id: sessionId,
     })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setSubject(user.id)
@@ -173,7 +232,7 @@ export class LocalAuth {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(await this.#key());
-    return { accessToken, expiresAt, user: { id: user.id, email: user.email } };
+    return { accessToken, expiresAt };
   }
 
   #now(): number {

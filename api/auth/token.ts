@@ -14,6 +14,8 @@ export interface TokenVerifier {
   readonly kind: "supabase" | "local";
   /** The token's user; throws `InvalidTokenError` for any bad token. */
   verify(token: string): Promise<AuthUser>;
+  /** Forgets what it remembered of a session's tokens (it just ended). */
+  forgetSession?(sessionId: string): void;
 }
 
 /** Any reason a token is refused; becomes a 401 problem. */
@@ -69,6 +71,12 @@ export function rememberVerified(
   const known = new Map<string, { user: AuthUser; expiresAt: number }>();
   return {
     kind: verifier.kind,
+    forgetSession(sessionId: string): void {
+      for (const [token, entry] of known) {
+        if (entry.user.sessionId === sessionId) known.delete(token);
+      }
+      verifier.forgetSession?.(sessionId);
+    },
     async verify(token: string): Promise<AuthUser> {
       const entry = known.get(token);
       if (entry) {
@@ -98,7 +106,11 @@ export function userFromClaims(payload: JWTPayload): AuthUser {
     throw new InvalidTokenError("The access token subject is too long");
   }
   const email = typeof payload.email === "string" ? payload.email : undefined;
-  return { id: payload.sub, email };
+  // Supabase and local tokens name their session; logging out ends it.
+  const sessionId = typeof payload.session_id === "string"
+    ? payload.session_id
+    : undefined;
+  return { id: payload.sub, email, ...(sessionId ? { sessionId } : {}) };
 }
 
 /**

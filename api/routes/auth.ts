@@ -5,6 +5,8 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { type LocalAuth, LocalAuthError } from "../auth/local.ts";
+import { RefreshRefused } from "../auth/sessions.ts";
+import { requireUser } from "../middleware/auth.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { enforceLimit } from "../middleware/rate_limit.ts";
@@ -13,6 +15,7 @@ import {
   credentialsSchema,
   json,
   problem,
+  refreshSchema,
   sessionSchema,
   signupAcceptedSchema,
 } from "../schemas.ts";
@@ -57,6 +60,27 @@ const login = createRoute({
   },
 });
 
+const refresh = createRoute({
+  method: "post",
+  path: "/api/auth/refresh",
+  tags: ["auth"],
+  summary: "Trade a refresh token for a new session (local accounts)",
+  description:
+    "Returns a new access token and the next refresh token; the one sent stops working. Sending a used refresh token again (after a 10 s grace for concurrent requests) ends the session.",
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: refreshSchema } },
+    },
+  },
+  responses: {
+    200: json(sessionSchema, "The renewed session"),
+    400: problem("The body is not { refreshToken }"),
+    401: problem("The refresh token is unknown, used, or its session ended"),
+    403: problem("Supabase is configured; local accounts are disabled"),
+  },
+});
+
 function enabled(localAuth: LocalAuth | null): LocalAuth {
   if (!localAuth) {
     throw new ProblemError(
@@ -73,6 +97,21 @@ const badCredentials = (error: unknown) =>
 
 /** The local auth routes. */
 export function authRoutes(deps: RouteDeps) {
+  const logout = createRoute({
+    method: "post",
+    path: "/api/auth/logout",
+    tags: ["auth"],
+    summary: "End the caller's session (local accounts)",
+    description:
+      "Its refresh token and access tokens stop working; other sessions of the same user stay.",
+    security: [{ bearerAuth: [] }],
+    middleware: [requireUser(deps.verifier)] as const,
+    responses: {
+      204: { description: "The session ended" },
+      401: problem("No valid access token"),
+      403: problem("Supabase is configured; local accounts are disabled"),
+    },
+  });
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(signup, async (c) => {
       const auth = enabled(deps.localAuth);
@@ -112,5 +151,29 @@ export function authRoutes(deps: RouteDeps) {
       await deps.loginGuard.succeeded(email, client);
       c.header("Cache-Control", "no-store");
       return c.json(session, 200);
+    })
+    .openapi(refresh, async (c) => {
+      const auth = enabled(deps.localAuth);
+      const { refreshToken } = c.req.valid("json");
+      const session = await auth.refresh(refreshToken).catch((error) => {
+        if (!(error instanceof RefreshRefused)) throw error;
+        if (error.endedSession) {
+          deps.verifier.forgetSession?.(error.endedSession);
+        }
+        throw new ProblemError(401, "Unauthorized", error.message, {
+          type: "/problems/unauthorized",
+        });
+      });
+      c.header("Cache-Control", "no-store");
+      return c.json(session, 200);
+    })
+    .openapi(logout, async (c) => {
+      const auth = enabled(deps.localAuth);
+      const { sessionId } = c.get("user");
+      if (sessionId) {
+        await auth.logout(sessionId);
+        deps.verifier.forgetSession?.(sessionId);
+      }
+      return c.body(null, 204);
     });
 }
