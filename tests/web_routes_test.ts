@@ -101,9 +101,10 @@ Deno.test({
           undefined,
           400,
         );
-        assert.match(page, /role="alert">Please check the filters/);
+        assert.match(page, /role="alert"><p>Please check the filters:/);
         const none = await html("/movies?q=zzzzqqq");
-        assert.match(none, /No movies match these filters/);
+        assert.match(none, /No movie titles match “zzzzqqq”/);
+        assert.doesNotMatch(none, /these filters/);
       });
 
       await t.step(
@@ -213,10 +214,17 @@ Deno.test({
           password: "short",
         });
         assert.equal(short.status, 400);
+        const shortPage = await short.text();
         assert.match(
-          await short.text(),
+          shortPage,
           /role="alert"[^>]*>The password needs at least 8 characters/,
         );
+        // The message is tied to the field at fault, not to the email.
+        assert.match(
+          shortPage,
+          /id="password"[^>]*aria-invalid="true" aria-describedby="password-error password-hint"/,
+        );
+        assert.doesNotMatch(shortPage, /id="email"[^>]*aria-invalid/);
         // A taken email with another password: the API does not say it is
         // taken; the log-in that follows sign-up fails, and the form says
         // what to do. (With the account's own password it simply logs in.)
@@ -233,7 +241,10 @@ Deno.test({
           password: "wrong password!",
         });
         assert.equal(wrong.status, 401);
-        assert.match(await wrong.text(), /role="alert"/);
+        const wrongPage = await wrong.text();
+        assert.match(wrongPage, /role="alert"/);
+        // Wrong email or password: said once for the form, not on a field.
+        assert.doesNotMatch(wrongPage, /aria-invalid/);
         const right = await web.post("/login", {
           email: "web-user@example.com",
           password: "correct horse battery",
@@ -351,7 +362,7 @@ Deno.test({
         for (const id of [1, 2, 3]) {
           assert.doesNotMatch(
             page,
-            new RegExp(`<h3 class="movie-title"><a href="/movies/${id}">`),
+            new RegExp(`<h2 class="movie-title"><a href="/movies/${id}">`),
           );
         }
         const home = await html("/", cookie);

@@ -18,9 +18,16 @@ export type SignupResult =
   | { kind: "session"; session: WebSession }
   | { kind: "confirm-email" };
 
-/** A refused sign up or log in, with a message fit for the form. */
+/**
+ * A refused sign up or log in, with a message fit for the form and, when one
+ * field is at fault, which.
+ */
 export class AuthError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field: "email" | "password" | null = null,
+  ) {
     super(message);
     this.name = "AuthError";
   }
@@ -35,7 +42,12 @@ export interface AuthProvider {
 
 function authError(e: unknown, fallback: string): never {
   if (e instanceof ApiError && e.status >= 400 && e.status < 500) {
-    throw new AuthError(e.status, e.detail || fallback);
+    // 409: the email is already registered, so the email is at fault.
+    throw new AuthError(
+      e.status,
+      e.detail || fallback,
+      e.status === 409 ? "email" : null,
+    );
   }
   throw e;
 }

@@ -170,12 +170,26 @@ export async function readManifest(): Promise<IslandsManifest | null> {
   }
 }
 
-/** Newest modification time of the islands' sources, in ms. */
+/** Every file in a folder (not recursive). */
+async function filesIn(dir: URL): Promise<URL[]> {
+  const files: URL[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile) files.push(new URL(entry.name, dir));
+  }
+  return files;
+}
+
+/**
+ * Newest modification time of the islands' sources, in ms: the islands and
+ * everything they may import from components/ (a superset, so a change to a
+ * shared helper rebuilds too).
+ */
 async function sourcesChangedAt(): Promise<number> {
   const files = [
     new URL("./island.tsx", WEB_DIR),
     new URL("./island_client.ts", WEB_DIR),
-    ...(await islandNames()).map((n) => new URL(`./${n}.tsx`, ISLANDS_DIR)),
+    ...await filesIn(ISLANDS_DIR),
+    ...await filesIn(new URL("./components/", WEB_DIR)),
   ];
   const times = await Promise.all(
     files.map(async (f) => (await Deno.stat(f)).mtime?.getTime() ?? 0),

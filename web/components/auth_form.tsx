@@ -1,18 +1,36 @@
 /** The email + password form of the log in and sign up pages. */
 
+/** A message tied to one field, or to the whole form. */
+export interface FormProblem {
+  field: "email" | "password" | null;
+  message: string;
+}
+
 /** Props of `AuthForm`. */
 export interface AuthFormProps {
   mode: "login" | "signup";
   email?: string;
-  error?: string;
+  error?: FormProblem;
   notice?: string;
   next: string;
 }
 
-/** A labelled form posting to /login or /signup. */
+function FieldError({ id, problem }: { id: string; problem?: string }) {
+  return problem ? <p class="field-error" id={id}>{problem}</p> : null;
+}
+
+/**
+ * A labelled form posting to /login or /signup. A field's own problem sits
+ * under that field (`aria-invalid`, `aria-describedby`); a problem with the
+ * pair (wrong email or password) is said once for the form.
+ */
 export function AuthForm(props: AuthFormProps) {
   const signup = props.mode === "signup";
   const heading = signup ? "Create your account" : "Log in";
+  const field = props.error?.field ?? null;
+  const describe = (name: "email" | "password", hint?: string) =>
+    [field === name ? `${name}-error` : null, hint].filter(Boolean).join(" ") ||
+    undefined;
   return (
     <section class="auth-card" aria-labelledby="auth-heading">
       <h1 id="auth-heading">{heading}</h1>
@@ -22,7 +40,9 @@ export function AuthForm(props: AuthFormProps) {
           : "Welcome back. Your ratings are waiting."}
       </p>
       {props.error && (
-        <p class="alert error" role="alert" id="auth-error">{props.error}</p>
+        <p class="alert error" role="alert" id="auth-error">
+          {props.error.message}
+        </p>
       )}
       {props.notice && <p class="alert" role="status">{props.notice}</p>}
       <form method="post" action={signup ? "/signup" : "/login"} class="stack">
@@ -36,7 +56,12 @@ export function AuthForm(props: AuthFormProps) {
             autocomplete="email"
             required
             value={props.email ?? ""}
-            aria-describedby={props.error ? "auth-error" : undefined}
+            aria-invalid={field === "email" ? "true" : undefined}
+            aria-describedby={describe("email")}
+          />
+          <FieldError
+            id="email-error"
+            problem={field === "email" ? props.error?.message : undefined}
           />
         </div>
         <div class="field">
@@ -48,7 +73,12 @@ export function AuthForm(props: AuthFormProps) {
             autocomplete={signup ? "new-password" : "current-password"}
             minLength={8}
             required
-            aria-describedby="password-hint"
+            aria-invalid={field === "password" ? "true" : undefined}
+            aria-describedby={describe("password", "password-hint")}
+          />
+          <FieldError
+            id="password-error"
+            problem={field === "password" ? props.error?.message : undefined}
           />
           <p id="password-hint" class="hint">At least 8 characters.</p>
         </div>

@@ -8,11 +8,30 @@ export interface ExplanationData {
   text: string;
 }
 
-/** "Because you rated A, B and C" with links; the API's text otherwise. */
-export function Explanation({ explanation }: { explanation: ExplanationData }) {
+/**
+ * Fewer ratings than this and a movie is not called "popular": a film rated
+ * by one person is no crowd favourite, whatever the fallback text says.
+ */
+export const POPULAR_MIN_RATINGS = 50;
+
+/** Props of `Explanation`. */
+export interface ExplanationProps {
+  explanation: ExplanationData;
+  /** How many people rated the recommended movie. */
+  ratingCount: number;
+}
+
+/** "Because you rated A and B" with links; the API's text otherwise. */
+export function Explanation({ explanation, ratingCount }: ExplanationProps) {
   const { because } = explanation;
   if (because.length === 0 || explanation.kind === "popular") {
-    return <p class="explanation">{explanation.text}</p>;
+    return (
+      <p class="explanation">
+        {ratingCount >= POPULAR_MIN_RATINGS
+          ? explanation.text
+          : "Picked from your ratings as a whole"}
+      </p>
+    );
   }
   return (
     <p class="explanation">

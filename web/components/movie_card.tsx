@@ -1,6 +1,7 @@
 /** A movie in a grid or strip: poster tile, title, year, genres, rating. */
 import type { ComponentChildren } from "preact";
 import type { MovieWithStats } from "../../core/types.ts";
+import type { MovieState } from "./rating_form.ts";
 import { displayTitle } from "./title.ts";
 import { initials, PosterImage } from "./poster.tsx";
 
@@ -15,6 +16,10 @@ export type MovieSummary =
 /** Props of `MovieCard`. */
 export interface MovieCardProps {
   movie: MovieSummary;
+  /** The title's heading level: one below the section's heading. */
+  headingLevel?: 2 | 3;
+  /** The signed-in user's state for this movie, shown as "Your rating". */
+  mine?: MovieState | null;
   /** Shown under the movie (an explanation, a rating widget). */
   children?: ComponentChildren;
 }
@@ -35,10 +40,32 @@ export function RatingSummary(
   );
 }
 
+/** "Your rating ★ 4.5" (or "You liked it"), when the user said something. */
+export function YourRating({ mine }: { mine: MovieState }) {
+  if (mine.rating === null && mine.reaction === null) return null;
+  return (
+    <p class="your-rating">
+      {mine.rating !== null
+        ? (
+          <>
+            Your rating <span class="star" aria-hidden="true">★</span>{" "}
+            {mine.rating}
+          </>
+        )
+        : mine.reaction === "like"
+        ? "You liked it"
+        : "You disliked it"}
+    </p>
+  );
+}
+
 /** A movie card linking to the movie page. */
-export function MovieCard({ movie, children }: MovieCardProps) {
+export function MovieCard(
+  { movie, headingLevel = 3, mine, children }: MovieCardProps,
+) {
   const hue = (movie.id * 47) % 360;
   const title = displayTitle(movie.title);
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <article class="movie-card">
       <a
@@ -59,9 +86,9 @@ export function MovieCard({ movie, children }: MovieCardProps) {
         )}
       </a>
       <div class="movie-card-body">
-        <h3 class="movie-title">
+        <Heading class="movie-title">
           <a href={`/movies/${movie.id}`}>{title}</a>
-        </h3>
+        </Heading>
         <p class="movie-meta">
           {movie.year ?? "Year unknown"}
           {movie.genres.length > 0 &&
@@ -70,21 +97,39 @@ export function MovieCard({ movie, children }: MovieCardProps) {
         <p class="movie-rating">
           <RatingSummary mean={movie.ratingMean} count={movie.ratingCount} />
         </p>
+        {mine && <YourRating mine={mine} />}
         {children}
       </div>
     </article>
   );
 }
 
-/** A responsive grid of cards. */
-export function MovieGrid(
-  { movies, label }: { movies: MovieSummary[]; label: string },
-) {
+/** Props of `MovieGrid`. */
+export interface MovieGridProps {
+  movies: MovieSummary[];
+  /** Names the list for screen readers. */
+  label: string;
+  headingLevel?: 2 | 3;
+  /** The signed-in user's states, to show "Your rating" on cards. */
+  mine?: Map<number, MovieState>;
+  /** "strip": one row that scrolls sideways on phones. */
+  layout?: "grid" | "strip";
+}
+
+/** A responsive grid (or strip) of cards. */
+export function MovieGrid(props: MovieGridProps) {
   return (
-    <ul class="movie-grid" aria-label={label}>
-      {movies.map((movie) => (
+    <ul
+      class={props.layout === "strip" ? "movie-grid strip" : "movie-grid"}
+      aria-label={props.label}
+    >
+      {props.movies.map((movie) => (
         <li key={movie.id}>
-          <MovieCard movie={movie} />
+          <MovieCard
+            movie={movie}
+            headingLevel={props.headingLevel}
+            mine={props.mine?.get(movie.id)}
+          />
         </li>
       ))}
     </ul>

@@ -15,3 +15,14 @@ export function displayTitle(title: string): string {
   const match = ARTICLE.exec(title);
   return match ? `${match[2]} ${match[1]}${match[3] ?? ""}` : title;
 }
+
+/**
+ * The title as a library files it, for A–Z order: MovieLens titles already
+ * put the article last ("Matrix, The"), so this folds case and accents.
+ *
+ * @example
+ * sortTitle("Matrix, The"); // "matrix, the"
+ */
+export function sortTitle(title: string): string {
+  return title.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}

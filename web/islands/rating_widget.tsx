@@ -1,160 +1,216 @@
 /**
- * Half-step star rating with like/dislike. Without JavaScript it is a plain
- * POST form to /rate (the server redirects back); hydrated, it saves on click
- * with fetch and reports progress in a live region.
+ * Star rating with like and dislike. Without JavaScript it is a plain POST form to /rate (the
+ * server redirects back). Hydrated, a click or tap on a star saves at once;
+ * arrow keys only move the choice, and Enter or "Save rating" keeps it, so
+ * a keyboard user never saves a rating by passing over it. Controls are
+ * never disabled while saving (focus would fall to the page): changes made
+ * meanwhile are queued and sent in order.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { TargetedEvent } from "preact";
 import { island } from "../island.tsx";
+import {
+  type MovieState,
+  nextAction,
+  STAR_VALUES,
+  starsLabel,
+} from "../components/rating_form.ts";
+import { StarIcon, Thumb } from "../components/icons.tsx";
 
 /** Props of `RatingWidget`. */
-export interface RatingWidgetProps {
+export interface RatingWidgetProps extends MovieState {
   [key: string]: unknown;
   movieId: number;
   title: string;
-  /** The user's rating, 0.5 to 5, or null. */
-  rating: number | null;
-  reaction: "like" | "dislike" | null;
   /** Where the no-JS form post returns to. */
   next: string;
-  /** Smaller layout for lists. */
-  compact?: boolean;
+  /**
+   * "full": ten half-star targets, like and dislike (movie page, My
+   * ratings); "card": five whole-star targets, each at least 24 px square
+   * (WCAG 2.5.8), for movie cards.
+   */
+  variant?: "full" | "card";
 }
 
-/** What POST /rate answers to `Accept: application/json`. */
-export interface RateResult {
-  rating: number | null;
-  reaction: "like" | "dislike" | null;
-}
-
-const VALUES = [5, 4.5, 4, 3.5, 3, 2.5, 2, 1.5, 1, 0.5];
-const STAR =
-  "M12 1.5l3.2 6.6 7.3 1-5.3 5.1 1.3 7.2L12 18l-6.5 3.4 1.3-7.2L1.5 9.1l7.3-1z";
-
-function HalfStar({ left }: { left: boolean }) {
-  return (
-    <svg
-      viewBox={left ? "0 0 12 24" : "12 0 12 24"}
-      width="14"
-      height="28"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d={STAR} fill="currentColor" />
-    </svg>
-  );
-}
-
-const THUMB =
-  "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.4 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z";
-
-function Thumb({ down }: { down?: boolean }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="16"
-      height="16"
-      aria-hidden="true"
-      focusable="false"
-      style={down ? "transform: rotate(180deg)" : undefined}
-    >
-      <path d={THUMB} fill="currentColor" />
-    </svg>
-  );
+function starClass(value: number, rating: number | null, step: number) {
+  if (rating === null) return "";
+  if (rating >= value) return "on";
+  return step === 1 && rating >= value - 0.5 ? "half" : "";
 }
 
 function RatingWidgetView(props: RatingWidgetProps) {
-  const [rating, setRating] = useState(props.rating);
-  const [reaction, setReaction] = useState(props.reaction);
+  const [saved, setSavedState] = useState<MovieState>({
+    rating: props.rating,
+    reaction: props.reaction,
+  });
+  // Async code reads the latest saved state, not the one it closed over.
+  const savedRef = useRef(saved);
+  const setSaved = (state: MovieState) => {
+    savedRef.current = state;
+    setSavedState(state);
+  };
+  const removed = useRef<number | null>(null);
+  // The value on screen: the saved one, or what the user just picked.
+  const [shown, setShown] = useState(props.rating);
   const [status, setStatus] = useState("");
   const [error, setError] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [undo, setUndo] = useState<number | null>(null);
   const [hydrated, setHydrated] = useState(false);
+  const pointer = useRef(false);
+  const queue = useRef<FormData[]>([]);
+  const sending = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
+  const undoButton = useRef<HTMLButtonElement>(null);
   useEffect(() => setHydrated(true), []);
 
-  async function onSubmit(event: TargetedEvent<HTMLFormElement, SubmitEvent>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const body = new FormData(form, event.submitter);
+  const card = props.variant === "card";
+  const step = card ? 1 : 0.5;
+  const values = STAR_VALUES.filter((v) => Number.isInteger(v / step));
+  const id = `rate-${props.movieId}${card ? "-c" : ""}`;
+
+  async function post(body: FormData): Promise<MovieState> {
+    // Not form.action: the buttons named "action" shadow that property.
+    const response = await fetch("/rate", {
+      method: "POST",
+      body,
+      headers: { accept: "application/json" },
+    });
+    if (response.status === 401) {
+      throw new Error("your session has expired, please log in again");
+    }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => null);
+      throw new Error(problem?.detail ?? `the server said ${response.status}`);
+    }
+    return await response.json() as MovieState;
+  }
+
+  async function send(body: FormData) {
+    queue.current.push(body);
+    if (sending.current) return;
+    sending.current = true;
     setBusy(true);
     setError(false);
     setStatus("Saving…");
+    let last: MovieState | null = null;
+    let action = "";
     try {
-      // Not form.action: the buttons named "action" shadow that property.
-      const response = await fetch("/rate", {
-        method: "POST",
-        body,
-        headers: { accept: "application/json" },
-      });
-      if (response.status === 401) {
-        throw new Error("your session has expired, please log in again");
+      while (queue.current.length > 0) {
+        const next = queue.current.shift()!;
+        action = String(next.get("action"));
+        last = await post(next);
+        setSaved(last);
       }
-      if (!response.ok) {
-        const problem = await response.json().catch(() => null);
-        throw new Error(
-          problem?.detail ?? `the server said ${response.status}`,
+      const result = last!;
+      setShown(result.rating);
+      if (action === "remove") {
+        setUndo(removed.current);
+        setStatus("Rating removed.");
+      } else {
+        setUndo(null);
+        setStatus(
+          action === "rate" && result.rating !== null
+            ? `Saved: ${result.rating} ★`
+            : "Saved",
         );
       }
-      const result = await response.json() as RateResult;
-      setRating(result.rating);
-      setReaction(result.reaction);
-      setStatus(
-        result.rating === null ? "Rating removed" : `Saved: ${result.rating} ★`,
-      );
     } catch (e) {
+      queue.current = [];
       setError(true);
+      setShown(savedRef.current.rating);
       setStatus(`Could not save: ${(e as Error).message}`);
     } finally {
+      sending.current = false;
       setBusy(false);
     }
   }
 
-  const id = `rate-${props.movieId}`;
-  const next = reaction === "like" ? "unlike" : "like";
+  function submitAction(action: string, value?: number) {
+    const body = new FormData(form.current!);
+    body.set("action", action);
+    if (value !== undefined) body.set("value", String(value));
+    else body.delete("value");
+    void send(body);
+  }
+
+  function onSubmit(event: TargetedEvent<HTMLFormElement, SubmitEvent>) {
+    event.preventDefault();
+    const submitter = event.submitter as HTMLButtonElement | null;
+    const action = submitter?.value ?? "rate";
+    if (action === "rate") {
+      if (shown === null) {
+        setError(true);
+        setStatus("Pick a number of stars first.");
+        return;
+      }
+      submitAction("rate", shown);
+    } else {
+      if (action === "remove") removed.current = savedRef.current.rating;
+      submitAction(action);
+    }
+  }
+
+  // Focus follows the control that replaced the one just used.
+  useEffect(() => {
+    if (undo !== null) undoButton.current?.focus();
+  }, [undo]);
+
+  const reaction = saved.reaction;
   return (
     <form
       method="post"
       action="/rate"
-      class={`rating-widget${props.compact ? " compact" : ""}${
-        busy ? " busy" : ""
-      }`}
+      ref={form}
+      class={`rating-widget ${card ? "card-widget" : "full-widget"}`}
       onSubmit={onSubmit}
       aria-busy={busy ? "true" : "false"}
       data-hydrated={hydrated ? "true" : undefined}
     >
       <input type="hidden" name="movieId" value={props.movieId} />
       <input type="hidden" name="next" value={props.next} />
+      <input type="hidden" name="title" value={props.title} />
       <fieldset class="stars">
-        <legend class={props.compact ? "sr-only" : undefined}>
-          Your rating<span class="sr-only">for {props.title}</span>
+        <legend class={card ? "sr-only" : undefined}>
+          Your rating <span class="sr-only">of {props.title}</span>
+          {card && shown !== null && !Number.isInteger(shown) && (
+            <span class="sr-only">: {shown} stars</span>
+          )}
         </legend>
-        <div class="stars-row">
-          {VALUES.map((value) => (
+        <div
+          class="stars-row"
+          onPointerDown={() => (pointer.current = true)}
+          onKeyDown={() => (pointer.current = false)}
+        >
+          {values.map((value) => (
             <>
               <input
                 type="radio"
-                class="sr-only"
+                class="star-input"
                 id={`${id}-${value}`}
                 name="value"
                 value={value}
-                checked={rating === value}
-                disabled={busy}
-                onChange={(e) => {
-                  if (hydrated) {
-                    e.currentTarget.form?.requestSubmit(
-                      e.currentTarget.form.querySelector<HTMLButtonElement>(
-                        "button[value=rate]",
-                      ),
-                    );
+                checked={shown === value}
+                onChange={() => {
+                  setShown(value);
+                  setError(false);
+                  if (pointer.current) {
+                    pointer.current = false;
+                    submitAction("rate", value);
+                  } else if (hydrated) {
+                    setStatus("");
                   }
                 }}
               />
               <label
                 for={`${id}-${value}`}
-                title={`${value} stars`}
+                class={starClass(value, shown, step)}
+                title={starsLabel(value)}
               >
-                <span class="sr-only">{value} stars</span>
-                <HalfStar left={value % 1 !== 0} />
+                <span class="sr-only">{starsLabel(value)}</span>
+                <StarIcon
+                  part={card ? "whole" : value % 1 ? "left" : "right"}
+                />
               </label>
             </>
           ))}
@@ -165,38 +221,40 @@ function RatingWidgetView(props: RatingWidgetProps) {
           type="submit"
           name="action"
           value="rate"
-          class={hydrated ? "sr-only" : "button small"}
-          tabIndex={hydrated ? -1 : undefined}
+          class={`button small${
+            hydrated && shown !== saved.rating ? "" : " ghost"
+          }`}
         >
-          Save rating
+          Save <span class={card ? "sr-only" : undefined}>rating</span>
         </button>
-        <button
-          type="submit"
-          name="action"
-          value={next}
-          class="button small ghost"
-          aria-pressed={reaction === "like" ? "true" : "false"}
-          disabled={busy}
-        >
-          <Thumb /> Like
-        </button>
-        <button
-          type="submit"
-          name="action"
-          value={reaction === "dislike" ? "undislike" : "dislike"}
-          class="button small ghost"
-          aria-pressed={reaction === "dislike" ? "true" : "false"}
-          disabled={busy}
-        >
-          <Thumb down /> Dislike
-        </button>
-        {rating !== null && (
+        {!card && (
+          <>
+            <button
+              type="submit"
+              name="action"
+              value={nextAction("like", reaction === "like")}
+              class="button small ghost"
+              aria-pressed={reaction === "like" ? "true" : "false"}
+            >
+              <Thumb /> Like
+            </button>
+            <button
+              type="submit"
+              name="action"
+              value={nextAction("dislike", reaction === "dislike")}
+              class="button small ghost"
+              aria-pressed={reaction === "dislike" ? "true" : "false"}
+            >
+              <Thumb down /> Dislike
+            </button>
+          </>
+        )}
+        {!card && saved.rating !== null && (
           <button
             type="submit"
             name="action"
             value="remove"
             class="button small ghost danger"
-            disabled={busy}
           >
             Remove rating
           </button>
@@ -208,6 +266,27 @@ function RatingWidgetView(props: RatingWidgetProps) {
         aria-live="polite"
       >
         {status}
+        {undo !== null && status === "Rating removed." && (
+          <>
+            {" "}
+            <button
+              type="button"
+              ref={undoButton}
+              class="link-button"
+              onClick={() => {
+                const value = undo;
+                setUndo(null);
+                setShown(value);
+                submitAction("rate", value);
+                form.current?.querySelector<HTMLInputElement>(
+                  `input[value="${value}"]`,
+                )?.focus();
+              }}
+            >
+              Undo
+            </button>
+          </>
+        )}
       </p>
     </form>
   );

@@ -1,9 +1,11 @@
 /**
  * Title search with suggestions as you type. Without JavaScript it is the
- * plain input of the browse form; hydrated, it asks /suggest (debounced) and
- * lists matching movies as links (Arrow Down moves into them, Escape closes).
+ * plain input of the browse form. Hydrated, it is an ARIA combobox: it asks
+ * /suggest (debounced) and lists matching movies; Arrow Up/Down highlight
+ * one while focus stays in the field, Enter opens the highlighted movie (or
+ * searches when none is), Escape closes the list.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { island } from "../island.tsx";
 
 /** Props of `SearchBox`. */
@@ -22,17 +24,31 @@ export interface Suggestion {
 
 const DEBOUNCE_MS = 250;
 
+/**
+ * The next highlighted option: down from the field goes to the first, past
+ * the last back to the field (-1), and up the other way round.
+ */
+function cycle(active: number, step: 1 | -1, count: number): number {
+  const at = active === -1 ? count : active;
+  const next = (at + step + count + 1) % (count + 1);
+  return next === count ? -1 : next;
+}
+const LIST_ID = "search-suggestions";
+
 function SearchBoxView(props: SearchBoxProps) {
   const [q, setQ] = useState(props.q);
   const [items, setItems] = useState<Suggestion[]>([]);
   const [state, setState] = useState<"idle" | "loading" | "error">("idle");
   const [open, setOpen] = useState(false);
-  const list = useRef<HTMLUListElement>(null);
+  const [active, setActive] = useState(-1);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   useEffect(() => {
     const query = q.trim();
     if (query.length < 2 || query === props.q) {
       setItems([]);
+      setActive(-1);
       return;
     }
     const controller = new AbortController();
@@ -45,6 +61,7 @@ function SearchBoxView(props: SearchBoxProps) {
         );
         if (!response.ok) throw new Error(`status ${response.status}`);
         setItems(await response.json() as Suggestion[]);
+        setActive(-1);
         setState("idle");
         setOpen(true);
       } catch (e) {
@@ -58,13 +75,12 @@ function SearchBoxView(props: SearchBoxProps) {
   }, [q]);
 
   const shown = open && items.length > 0;
+  const optionId = (i: number) => `suggestion-${items[i]?.id}`;
+  const go = (item: Suggestion) => {
+    location.href = `/movies/${item.id}`;
+  };
   return (
-    <div
-      class="search-box"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") setOpen(false);
-      }}
-    >
+    <div class="search-box">
       <label for="search-q">Title</label>
       <input
         id="search-q"
@@ -74,13 +90,33 @@ function SearchBoxView(props: SearchBoxProps) {
         placeholder="e.g. Toy Story"
         autocomplete="off"
         aria-describedby="search-hint"
-        aria-controls="search-suggestions"
-        aria-expanded={shown ? "true" : "false"}
-        onInput={(e) => setQ(e.currentTarget.value)}
+        role={hydrated ? "combobox" : undefined}
+        aria-autocomplete={hydrated ? "list" : undefined}
+        aria-controls={hydrated ? LIST_ID : undefined}
+        aria-expanded={hydrated ? (shown ? "true" : "false") : undefined}
+        aria-activedescendant={shown && active >= 0
+          ? optionId(active)
+          : undefined}
+        onInput={(e) => {
+          setQ(e.currentTarget.value);
+          setOpen(true);
+        }}
+        onBlur={() => setOpen(false)}
+        onFocus={() => setOpen(true)}
         onKeyDown={(e) => {
-          if (e.key === "ArrowDown" && shown) {
+          if (e.key === "Escape" && shown) {
             e.preventDefault();
-            list.current?.querySelector("a")?.focus();
+            setOpen(false);
+            setActive(-1);
+          } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+            if (!items.length) return;
+            e.preventDefault();
+            setOpen(true);
+            const step = e.key === "ArrowDown" ? 1 : -1;
+            setActive((at) => cycle(at, step, items.length));
+          } else if (e.key === "Enter" && shown && active >= 0) {
+            e.preventDefault();
+            go(items[active]);
           }
         }}
       />
@@ -90,30 +126,32 @@ function SearchBoxView(props: SearchBoxProps) {
           : state === "error"
           ? "Suggestions are unavailable; press Enter to search."
           : shown
-          ? `${items.length} quick matches below`
+          ? `${items.length} suggestion${
+            items.length === 1 ? "" : "s"
+          }: use the arrow keys, or press Enter to search.`
           : ""}
       </p>
       <ul
-        id="search-suggestions"
+        id={LIST_ID}
         class="suggestions"
-        ref={list}
+        role="listbox"
+        aria-label="Title suggestions"
         hidden={!shown}
-        onKeyDown={(e) => {
-          const links = [...(list.current?.querySelectorAll("a") ?? [])];
-          const at = links.indexOf(document.activeElement as HTMLAnchorElement);
-          if (e.key === "ArrowDown") links[at + 1]?.focus();
-          else if (e.key === "ArrowUp") {
-            (links[at - 1] ?? document.getElementById("search-q"))?.focus();
-          } else return;
-          e.preventDefault();
-        }}
       >
-        {items.map((item) => (
-          <li key={item.id}>
-            <a href={`/movies/${item.id}`}>
-              {item.title}
-              {item.year !== null && <span class="muted">({item.year})</span>}
-            </a>
+        {items.map((item, i) => (
+          <li
+            key={item.id}
+            id={optionId(i)}
+            role="option"
+            aria-selected={i === active ? "true" : "false"}
+            // mousedown, not click: the input's blur would close the list first
+            onMouseDown={(e) => {
+              e.preventDefault();
+              go(item);
+            }}
+          >
+            {item.title}
+            {item.year !== null && <span class="muted">({item.year})</span>}
           </li>
         ))}
       </ul>

@@ -14,7 +14,13 @@ export function notFound(c: WebContext): Response {
         <p>
           The link may be old, or the movie may not be in the catalogue.
         </p>
-        <form action="/movies" method="get" class="inline-search" role="search">
+        <form
+          action="/movies"
+          method="get"
+          class="inline-search"
+          role="search"
+          aria-label="Catalogue"
+        >
           <label for="notfound-q">Search for a movie</label>
           <input id="notfound-q" type="search" name="q" />
           <button type="submit" class="button">Search</button>

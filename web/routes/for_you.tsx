@@ -1,6 +1,6 @@
 /**
- * Recommendations with their explanations; new users get an onboarding strip
- * of popular movies to rate right here.
+ * Recommendations with their explanations, each rateable right on its card;
+ * new users get an onboarding strip of popular movies to rate here.
  */
 import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
@@ -12,9 +12,21 @@ import { ApiError } from "../web_api.ts";
 import { errorPage } from "./_500.tsx";
 import { OnboardingPrompt } from "../components/onboarding_prompt.tsx";
 import { ONBOARDING_GOAL } from "./onboarding.tsx";
+import { NO_STATE } from "../components/rating_form.ts";
+import { myMovies } from "../my_movies.ts";
 
-const LIMIT = 24;
+/** Recommendations per "page"; "Show more" adds as many. */
+export const STEP = 24;
+/** The most the API gives in one list. */
+const MAX = 96;
 const ONBOARDING = 12;
+
+/** The list length asked for in `?limit=`: a multiple of STEP up to MAX. */
+export function listLength(raw: string | undefined): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < STEP) return STEP;
+  return Math.min(MAX, Math.ceil(n / STEP) * STEP);
+}
 
 export const handler = defineRoute({
   async GET(c) {
@@ -22,14 +34,15 @@ export const handler = defineRoute({
     if (!session) return c.redirect("/login?next=/for-you", 303);
     const api = c.get("api");
     const genre = c.req.query("genre")?.trim() || undefined;
+    const limit = listLength(c.req.query("limit"));
     const [recs, genres, mine] = await Promise.all([
-      api.recommendations(session.accessToken, LIMIT, genre).catch((e) => {
+      api.recommendations(session.accessToken, limit, genre).catch((e) => {
         // the API refuses a genre it does not know: the visitor's input
         if (e instanceof ApiError && e.status === 400) return null;
         throw e;
       }),
       api.genres(),
-      api.interactions(session.accessToken),
+      myMovies(c),
     ]);
     if (!recs) {
       return errorPage(
@@ -38,11 +51,18 @@ export const handler = defineRoute({
         `There is no genre called "${genre}". Pick one from the list on this page.`,
       );
     }
-    const rated = mine.items.filter((i) => i.type === "rating").length;
+    const rated = [...mine.values()].filter((m) => m.rating !== null).length;
     const coldStart = recs.coldStart || recs.items.length === 0;
     const onboarding = coldStart
       ? await api.movies({ sort: "popular", pageSize: ONBOARDING })
       : null;
+    const here = `/for-you${
+      genre ? `?genre=${encodeURIComponent(genre)}` : ""
+    }`;
+    const more = new URLSearchParams({
+      ...(genre ? { genre } : {}),
+      limit: String(limit + STEP),
+    });
     return renderPage(c, {
       title: "For you",
       body: (
@@ -91,10 +111,9 @@ export const handler = defineRoute({
                         <RatingWidget
                           movieId={movie.id}
                           title={displayTitle(movie.title)}
-                          rating={null}
-                          reaction={null}
+                          {...(mine.get(movie.id) ?? NO_STATE)}
                           next="/for-you"
-                          compact
+                          variant="card"
                         />
                       </MovieCard>
                     </li>
@@ -108,20 +127,42 @@ export const handler = defineRoute({
               </section>
             )
             : (
-              <ol
-                class="movie-grid recommendations"
-                aria-label="Recommendations"
-              >
-                {recs.items.map((item) => (
-                  <li key={item.movie.id}>
-                    <MovieCard movie={item.movie}>
-                      <Explanation explanation={item.explanation} />
-                    </MovieCard>
-                  </li>
-                ))}
-              </ol>
+              <>
+                <ol
+                  class="movie-grid recommendations"
+                  aria-label="Recommendations"
+                  data-strategy={recs.strategy}
+                >
+                  {recs.items.map((item, i) => (
+                    <li key={item.movie.id} id={`rec-${i + 1}`}>
+                      <MovieCard movie={item.movie} headingLevel={2}>
+                        <Explanation
+                          explanation={item.explanation}
+                          ratingCount={item.movie.ratingCount}
+                        />
+                        <RatingWidget
+                          movieId={item.movie.id}
+                          title={displayTitle(item.movie.title)}
+                          {...(mine.get(item.movie.id) ?? NO_STATE)}
+                          next={here}
+                          variant="card"
+                        />
+                      </MovieCard>
+                    </li>
+                  ))}
+                </ol>
+                {recs.items.length === limit && limit < MAX && (
+                  <p class="center load-more">
+                    <a
+                      class="button ghost"
+                      href={`/for-you?${more}#rec-${limit + 1}`}
+                    >
+                      Show {STEP} more
+                    </a>
+                  </p>
+                )}
+              </>
             )}
-          <p class="muted small">Method: {recs.strategy}</p>
         </>
       ),
     });

@@ -3,14 +3,16 @@ import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { MovieCard, MovieGrid } from "../components/movie_card.tsx";
 import { Explanation } from "../components/explanation.tsx";
+import { myMovies } from "../my_movies.ts";
 
 export const handler = defineRoute({
   async GET(c) {
     const api = c.get("api");
     const session = c.get("session");
-    const [popular, forYou] = await Promise.all([
+    const [popular, forYou, mine] = await Promise.all([
       api.movies({ sort: "popular", pageSize: 12 }),
       session ? api.recommendations(session.accessToken, 6) : null,
+      myMovies(c),
     ]);
     return renderPage(c, {
       title: "Home",
@@ -56,7 +58,10 @@ export const handler = defineRoute({
                     {forYou.items.map((item) => (
                       <li key={item.movie.id}>
                         <MovieCard movie={item.movie}>
-                          <Explanation explanation={item.explanation} />
+                          <Explanation
+                            explanation={item.explanation}
+                            ratingCount={item.movie.ratingCount}
+                          />
                         </MovieCard>
                       </li>
                     ))}
@@ -69,7 +74,11 @@ export const handler = defineRoute({
               <h2 id="popular-heading">Popular with MovieLens users</h2>
               <a href="/movies?sort=popular">See all</a>
             </div>
-            <MovieGrid movies={popular.items} label="Popular movies" />
+            <MovieGrid
+              movies={popular.items}
+              label="Popular movies"
+              mine={mine}
+            />
           </section>
         </>
       ),

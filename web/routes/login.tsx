@@ -1,7 +1,7 @@
 /** Log in: the form, and its post (sets the session cookie, redirects). */
 import { defineRoute, safeNext, type WebContext } from "../define.ts";
 import { renderPage } from "../render.tsx";
-import { AuthForm } from "../components/auth_form.tsx";
+import { AuthForm, type FormProblem } from "../components/auth_form.tsx";
 import { AuthError } from "../auth.ts";
 import { saveSession } from "../session.ts";
 
@@ -27,13 +27,26 @@ export function formStatus(
   return otherwise;
 }
 
-/** Checks the fields before asking the auth service; a message or null. */
-export function credentialsProblem(email: string, password: string) {
+/** Checks the fields before asking the auth service; a problem or null. */
+export function credentialsProblem(
+  email: string,
+  password: string,
+): FormProblem | null {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    return "Please enter a valid email address.";
+    return { field: "email", message: "Please enter a valid email address." };
   }
-  if (password.length < 8) return "The password needs at least 8 characters.";
+  if (password.length < 8) {
+    return {
+      field: "password",
+      message: "The password needs at least 8 characters.",
+    };
+  }
   return null;
+}
+
+/** The form problem of a refused log in or sign up. */
+export function authProblem(error: AuthError): FormProblem {
+  return { field: error.field ?? null, message: error.message };
 }
 
 export const handler = defineRoute({
@@ -49,7 +62,7 @@ export const handler = defineRoute({
     const { email, password, next } = await readCredentials(c);
     const problem = credentialsProblem(email, password);
     try {
-      if (problem) throw new AuthError(400, problem);
+      if (problem) throw new AuthError(400, problem.message, problem.field);
       saveSession(c, await c.get("auth").login(email, password));
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
@@ -57,7 +70,12 @@ export const handler = defineRoute({
         title: "Log in",
         status: formStatus(e.status, 401),
         body: (
-          <AuthForm mode="login" next={next} email={email} error={e.message} />
+          <AuthForm
+            mode="login"
+            next={next}
+            email={email}
+            error={authProblem(e)}
+          />
         ),
       });
     }

@@ -1,10 +1,15 @@
-/** The signed-in user's ratings and likes: change or remove them. */
+/**
+ * The signed-in user's ratings and likes: sort, filter, change or remove
+ * them (with Undo).
+ */
 import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
-import { displayTitle } from "../components/title.ts";
+import { displayTitle, sortTitle } from "../components/title.ts";
+import type { MyInteraction } from "../my_movies.ts";
 
-interface MovieRow {
+/** One movie of the list, with everything the user said about it. */
+export interface MovieRow {
   movie: { id: number; title: string; year: number | null };
   rating: number | null;
   reaction: "like" | "dislike" | null;
@@ -12,29 +17,95 @@ interface MovieRow {
   timestamp: number;
 }
 
+const SORTS = {
+  recent: "Most recent",
+  high: "Highest rating",
+  low: "Lowest rating",
+  title: "Title",
+} as const;
+const SHOWS = {
+  all: "Everything",
+  rated: "Rated",
+  liked: "Liked",
+  disliked: "Disliked",
+} as const;
+
+/** How the list is sorted. */
+export type RatingsSort = keyof typeof SORTS;
+/** Which rows the list shows. */
+export type RatingsShow = keyof typeof SHOWS;
+
+/** One row per movie, newest change first (items arrive newest first). */
+export function ratingRows(items: MyInteraction[]): MovieRow[] {
+  const rows = new Map<number, MovieRow>();
+  for (const item of items) {
+    // views and "haven't seen it" are no ratings to change here
+    if (item.type === "view" || item.type === "skip") continue;
+    const row = rows.get(item.movieId) ??
+      {
+        movie: item.movie,
+        rating: null,
+        reaction: null,
+        timestamp: item.timestamp,
+      };
+    if (item.type === "rating") row.rating = item.value;
+    else row.reaction = item.type;
+    rows.set(item.movieId, row);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The rows to show, in order. Unrated rows sort after rated ones by rating;
+ * ties keep the most recent first.
+ */
+export function arrangeRows(
+  rows: MovieRow[],
+  options: { sort: RatingsSort; show: RatingsShow },
+): MovieRow[] {
+  const shown = rows.filter((r) =>
+    options.show === "all" ||
+    (options.show === "rated" && r.rating !== null) ||
+    (options.show === "liked" && r.reaction === "like") ||
+    (options.show === "disliked" && r.reaction === "dislike")
+  );
+  const byRating = (sign: 1 | -1) => (a: MovieRow, b: MovieRow) =>
+    a.rating === null
+      ? (b.rating === null ? 0 : 1)
+      : b.rating === null
+      ? -1
+      : sign * (a.rating - b.rating);
+  const compare = {
+    recent: () => 0,
+    high: byRating(-1),
+    low: byRating(1),
+    title: (a: MovieRow, b: MovieRow) =>
+      sortTitle(a.movie.title).localeCompare(sortTitle(b.movie.title)),
+  }[options.sort];
+  // Array.prototype.sort is stable: equal rows keep the newest first.
+  return options.sort === "recent" ? shown : shown.sort(compare);
+}
+
+function pick<T extends Record<string, string>>(
+  options: T,
+  value: string | undefined,
+  fallback: keyof T,
+): keyof T {
+  return value !== undefined && value in options ? value : fallback;
+}
+
 export const handler = defineRoute({
   async GET(c) {
     const session = c.get("session");
     if (!session) return c.redirect("/login?next=/my-ratings", 303);
+    const sort = pick(SORTS, c.req.query("sort"), "recent") as RatingsSort;
+    const show = pick(SHOWS, c.req.query("show"), "all") as RatingsShow;
     const { items } = await c.get("api").interactions(session.accessToken);
-    // One row per movie, newest change first (items arrive newest first).
-    const rows = new Map<number, MovieRow>();
-    for (const item of items) {
-      // views and "haven't seen it" are no ratings to change here
-      if (item.type === "view" || item.type === "skip") continue;
-      const row = rows.get(item.movieId) ??
-        {
-          movie: item.movie,
-          rating: null,
-          reaction: null,
-          timestamp: item.timestamp,
-        };
-      if (item.type === "rating") row.rating = item.value;
-      else row.reaction = item.type;
-      rows.set(item.movieId, row);
-    }
-    const list = [...rows.values()];
-    const rated = list.filter((r) => r.rating !== null).length;
+    const all = ratingRows(items);
+    const list = arrangeRows(all, { sort, show });
+    const rated = all.filter((r) => r.rating !== null).length;
+    const url = new URL(c.req.url);
+    const here = url.pathname + url.search;
     return renderPage(c, {
       title: "My ratings",
       body: (
@@ -42,10 +113,10 @@ export const handler = defineRoute({
           <div class="page-head">
             <h1>My ratings</h1>
             <p class="muted">
-              {rated} rated · {list.length - rated} liked or disliked only
+              {rated} rated · {all.length - rated} liked or disliked only
             </p>
           </div>
-          {list.length === 0
+          {all.length === 0
             ? (
               <div class="empty">
                 <h2>You have not rated anything yet</h2>
@@ -55,37 +126,80 @@ export const handler = defineRoute({
               </div>
             )
             : (
-              <ul class="ratings-list" aria-label="Your ratings">
-                {list.map((row) => (
-                  <li key={row.movie.id} class="rating-row">
-                    <div class="rating-row-title">
-                      <a href={`/movies/${row.movie.id}`}>
-                        {displayTitle(row.movie.title)}
-                      </a>
-                      {row.movie.year && (
-                        <span class="muted">({row.movie.year})</span>
-                      )}
-                      <p class="muted small">
-                        <time dateTime={new Date(row.timestamp).toISOString()}>
-                          {new Date(row.timestamp).toLocaleDateString("en-GB", {
-                            day: "numeric",
-                            month: "short",
-                            year: "numeric",
-                          })}
-                        </time>
-                      </p>
-                    </div>
-                    <RatingWidget
-                      movieId={row.movie.id}
-                      title={displayTitle(row.movie.title)}
-                      rating={row.rating}
-                      reaction={row.reaction}
-                      next="/my-ratings"
-                      compact
-                    />
-                  </li>
-                ))}
-              </ul>
+              <>
+                <form
+                  method="get"
+                  action="/my-ratings"
+                  class="inline list-controls"
+                >
+                  <label for="mr-show">Show</label>
+                  <select id="mr-show" name="show">
+                    {Object.entries(SHOWS).map(([value, label]) => (
+                      <option
+                        key={value}
+                        value={value}
+                        selected={show === value}
+                      >
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                  <label for="mr-sort">Sort by</label>
+                  <select id="mr-sort" name="sort">
+                    {Object.entries(SORTS).map(([value, label]) => (
+                      <option
+                        key={value}
+                        value={value}
+                        selected={sort === value}
+                      >
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" class="button small">Apply</button>
+                </form>
+                {list.length === 0
+                  ? <p class="empty">Nothing here with this filter.</p>
+                  : (
+                    <ul class="ratings-list" aria-label="Your ratings">
+                      {list.map((row) => (
+                        <li key={row.movie.id} class="rating-row">
+                          <div class="rating-row-title">
+                            <a href={`/movies/${row.movie.id}`}>
+                              {displayTitle(row.movie.title)}
+                            </a>
+                            {row.movie.year && (
+                              <span class="muted">
+                                {` (${row.movie.year})`}
+                              </span>
+                            )}
+                            <p class="muted small">
+                              <time
+                                dateTime={new Date(row.timestamp).toISOString()}
+                              >
+                                {new Date(row.timestamp).toLocaleDateString(
+                                  "en-GB",
+                                  {
+                                    day: "numeric",
+                                    month: "short",
+                                    year: "numeric",
+                                  },
+                                )}
+                              </time>
+                            </p>
+                          </div>
+                          <RatingWidget
+                            movieId={row.movie.id}
+                            title={displayTitle(row.movie.title)}
+                            rating={row.rating}
+                            reaction={row.reaction}
+                            next={here}
+                          />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+              </>
             )}
         </>
       ),

@@ -5,41 +5,20 @@
  */
 import { defineRoute, safeNext } from "../define.ts";
 import type { WebApi } from "../web_api.ts";
-import type { RateResult } from "../islands/rating_widget.tsx";
+import {
+  type MovieState,
+  RATE_ACTIONS,
+  type RateAction,
+} from "../components/rating_form.ts";
+import { myMovie } from "../my_movies.ts";
+import { setFlash } from "../flash.ts";
 import { errorPage } from "./_500.tsx";
-
-const ACTIONS = [
-  "rate",
-  "remove",
-  "like",
-  "unlike",
-  "dislike",
-  "undislike",
-] as const;
-type Action = typeof ACTIONS[number];
-
-/** The user's rating and like/dislike of one movie. */
-export async function myState(
-  api: WebApi,
-  token: string,
-  movieId: number,
-): Promise<RateResult> {
-  const { items } = await api.interactions(token);
-  const mine = items.filter((i) => i.movieId === movieId);
-  const rating = mine.find((i) => i.type === "rating")?.value ?? null;
-  const reaction = mine.find((i) => i.type === "like")
-    ? "like"
-    : mine.find((i) => i.type === "dislike")
-    ? "dislike"
-    : null;
-  return { rating, reaction };
-}
 
 async function apply(
   api: WebApi,
   token: string,
   movieId: number,
-  action: Action,
+  action: RateAction,
   value: number,
 ): Promise<void> {
   switch (action) {
@@ -49,13 +28,10 @@ async function apply(
     case "remove":
       return api.removeInteraction(token, movieId, "rating");
     case "like":
-    case "dislike": {
-      // Like and dislike exclude each other.
-      const other = action === "like" ? "dislike" : "like";
-      await api.removeInteraction(token, movieId, other);
+    case "dislike":
+      // The API removes the opposite reaction itself.
       await api.interact(token, movieId, action);
       return;
-    }
     case "unlike":
       return api.removeInteraction(token, movieId, "like");
     case "undislike":
@@ -63,17 +39,28 @@ async function apply(
   }
 }
 
+/** A checked rating form. */
+export interface RateForm {
+  movieId: number;
+  action: RateAction;
+  value: number;
+  /** The movie's title, for messages (from the form; display only). */
+  title: string;
+}
+
 /** Reads and checks the form; returns a message when it is invalid. */
 export function parseRateForm(
   form: Record<string, unknown>,
-): { movieId: number; action: Action; value: number } | string {
+): RateForm | string {
   const movieId = Number(form.movieId);
   if (!Number.isInteger(movieId) || movieId < 1) {
     return `Expected a movie id, found "${form.movieId ?? ""}"`;
   }
-  const action = ACTIONS.find((a) => a === (form.action ?? "rate"));
+  const action = RATE_ACTIONS.find((a) => a === (form.action ?? "rate"));
   if (!action) {
-    return `Expected an action (${ACTIONS.join(", ")}), found "${form.action}"`;
+    return `Expected an action (${
+      RATE_ACTIONS.join(", ")
+    }), found "${form.action}"`;
   }
   const value = Number(form.value);
   if (
@@ -81,10 +68,11 @@ export function parseRateForm(
     (!(value >= 0.5 && value <= 5) || !Number.isInteger(value * 2))
   ) {
     return form.value === undefined
-      ? "Pick a number of stars before saving"
+      ? "Pick a number of stars before saving."
       : `Cannot accept rating "${form.value}": expected 0.5 to 5 in steps of 0.5`;
   }
-  return { movieId, action, value };
+  const title = typeof form.title === "string" ? form.title.slice(0, 200) : "";
+  return { movieId, action, value, title };
 }
 
 export const handler = defineRoute({
@@ -104,9 +92,12 @@ export const handler = defineRoute({
     if (typeof parsed === "string") {
       return wantsJson
         ? c.json({ title: "Bad request", detail: parsed }, 400)
-        : errorPage(c, 400, parsed);
+        : errorPage(c, 400, parsed, { href: next, label: "Go back" });
     }
     const api = c.get("api");
+    const before = parsed.action === "remove"
+      ? await myMovie(c, parsed.movieId)
+      : null;
     await apply(
       api,
       session.accessToken,
@@ -114,7 +105,20 @@ export const handler = defineRoute({
       parsed.action,
       parsed.value,
     );
-    if (!wantsJson) return c.redirect(next, 303);
-    return c.json(await myState(api, session.accessToken, parsed.movieId));
+    if (!wantsJson) {
+      if (before?.rating != null) {
+        setFlash(c, {
+          kind: "rating-removed",
+          movieId: parsed.movieId,
+          title: parsed.title,
+          value: before.rating,
+        });
+      }
+      return c.redirect(next, 303);
+    }
+    const state: MovieState = before
+      ? { ...before, rating: null }
+      : await myMovie(c, parsed.movieId);
+    return c.json(state);
   },
 });

@@ -4,7 +4,12 @@ import { renderPage } from "../render.tsx";
 import { AuthForm } from "../components/auth_form.tsx";
 import { AuthError } from "../auth.ts";
 import { saveSession } from "../session.ts";
-import { credentialsProblem, formStatus, readCredentials } from "./login.tsx";
+import {
+  authProblem,
+  credentialsProblem,
+  formStatus,
+  readCredentials,
+} from "./login.tsx";
 
 export const handler = defineRoute({
   GET(c) {
@@ -20,7 +25,7 @@ export const handler = defineRoute({
     const problem = credentialsProblem(email, password);
     let result;
     try {
-      if (problem) throw new AuthError(400, problem);
+      if (problem) throw new AuthError(400, problem.message, problem.field);
       result = await c.get("auth").signup(email, password);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
@@ -28,7 +33,12 @@ export const handler = defineRoute({
         title: "Sign up",
         status: e.status === 409 ? 422 : formStatus(e.status, 422),
         body: (
-          <AuthForm mode="signup" next={next} email={email} error={e.message} />
+          <AuthForm
+            mode="signup"
+            next={next}
+            email={email}
+            error={authProblem(e)}
+          />
         ),
       });
     }

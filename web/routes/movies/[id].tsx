@@ -5,7 +5,6 @@ import { notFound } from "../_404.tsx";
 import { MovieGrid, RatingSummary } from "../../components/movie_card.tsx";
 import { RatingChart } from "../../components/rating_chart.tsx";
 import { RatingWidget } from "../../islands/rating_widget.tsx";
-import { myState } from "../rate.ts";
 import { displayTitle } from "../../components/title.ts";
 import { PosterImage } from "../../components/poster.tsx";
 import {
@@ -13,6 +12,7 @@ import {
   SteerControls,
   steeredHeading,
 } from "../../components/steer_controls.tsx";
+import { myMovie, myMovies } from "../../my_movies.ts";
 
 const SIMILAR = 12;
 
@@ -23,9 +23,10 @@ export const handler = defineRoute({
     if (id < 1) return notFound(c);
     const api = c.get("api");
     const session = c.get("session");
-    const [movie, mine] = await Promise.all([
+    const [movie, mine, states] = await Promise.all([
       api.movie(id),
-      session ? myState(api, session.accessToken, id) : null,
+      session ? myMovie(c, id) : null,
+      myMovies(c),
     ]);
     if (!movie) return notFound(c);
     const steering = parseSteering(
@@ -95,8 +96,7 @@ export const handler = defineRoute({
                     <RatingWidget
                       movieId={movie.id}
                       title={title}
-                      rating={mine.rating}
-                      reaction={mine.reaction}
+                      {...mine}
                       next={path}
                     />
                   )
@@ -172,6 +172,8 @@ export const handler = defineRoute({
                 <MovieGrid
                   movies={similar.items.map((item) => item.movie)}
                   label={`Movies similar to ${title}`}
+                  mine={states}
+                  layout="strip"
                 />
               )}
           </section>

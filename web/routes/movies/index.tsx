@@ -5,63 +5,131 @@ import { ApiError, type MovieListQuery } from "../../web_api.ts";
 import { Filters } from "../../components/filters.tsx";
 import { MovieGrid } from "../../components/movie_card.tsx";
 import { Pagination } from "../../components/pagination.tsx";
+import { myMovies } from "../../my_movies.ts";
 
 /** Movies per page. */
 export const PAGE_SIZE = 24;
 const SORTS = ["popular", "rating", "title", "year"] as const;
+/** Years the API accepts. */
+const YEARS = { min: 1800, max: 2200 };
 
-function int(value: string | null): number | undefined {
-  if (!value || !/^\d{1,6}$/.test(value.trim())) return undefined;
-  return Number(value);
+/** A filter the user has to fix, by field. */
+export type FilterProblems = Partial<Record<"yearFrom" | "yearTo", string>>;
+
+/** The browse state from the URL, and what is wrong with it. */
+export interface BrowseQuery {
+  query: MovieListQuery;
+  problems: FilterProblems;
 }
 
-/** Reads the browse state from the URL; unknown values fall back to defaults. */
-export function parseBrowseQuery(params: URLSearchParams): MovieListQuery {
+function year(
+  raw: string | null,
+  label: string,
+  problems: FilterProblems,
+  field: keyof FilterProblems,
+): number | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const value = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= YEARS.min && value <= YEARS.max)) {
+    problems[field] =
+      `“${label}” must be a year from ${YEARS.min} to ${YEARS.max}.`;
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * Reads the browse state from the URL. Unknown sorts fall back to defaults;
+ * years that cannot be used are reported, in words, by field.
+ */
+export function parseBrowseQuery(params: URLSearchParams): BrowseQuery {
   const sort = params.get("sort");
   const order = params.get("order");
+  const problems: FilterProblems = {};
+  const yearFrom = year(
+    params.get("yearFrom"),
+    "From year",
+    problems,
+    "yearFrom",
+  );
+  const yearTo = year(params.get("yearTo"), "To year", problems, "yearTo");
+  if (yearFrom !== undefined && yearTo !== undefined && yearTo < yearFrom) {
+    problems.yearTo =
+      `“To year” (${yearTo}) must not be before “From year” (${yearFrom}).`;
+  }
+  const page = Number(params.get("page"));
   return {
-    q: params.get("q")?.trim() || undefined,
-    genres: params.getAll("genre").filter(Boolean),
-    yearFrom: int(params.get("yearFrom")),
-    yearTo: int(params.get("yearTo")),
-    sort: SORTS.find((s) => s === sort),
-    order: order === "asc" || order === "desc" ? order : undefined,
-    page: Math.max(1, int(params.get("page")) ?? 1),
-    pageSize: PAGE_SIZE,
+    query: {
+      q: params.get("q")?.trim() || undefined,
+      genres: params.getAll("genre").filter(Boolean),
+      yearFrom,
+      yearTo,
+      sort: SORTS.find((s) => s === sort),
+      order: order === "asc" || order === "desc" ? order : undefined,
+      page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+      pageSize: PAGE_SIZE,
+    },
+    problems,
   };
+}
+
+/** True when any filter other than the title is set. */
+function hasFilters(query: MovieListQuery): boolean {
+  return (query.genres?.length ?? 0) > 0 || query.yearFrom !== undefined ||
+    query.yearTo !== undefined;
 }
 
 export const handler = defineRoute({
   async GET(c) {
     const api = c.get("api");
     const url = new URL(c.req.url);
-    const query = parseBrowseQuery(url.searchParams);
-    const genres = await api.genres();
+    const { query, problems } = parseBrowseQuery(url.searchParams);
+    const invalid = Object.keys(problems).length > 0;
+    const [genres, mine] = await Promise.all([api.genres(), myMovies(c)]);
     let result;
     let problem: string | null = null;
     try {
-      result = await api.movies(query);
+      if (!invalid) result = await api.movies(query);
     } catch (e) {
-      // A filter the API refuses (e.g. years the wrong way round) is the
-      // user's to fix: show it on the page rather than an error page.
+      // A filter the API refuses is the user's to fix: show it on the page
+      // rather than an error page.
       if (!(e instanceof ApiError) || e.status !== 400) throw e;
       problem = e.detail;
     }
     const heading = query.q ? `Results for “${query.q}”` : "Browse movies";
+    const messages = [
+      ...Object.values(problems),
+      ...(problem ? [problem] : []),
+    ];
     return renderPage(c, {
       title: query.q ? `Search: ${query.q}` : "Browse",
-      status: problem ? 400 : 200,
+      status: messages.length ? 400 : 200,
+      skipTo: { href: "#results", label: "Skip to results" },
       body: (
         <div class="browse">
           <aside class="browse-filters" aria-label="Filters">
-            <Filters query={query} genres={genres.genres} />
+            <Filters
+              query={query}
+              genres={genres.genres}
+              problems={problems}
+              raw={url.searchParams}
+            />
           </aside>
-          <section class="browse-results" aria-labelledby="results-heading">
+          <section
+            class="browse-results"
+            id="results"
+            tabIndex={-1}
+            aria-labelledby="results-heading"
+          >
             <h1 id="results-heading">{heading}</h1>
-            {problem && (
-              <p class="alert error" role="alert">
-                Please check the filters: {problem}
-              </p>
+            {messages.length > 0 && (
+              <div class="alert error" role="alert">
+                <p>Please check the filters:</p>
+                <ul>
+                  {messages.map((m) => <li key={m}>{m}</li>)}
+                </ul>
+              </div>
             )}
             {result && (
               <>
@@ -76,11 +144,33 @@ export const handler = defineRoute({
                 {result.items.length === 0
                   ? (
                     <div class="empty">
-                      <p>No movies match these filters.</p>
-                      <a class="button ghost" href="/movies">Clear filters</a>
+                      <p>
+                        {hasFilters(query)
+                          ? "No movies match these filters."
+                          : query.q
+                          ? `No movie titles match “${query.q}”.`
+                          : "There are no movies yet."}
+                      </p>
+                      {hasFilters(query) && (
+                        <a
+                          class="button ghost"
+                          href={query.q
+                            ? `/movies?q=${encodeURIComponent(query.q)}`
+                            : "/movies"}
+                        >
+                          Clear filters
+                        </a>
+                      )}
                     </div>
                   )
-                  : <MovieGrid movies={result.items} label="Movies" />}
+                  : (
+                    <MovieGrid
+                      movies={result.items}
+                      label="Movies"
+                      headingLevel={2}
+                      mine={mine}
+                    />
+                  )}
                 <Pagination
                   page={result.page}
                   pageSize={result.pageSize}
