@@ -56,6 +56,27 @@ export function sessionCookie(response: Response): string {
 }
 
 /**
+ * Every cookie a response sets, as a `Cookie` header value (deleted ones
+ * left out), merged over `previous`: what a browser would send next.
+ */
+export function nextCookies(response: Response, previous = ""): string {
+  const jar = new Map(
+    previous.split(/;\s*/).filter(Boolean).map((pair) => {
+      const at = pair.indexOf("=");
+      return [pair.slice(0, at), pair.slice(at + 1)] as [string, string];
+    }),
+  );
+  for (const set of response.headers.getSetCookie()) {
+    const pair = set.split(";")[0];
+    const at = pair.indexOf("=");
+    const [name, value] = [pair.slice(0, at), pair.slice(at + 1)];
+    if (value === "" || /Max-Age=0/i.test(set)) jar.delete(name);
+    else jar.set(name, value);
+  }
+  return [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+}
+
+/**
  * Starts the combined server on a freshly loaded store; `prepare` writes
  * to the store first (e.g. the posters step's cache).
  */

@@ -18,7 +18,7 @@ import {
 import { type AuthProvider, localAuth, supabaseAuth } from "./auth.ts";
 import type { WebEnv } from "./define.ts";
 import { registerRoutes } from "./router.ts";
-import { clearSession, readSession } from "./session.ts";
+import { clearSession, resolveSession } from "./session.ts";
 import { notFound } from "./routes/_404.tsx";
 import { errorPage } from "./routes/_500.tsx";
 import { compressResponses } from "./compression.ts";
@@ -81,8 +81,9 @@ export function createWebApp(options: WebAppOptions): Hono<WebEnv> {
     );
     const forBrowser = api.forClient(browser);
     c.set("api", forBrowser);
-    c.set("auth", authFor(forBrowser));
-    c.set("session", readSession(c));
+    const auth = authFor(forBrowser);
+    c.set("auth", auth);
+    c.set("session", await resolveSession(c, auth));
     await next();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       if (!c.res.headers.has(name)) c.res.headers.set(name, value);

@@ -6,7 +6,11 @@ function supabaseStub(status: number, body: unknown) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
     calls.push({ url: String(input), init: init ?? {} });
-    return Promise.resolve(Response.json(body, { status }));
+    return Promise.resolve(
+      status === 204
+        ? new Response(null, { status })
+        : Response.json(body, { status }),
+    );
   };
   return { calls, fetch: fetch as typeof globalThis.fetch };
 }
@@ -27,6 +31,7 @@ Deno.test("Supabase log in calls the password grant with the anon key", async ()
     accessToken: "token-1",
     expiresAt: 2_000_000_000,
     email: "ada@example.com",
+    refreshToken: null,
   });
   assert.equal(
     stub.calls[0].url,
@@ -63,4 +68,81 @@ Deno.test("Supabase refusals become AuthError with its message", async () => {
       e instanceof AuthError && e.status === 401 &&
       e.message === "Invalid login credentials",
   );
+});
+
+Deno.test("Supabase refresh uses the refresh_token grant and keeps the new token", async () => {
+  const stub = supabaseStub(200, {
+    access_token: "token-2",
+    refresh_token: "refresh-2",
+    expires_in: 3600,
+    user: { email: "ada@example.com" },
+  });
+  const auth = supabaseAuth({
+    url: "https://x.supabase.co",
+    anonKey: "anon",
+    fetch: stub.fetch,
+    now: () => 1_000_000_000_000,
+  });
+  const session = await auth.refresh("refresh-1");
+  assert.deepEqual(session, {
+    accessToken: "token-2",
+    expiresAt: 1_000_003_600,
+    email: "ada@example.com",
+    refreshToken: "refresh-2",
+  });
+  assert.equal(
+    stub.calls[0].url,
+    "https://x.supabase.co/auth/v1/token?grant_type=refresh_token",
+  );
+  assert.deepEqual(JSON.parse(String(stub.calls[0].init.body)), {
+    refresh_token: "refresh-1",
+  });
+  const refused = supabaseStub(400, {
+    error: "invalid_grant",
+    error_description: "Invalid Refresh Token: Already Used",
+  });
+  await assert.rejects(
+    supabaseAuth({
+      url: "https://x.supabase.co",
+      anonKey: "anon",
+      fetch: refused.fetch,
+    })
+      .refresh("refresh-1"),
+    (e) => e instanceof AuthError && e.status === 401,
+  );
+});
+
+Deno.test("Supabase log out ends this session only, with the user's token", async () => {
+  const stub = supabaseStub(204, null);
+  const auth = supabaseAuth({
+    url: "https://x.supabase.co",
+    anonKey: "anon",
+    fetch: stub.fetch,
+  });
+  await auth.logout({
+    accessToken: "token-1",
+    expiresAt: 0,
+    email: "ada@example.com",
+    refreshToken: "refresh-1",
+  });
+  assert.equal(
+    stub.calls[0].url,
+    "https://x.supabase.co/auth/v1/logout?scope=local",
+  );
+  const headers = new Headers(stub.calls[0].init.headers);
+  assert.equal(headers.get("authorization"), "Bearer token-1");
+  assert.equal(headers.get("apikey"), "anon");
+  // A session Supabase already ended is no error.
+  const gone = supabaseStub(401, { msg: "invalid JWT" });
+  await supabaseAuth({
+    url: "https://x.supabase.co",
+    anonKey: "anon",
+    fetch: gone.fetch,
+  })
+    .logout({
+      accessToken: "old",
+      expiresAt: 0,
+      email: "",
+      refreshToken: null,
+    });
 });

@@ -224,4 +224,22 @@ export class WebApi {
       json: { email, password },
     }, this.#init()));
   }
+
+  /** Trades a local refresh token for a new session (the token rotates). */
+  refresh(refreshToken: string) {
+    return data(this.client.api.auth.refresh.$post({
+      json: { refreshToken },
+    }, this.#init()));
+  }
+
+  /** Ends a local session (its refresh and access tokens stop working). */
+  async logout(token: string): Promise<void> {
+    const response = await this.client.api.auth.logout.$post(
+      {},
+      this.#init(token),
+    );
+    if (!response.ok) {
+      throw await ApiError.from(response as unknown as Response);
+    }
+  }
 }

@@ -1,4 +1,7 @@
-/** Log out: a POST clears the session; GET asks to confirm (no JS needed). */
+/**
+ * Log out: a POST ends the session (server-side, then the cookies); GET asks
+ * to confirm (no JS needed).
+ */
 import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { clearSession } from "../session.ts";
@@ -18,8 +21,11 @@ export const handler = defineRoute({
       ),
     });
   },
-  POST(c) {
+  async POST(c) {
+    const session = c.get("session");
     clearSession(c);
+    // Ends the session on the server too: its refresh token stops working.
+    if (session) await c.get("auth").logout(session);
     return c.redirect("/", 303);
   },
 });
