@@ -35,6 +35,11 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
     await app.request("/api/auth/refresh", postJson({ refreshToken }));
   const status = async (token: string) =>
     (await app.request(PROTECTED, { headers: bearer(token) })).status;
+  const login = async (): Promise<Session> =>
+    await (await app.request(
+      "/api/auth/login",
+      postJson({ email: "ada@example.com", password: "correct horse battery" }),
+    )).json();
   try {
     let session: Session;
     await t.step(
@@ -103,14 +108,7 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
     await t.step(
       "log out ends the session and its tokens at once",
       async () => {
-        const login = await app.request(
-          "/api/auth/login",
-          postJson({
-            email: "ada@example.com",
-            password: "correct horse battery",
-          }),
-        );
-        const fresh: Session = await login.json();
+        const fresh = await login();
         // Verified (and remembered) before the log out.
         assert.equal(await status(fresh.accessToken), 200);
         const out = await app.request("/api/auth/logout", {
@@ -133,14 +131,6 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
     );
 
     await t.step("other sessions of the same user stay", async () => {
-      const login = async (): Promise<Session> =>
-        await (await app.request(
-          "/api/auth/login",
-          postJson({
-            email: "ada@example.com",
-            password: "correct horse battery",
-          }),
-        )).json();
       const phone = await login();
       const laptop = await login();
       await app.request("/api/auth/logout", {
@@ -152,14 +142,7 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
     });
 
     await t.step("a session unused for 30 days ends", async () => {
-      const login = await app.request(
-        "/api/auth/login",
-        postJson({
-          email: "ada@example.com",
-          password: "correct horse battery",
-        }),
-      );
-      const idle: Session = await login.json();
+      const idle = await login();
       clock += 31 * 86_400_000;
       assert.equal((await refresh(idle.refreshToken)).status, 401);
       clock = Date.now();
@@ -168,14 +151,7 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
     await t.step(
       "forged and malformed refresh tokens are refused",
       async () => {
-        const login = await app.request(
-          "/api/auth/login",
-          postJson({
-            email: "ada@example.com",
-            password: "correct horse battery",
-          }),
-        );
-        const { refreshToken }: Session = await login.json();
+        const { refreshToken } = await login();
         const [id, , mac] = refreshToken.split(".");
         for (
           const forged of [

@@ -227,28 +227,19 @@ function RatingWidgetView(props: RatingWidgetProps) {
         >
           Save <span class={card ? "sr-only" : undefined}>rating</span>
         </button>
-        {!card && (
-          <>
-            <button
-              type="submit"
-              name="action"
-              value={nextAction("like", reaction === "like")}
-              class="button small ghost"
-              aria-pressed={reaction === "like" ? "true" : "false"}
-            >
-              <Thumb /> Like
-            </button>
-            <button
-              type="submit"
-              name="action"
-              value={nextAction("dislike", reaction === "dislike")}
-              class="button small ghost"
-              aria-pressed={reaction === "dislike" ? "true" : "false"}
-            >
-              <Thumb down /> Dislike
-            </button>
-          </>
-        )}
+        {!card && (["like", "dislike"] as const).map((kind) => (
+          <button
+            key={kind}
+            type="submit"
+            name="action"
+            value={nextAction(kind, reaction === kind)}
+            class="button small ghost"
+            aria-pressed={reaction === kind ? "true" : "false"}
+          >
+            <Thumb down={kind === "dislike"} />{" "}
+            {kind === "like" ? "Like" : "Dislike"}
+          </button>
+        ))}
         {!card && saved.rating !== null && (
           <button
             type="submit"

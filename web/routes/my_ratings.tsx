@@ -86,6 +86,30 @@ export function arrangeRows(
   return options.sort === "recent" ? shown : shown.sort(compare);
 }
 
+/** A labelled select of `options` (value → label). */
+function Choice(
+  props: {
+    id: string;
+    label: string;
+    name: string;
+    options: Record<string, string>;
+    value: string;
+  },
+) {
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name}>
+        {Object.entries(props.options).map(([value, label]) => (
+          <option key={value} value={value} selected={props.value === value}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}
+
 function pick<T extends Record<string, string>>(
   options: T,
   value: string | undefined,
@@ -132,30 +156,20 @@ export const handler = defineRoute({
                   action="/my-ratings"
                   class="inline list-controls"
                 >
-                  <label for="mr-show">Show</label>
-                  <select id="mr-show" name="show">
-                    {Object.entries(SHOWS).map(([value, label]) => (
-                      <option
-                        key={value}
-                        value={value}
-                        selected={show === value}
-                      >
-                        {label}
-                      </option>
-                    ))}
-                  </select>
-                  <label for="mr-sort">Sort by</label>
-                  <select id="mr-sort" name="sort">
-                    {Object.entries(SORTS).map(([value, label]) => (
-                      <option
-                        key={value}
-                        value={value}
-                        selected={sort === value}
-                      >
-                        {label}
-                      </option>
-                    ))}
-                  </select>
+                  <Choice
+                    id="mr-show"
+                    label="Show"
+                    name="show"
+                    options={SHOWS}
+                    value={show}
+                  />
+                  <Choice
+                    id="mr-sort"
+                    label="Sort by"
+                    name="sort"
+                    options={SORTS}
+                    value={sort}
+                  />
                   <button type="submit" class="button small">Apply</button>
                 </form>
                 {list.length === 0
