@@ -6,6 +6,7 @@
 import type { Explanation } from "../core/recommender.ts";
 import type { Interaction } from "../core/types.ts";
 import { explanationText } from "./explanation_text.ts";
+import { distinctReasons } from "./distinct_reasons.ts";
 import type { Serving } from "./mod.ts";
 
 /** An explanation with titles and its sentence, as shown to users. */
@@ -65,8 +66,21 @@ export async function recommendForUser(
     strategy = serving.popular.name;
     recommendations = serving.popular.recommend(history, { limit, filter });
   }
-  const items = recommendations.map((r) => {
-    const because = r.explanation.because.flatMap((id) => {
+  // Each card names the one or two movies that set it apart from the rest.
+  const rated = new Set(
+    history.filter((i) => i.type === "rating").map((i) => i.movieId),
+  );
+  const likedOnly = new Set(
+    history.filter((i) => i.type === "like" && !rated.has(i.movieId))
+      .map((i) => i.movieId),
+  );
+  const reasons = distinctReasons(
+    recommendations.map((r) => r.explanation),
+    { likedOnly },
+  );
+  const items = recommendations.map((r, i) => {
+    const explanation = reasons[i];
+    const because = explanation.because.flatMap((id) => {
       const entry = catalog.get(id);
       return entry ? [{ id, title: entry.title }] : [];
     });
@@ -74,9 +88,9 @@ export async function recommendForUser(
       movieId: r.movieId,
       score: r.score,
       explanation: {
-        kind: r.explanation.kind,
+        kind: explanation.kind,
         because,
-        text: explanationText(r.explanation, because.map((b) => b.title)),
+        text: explanationText(explanation, because.map((b) => b.title)),
       },
     };
   });

@@ -99,6 +99,23 @@ Deno.test({
               `"popular" on a movie with ${count} ratings`,
             );
           }
+          // Each card names one or two movies, and the cards do not all name
+          // the same ones.
+          const reasons = [
+            ...html.matchAll(/class="explanation">([^]*?)<\/p>/g),
+          ]
+            .map((m) =>
+              [...m[1].matchAll(/href="\/movies\/(\d+)"/g)].map((l) => l[1])
+                .join(",")
+            );
+          assert.ok(
+            reasons.every((r) => r.split(",").length <= 2),
+            reasons.join(" | "),
+          );
+          assert.ok(
+            new Set(reasons).size >= 3,
+            `reasons: ${[...new Set(reasons)].join(" | ")}`,
+          );
           // Each card can be rated in place.
           const cards = html.match(/<article class="movie-card">/g)?.length ??
             0;
