@@ -165,11 +165,18 @@ const movieRefSchema = z.object({
   year: z.number().int().nullable(),
 }).openapi("MovieRef");
 
-const interactionType = z.enum(["rating", "view", "like", "dislike", "skip"])
-  .openapi({
-    description:
-      'skip: "I haven\'t seen it", an onboarding answer; never counted as a rating, view or like',
-  });
+const interactionType = z.enum([
+  "rating",
+  "view",
+  "like",
+  "dislike",
+  "skip",
+  "watchlist",
+  "hide",
+]).openapi({
+  description:
+    'skip: "I haven\'t seen it", an onboarding answer; never counted as a rating, view or like. watchlist (want to watch) and hide (not interested) keep a movie out of recommendations and teach nothing about taste',
+});
 
 /** Body of POST /api/interactions. */
 export const interactionInputSchema = z.object({

@@ -8,6 +8,19 @@ import type { EmbeddingMatrix, Interaction } from "./types.ts";
  */
 export const INTERACTION_WEIGHTS = { like: 1, dislike: -1, view: 0.3 } as const;
 
+/**
+ * True for interactions that say something about taste (ratings, likes,
+ * dislikes, views); false for list entries ("watchlist", "hide"). Models
+ * learn from and explain with taste only: the serving and training paths
+ * filter with this before a history reaches a recommender.
+ *
+ * @example
+ * history.filter(isTaste);
+ */
+export function isTaste(interaction: Pick<Interaction, "type">): boolean {
+  return interaction.type !== "watchlist" && interaction.type !== "hide";
+}
+
 /** How strongly the user's mean is shrunk towards the middle of the scale. */
 const CENTRE_PRIOR_COUNT = 1;
 const SCALE_MIDDLE = 3;
@@ -57,6 +70,8 @@ export function profileWeights(
     if (i.type === "rating") {
       if (i.value === null) continue;
       weight = i.value - centre;
+    } else if (i.type === "watchlist" || i.type === "hide") {
+      continue;
     } else {
       weight = INTERACTION_WEIGHTS[i.type];
     }

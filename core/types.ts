@@ -40,9 +40,18 @@ export interface MovieWithStats extends Movie {
 
 /**
  * What a user did with a movie. `skip` is "I haven't seen it", an answer to
- * an onboarding question: no taste signal (core/skips.ts).
+ * an onboarding question: no taste signal (core/skips.ts). "watchlist" (want
+ * to watch) and "hide" (not interested) are lists, not taste: they keep a
+ * movie out of recommendations and teach the models nothing (see `isTaste`).
  */
-export type InteractionType = "rating" | "view" | "like" | "dislike" | "skip";
+export type InteractionType =
+  | "rating"
+  | "view"
+  | "like"
+  | "dislike"
+  | "skip"
+  | "watchlist"
+  | "hide";
 
 /**
  * One user action on one movie. A user has at most one interaction of each

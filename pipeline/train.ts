@@ -8,6 +8,7 @@ import { trainServingModels } from "../core/training/serving_models.ts";
 import type { InteractionColumns } from "../core/models/interaction_columns.ts";
 import type { EmbeddingMatrix } from "../core/types.ts";
 import { readInteractionColumns } from "../store/interaction_columns.ts";
+import { isTaste } from "../core/profile.ts";
 import { saveServingModels } from "../store/models.ts";
 import type { Store } from "../store/types.ts";
 import { type ProgressReporter, silentProgress } from "./progress.ts";
@@ -43,6 +44,8 @@ export async function readStoredInteractions(
   const columns = await readInteractionColumns(store.interactions, {
     batchSize: 10_000,
     onPage: (rows) => task.advance(rows),
+    // watchlists and hidden movies teach nothing
+    keep: isTaste,
   });
   task.done();
   return columns;

@@ -5,6 +5,7 @@
  */
 import type { Explanation } from "../core/recommender.ts";
 import type { Interaction } from "../core/types.ts";
+import { isTaste } from "../core/profile.ts";
 import { explanationText } from "./explanation_text.ts";
 import { distinctReasons } from "./distinct_reasons.ts";
 import type { Serving } from "./mod.ts";
@@ -55,23 +56,30 @@ export async function recommendForUser(
 ): Promise<ServedRecommendations> {
   const { limit, genre } = options;
   const { catalog } = serving;
-  const filter = genre
-    ? (id: number) => catalog.get(id)?.genres.includes(genre) ?? false
+  // The models see taste only; the watchlist and hidden movies stay out.
+  const taste = history.filter(isTaste);
+  const listed = new Set(
+    history.filter((i) => !isTaste(i)).map((i) => i.movieId),
+  );
+  const filter = genre || listed.size > 0
+    ? (id: number) =>
+      !listed.has(id) &&
+      (!genre || (catalog.get(id)?.genres.includes(genre) ?? false))
     : undefined;
   let strategy = serving.recommender.name;
-  let recommendations = history.length > 0
-    ? await serving.recommender.recommend(history, { limit, filter })
+  let recommendations = taste.length > 0
+    ? await serving.recommender.recommend(taste, { limit, filter })
     : [];
   if (recommendations.length === 0) {
     strategy = serving.popular.name;
-    recommendations = serving.popular.recommend(history, { limit, filter });
+    recommendations = serving.popular.recommend(taste, { limit, filter });
   }
   // Each card names the one or two movies that set it apart from the rest.
   const rated = new Set(
-    history.filter((i) => i.type === "rating").map((i) => i.movieId),
+    taste.filter((i) => i.type === "rating").map((i) => i.movieId),
   );
   const likedOnly = new Set(
-    history.filter((i) => i.type === "like" && !rated.has(i.movieId))
+    taste.filter((i) => i.type === "like" && !rated.has(i.movieId))
       .map((i) => i.movieId),
   );
   const reasons = distinctReasons(
@@ -94,5 +102,5 @@ export async function recommendForUser(
       },
     };
   });
-  return { strategy, coldStart: history.length === 0, items };
+  return { strategy, coldStart: taste.length === 0, items };
 }

@@ -11,6 +11,7 @@ import {
   type InteractionColumns,
   InteractionColumnsBuilder,
 } from "../core/models/interaction_columns.ts";
+import type { Interaction } from "../core/types.ts";
 import { defaultScanBatchSize } from "./movie_query.ts";
 import type { InteractionStore } from "./types.ts";
 
@@ -20,6 +21,8 @@ export interface ReadInteractionColumnsOptions {
   batchSize?: number;
   /** Called after each page with how many rows it held (for progress). */
   onPage?: (rows: number) => void;
+  /** Keeps only the rows this accepts (default: every row). */
+  keep?: (row: Interaction) => boolean;
 }
 
 /**
@@ -38,7 +41,7 @@ export async function readInteractionColumns(
   const builder = new InteractionColumnsBuilder();
   const pages = interactions.scan(options.batchSize ?? defaultScanBatchSize);
   for await (const page of pages) {
-    builder.pushAll(page);
+    builder.pushAll(options.keep ? page.filter(options.keep) : page);
     options.onPage?.(page.length);
   }
   return builder.finish();

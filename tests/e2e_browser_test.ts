@@ -375,6 +375,8 @@ Deno.test({
             ["movie_rated", "/movies/1"],
             ["my_ratings", "/my-ratings"],
             ["my_ratings_sorted", "/my-ratings?sort=high&show=rated"],
+            ["my_ratings_not_interested", "/my-ratings?show=hidden"],
+            ["watchlist", "/watchlist"],
             ["logout", "/logout"],
           ];
           // Dark colours are checked on the pages that hold every component.

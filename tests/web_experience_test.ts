@@ -134,6 +134,66 @@ Deno.test({
         assert.match(more, /id="rec-25"/);
       });
 
+      await t.step(
+        "want to watch and not interested, on cards and their own pages",
+        async () => {
+          const ids = (html: string) =>
+            [...html.matchAll(
+              /<h2 class="movie-title"><a href="\/movies\/(\d+)"/g,
+            )]
+              .map((m) => m[1]);
+          const before = await page("/for-you", cookie);
+          assert.match(before, />Want to watch<\/button>/);
+          assert.match(before, />Not interested<\/button>/);
+          const [wanted, unwanted] = ids(before);
+          const json = { accept: "application/json" };
+          const watched = await web.post(
+            "/rate",
+            {
+              movieId: wanted,
+              action: "watch",
+            },
+            cookie,
+            json,
+          );
+          assert.deepEqual(await watched.json(), {
+            rating: null,
+            reaction: null,
+            watchlist: true,
+            hidden: false,
+          });
+          const hidden = await web.post("/rate", {
+            movieId: unwanted,
+            action: "hide",
+            next: "/for-you",
+          }, cookie);
+          assert.equal(hidden.status, 303);
+          const after = ids(await page("/for-you", cookie));
+          assert.ok(!after.includes(wanted) && !after.includes(unwanted));
+          const list = await page("/watchlist", cookie);
+          assert.match(list, /1 movie to watch/);
+          assert.match(list, new RegExp(`href="/movies/${wanted}"`));
+          assert.match(list, /aria-pressed="true">Want to watch/);
+          const notInterested = await page("/my-ratings?show=hidden", cookie);
+          assert.match(notInterested, new RegExp(`href="/movies/${unwanted}"`));
+          assert.match(notInterested, /aria-pressed="true">Not interested/);
+          // Both undone: the list and the recommendations are as before.
+          for (
+            const [movieId, action] of [[wanted, "unwatch"], [
+              unwanted,
+              "unhide",
+            ]]
+          ) {
+            await web.post("/rate", { movieId, action, next: "/" }, cookie);
+          }
+          assert.match(
+            await page("/watchlist", cookie),
+            /Nothing to watch yet/,
+          );
+          assert.deepEqual(ids(await page("/for-you", cookie)), ids(before));
+        },
+      );
+
       await t.step("your own rating shows on cards", async () => {
         const home = await page("/", cookie);
         // The popular movies on the home page include Star Wars (260).

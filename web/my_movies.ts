@@ -23,7 +23,8 @@ export function movieStates(
     if (item.type === "rating") state.rating = item.value;
     else if (item.type === "like" || item.type === "dislike") {
       state.reaction = item.type;
-    }
+    } else if (item.type === "watchlist") state.watchlist = true;
+    else if (item.type === "hide") state.hidden = true;
     states.set(item.movieId, state);
   }
   return states;

@@ -1,37 +1,43 @@
 import assert from "node:assert/strict";
 import { movieStates, type MyInteraction } from "./my_movies.ts";
 
+/** An interaction as the API lists it (value only for ratings). */
+const did = (
+  movieId: number,
+  type: MyInteraction["type"],
+  timestamp: number,
+  value: number | null = null,
+): MyInteraction => ({
+  userId: "u",
+  movieId,
+  type,
+  value,
+  timestamp,
+  movie: { id: movieId, title: "Heat", year: 1995 },
+});
+
 Deno.test("movieStates keeps the newest rating and reaction of each movie", () => {
-  const movie = { id: 1, title: "Heat", year: 1995 };
-  const items: MyInteraction[] = [
-    {
-      userId: "u",
-      movieId: 1,
-      type: "dislike",
-      value: null,
-      timestamp: 3,
-      movie,
-    },
-    {
-      userId: "u",
-      movieId: 1,
-      type: "rating",
-      value: 3.5,
-      timestamp: 2,
-      movie,
-    },
-    { userId: "u", movieId: 1, type: "like", value: null, timestamp: 1, movie },
-    {
-      userId: "u",
-      movieId: 2,
-      type: "view",
-      value: null,
-      timestamp: 1,
-      movie: { ...movie, id: 2 },
-    },
-  ];
-  const states = movieStates(items);
-  assert.deepEqual(states.get(1), { rating: 3.5, reaction: "dislike" });
-  assert.deepEqual(states.get(2), { rating: null, reaction: null });
-  assert.equal(states.get(3), undefined);
+  const states = movieStates([
+    did(1, "dislike", 3),
+    did(1, "rating", 2, 3.5),
+    did(1, "like", 1),
+    did(2, "view", 1),
+    did(3, "watchlist", 1),
+    did(4, "hide", 1),
+  ]);
+  const none = {
+    rating: null,
+    reaction: null,
+    watchlist: false,
+    hidden: false,
+  };
+  assert.deepEqual(states.get(1), {
+    ...none,
+    rating: 3.5,
+    reaction: "dislike",
+  });
+  assert.deepEqual(states.get(2), none);
+  assert.deepEqual(states.get(3), { ...none, watchlist: true });
+  assert.deepEqual(states.get(4), { ...none, hidden: true });
+  assert.equal(states.get(5), undefined);
 });

@@ -13,6 +13,7 @@ import { handler as movie } from "./routes/movies/[id].tsx";
 import { handler as forYou } from "./routes/for_you.tsx";
 import { handler as myRatings } from "./routes/my_ratings.tsx";
 import { handler as onboarding } from "./routes/onboarding.tsx";
+import { handler as watchlist } from "./routes/watchlist.tsx";
 import { handler as login } from "./routes/login.tsx";
 import { handler as signup } from "./routes/signup.tsx";
 import { handler as logout } from "./routes/logout.tsx";
@@ -35,6 +36,7 @@ export const ROUTE_FILES: RouteFile[] = [
   { file: "for_you.tsx", handlers: forYou },
   { file: "my_ratings.tsx", handlers: myRatings },
   { file: "onboarding.tsx", handlers: onboarding },
+  { file: "watchlist.tsx", handlers: watchlist },
   { file: "login.tsx", handlers: login },
   { file: "signup.tsx", handlers: signup },
   { file: "logout.tsx", handlers: logout },

@@ -6,6 +6,7 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Interaction } from "../../core/types.ts";
+import { isTaste } from "../../core/profile.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -25,7 +26,8 @@ const security = [{ bearerAuth: [] }];
 
 /**
  * The types a new interaction removes: like and dislike exclude each other,
- * and any sign of having seen a movie undoes "haven't seen it".
+ * as do wanting to watch and not being interested, and any sign of having
+ * seen a movie (or wanting to) undoes "haven't seen it".
  */
 const REPLACES: Record<Interaction["type"], Interaction["type"][]> = {
   rating: ["skip"],
@@ -33,6 +35,8 @@ const REPLACES: Record<Interaction["type"], Interaction["type"][]> = {
   like: ["dislike", "skip"],
   dislike: ["like", "skip"],
   skip: [],
+  watchlist: ["hide", "skip"],
+  hide: ["watchlist", "skip"],
 };
 
 const SEEN_WORDS: Record<Interaction["type"], string> = {
@@ -41,6 +45,8 @@ const SEEN_WORDS: Record<Interaction["type"], string> = {
   like: "liked",
   dislike: "disliked",
   skip: "skipped",
+  watchlist: "listed to watch",
+  hide: "marked not interested",
 };
 
 /** The interaction routes. */
@@ -128,7 +134,8 @@ export function interactionRoutes(deps: RouteDeps) {
       await deps.store.transaction(async () => {
         if (input.type === "skip") {
           const seen = (await deps.store.interactions.forUser(user.id)).find(
-            (i) => i.movieId === input.movieId && i.type !== "skip",
+            (i) =>
+              i.movieId === input.movieId && i.type !== "skip" && isTaste(i),
           );
           if (seen) {
             throw new ProblemError(

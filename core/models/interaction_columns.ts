@@ -13,6 +13,8 @@ export const INTERACTION_TYPES: readonly InteractionType[] = [
   "like",
   "dislike",
   "skip",
+  "watchlist",
+  "hide",
 ];
 
 /** The code of each type in `InteractionColumns.types`. */
@@ -22,6 +24,8 @@ export const TYPE_CODE: Readonly<Record<InteractionType, number>> = {
   like: 2,
   dislike: 3,
   skip: 4,
+  watchlist: 5,
+  hide: 6,
 };
 
 /** Row i of every array is one interaction. */

@@ -25,6 +25,10 @@ export const RATE_ACTIONS = [
   "unlike",
   "dislike",
   "undislike",
+  "watch",
+  "unwatch",
+  "hide",
+  "unhide",
 ] as const;
 
 /** One action of the rating form. */
@@ -35,10 +39,27 @@ export interface MovieState {
   /** The user's rating, 0.5 to 5, or null. */
   rating: number | null;
   reaction: "like" | "dislike" | null;
+  /** On the user's watchlist ("want to watch"). */
+  watchlist: boolean;
+  /** Marked "not interested": kept out of recommendations. */
+  hidden: boolean;
 }
 
 /** The state of a movie the user never touched. */
-export const NO_STATE: MovieState = { rating: null, reaction: null };
+export const NO_STATE: MovieState = {
+  rating: null,
+  reaction: null,
+  watchlist: false,
+  hidden: false,
+};
+
+/** Which list buttons a rating widget offers. */
+export interface ListButtons {
+  /** "Want to watch". */
+  watchlist?: boolean;
+  /** "Not interested". */
+  hide?: boolean;
+}
 
 /**
  * The action a toggle button posts: its own name when off, the undoing one
@@ -46,14 +67,14 @@ export const NO_STATE: MovieState = { rating: null, reaction: null };
  *
  * @example
  * nextAction("like", true); // "unlike"
- * nextAction("dislike", false); // "dislike"
+ * nextAction("watch", false); // "watch"
  */
 export function nextAction(
-  action: "like" | "dislike",
+  action: "like" | "dislike" | "watch" | "hide",
   on: boolean,
 ): RateAction {
   if (!on) return action;
-  return action === "like" ? "unlike" : "undislike";
+  return `un${action}` as RateAction;
 }
 
 /** "4.5 stars", "1 star". */

@@ -1,5 +1,6 @@
 /**
- * Star rating with like and dislike. Without JavaScript it is a plain POST form to /rate (the
+ * Star rating with like and dislike, and (where asked) "Want to watch" and
+ * "Not interested". Without JavaScript it is a plain POST form to /rate (the
  * server redirects back). Hydrated, a click or tap on a star saves at once;
  * arrow keys only move the choice, and Enter or "Save rating" keeps it, so
  * a keyboard user never saves a rating by passing over it. Controls are
@@ -10,6 +11,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { TargetedEvent } from "preact";
 import { island } from "../island.tsx";
 import {
+  type ListButtons,
   type MovieState,
   nextAction,
   STAR_VALUES,
@@ -30,7 +32,16 @@ export interface RatingWidgetProps extends MovieState {
    * (WCAG 2.5.8), for movie cards.
    */
   variant?: "full" | "card";
+  /** Which list buttons to show (none by default). */
+  lists?: ListButtons;
 }
+
+const LIST_MESSAGES: Record<string, string> = {
+  watch: "Added to your watchlist",
+  unwatch: "Removed from your watchlist",
+  hide: "You will not be recommended this movie",
+  unhide: "This movie may be recommended again",
+};
 
 function starClass(value: number, rating: number | null, step: number) {
   if (rating === null) return "";
@@ -42,6 +53,8 @@ function RatingWidgetView(props: RatingWidgetProps) {
   const [saved, setSavedState] = useState<MovieState>({
     rating: props.rating,
     reaction: props.reaction,
+    watchlist: props.watchlist,
+    hidden: props.hidden,
   });
   // Async code reads the latest saved state, not the one it closed over.
   const savedRef = useRef(saved);
@@ -112,7 +125,7 @@ function RatingWidgetView(props: RatingWidgetProps) {
         setStatus(
           action === "rate" && result.rating !== null
             ? `Saved: ${result.rating} ★`
-            : "Saved",
+            : LIST_MESSAGES[action] ?? "Saved",
         );
       }
     } catch (e) {
@@ -157,6 +170,7 @@ function RatingWidgetView(props: RatingWidgetProps) {
   }, [undo]);
 
   const reaction = saved.reaction;
+  const lists = props.lists ?? {};
   return (
     <form
       method="post"
@@ -240,6 +254,28 @@ function RatingWidgetView(props: RatingWidgetProps) {
             {kind === "like" ? "Like" : "Dislike"}
           </button>
         ))}
+        {lists.watchlist && (
+          <button
+            type="submit"
+            name="action"
+            value={nextAction("watch", saved.watchlist)}
+            class="button small ghost"
+            aria-pressed={saved.watchlist ? "true" : "false"}
+          >
+            Want to watch
+          </button>
+        )}
+        {lists.hide && (
+          <button
+            type="submit"
+            name="action"
+            value={nextAction("hide", saved.hidden)}
+            class="button small ghost"
+            aria-pressed={saved.hidden ? "true" : "false"}
+          >
+            Not interested
+          </button>
+        )}
         {!card && saved.rating !== null && (
           <button
             type="submit"

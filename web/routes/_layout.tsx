@@ -26,6 +26,7 @@ const NAV = [
   { href: "/movies", label: "Browse" },
   { href: "/for-you", label: "For you" },
   { href: "/my-ratings", label: "My ratings" },
+  { href: "/watchlist", label: "Watchlist" },
 ];
 
 const SITE = "MovieLens Recommender";

@@ -114,6 +114,7 @@ export const handler = defineRoute({
                           {...(mine.get(movie.id) ?? NO_STATE)}
                           next="/for-you"
                           variant="card"
+                          lists={{ watchlist: true }}
                         />
                       </MovieCard>
                     </li>
@@ -146,6 +147,7 @@ export const handler = defineRoute({
                           {...(mine.get(item.movie.id) ?? NO_STATE)}
                           next={here}
                           variant="card"
+                          lists={{ watchlist: true, hide: true }}
                         />
                       </MovieCard>
                     </li>

@@ -13,6 +13,8 @@ export interface MovieRow {
   movie: { id: number; title: string; year: number | null };
   rating: number | null;
   reaction: "like" | "dislike" | null;
+  /** Marked "not interested". */
+  hidden: boolean;
   /** Latest change, ms since the epoch. */
   timestamp: number;
 }
@@ -28,6 +30,7 @@ const SHOWS = {
   rated: "Rated",
   liked: "Liked",
   disliked: "Disliked",
+  hidden: "Not interested",
 } as const;
 
 /** How the list is sorted. */
@@ -39,16 +42,21 @@ export type RatingsShow = keyof typeof SHOWS;
 export function ratingRows(items: MyInteraction[]): MovieRow[] {
   const rows = new Map<number, MovieRow>();
   for (const item of items) {
-    // views and "haven't seen it" are no ratings to change here
-    if (item.type === "view" || item.type === "skip") continue;
+    // Views are implicit, "haven't seen it" is no rating to change here, and
+    // the watchlist has its own page.
+    if (
+      item.type === "view" || item.type === "skip" || item.type === "watchlist"
+    ) continue;
     const row = rows.get(item.movieId) ??
       {
         movie: item.movie,
         rating: null,
         reaction: null,
+        hidden: false,
         timestamp: item.timestamp,
       };
     if (item.type === "rating") row.rating = item.value;
+    else if (item.type === "hide") row.hidden = true;
     else row.reaction = item.type;
     rows.set(item.movieId, row);
   }
@@ -67,7 +75,8 @@ export function arrangeRows(
     options.show === "all" ||
     (options.show === "rated" && r.rating !== null) ||
     (options.show === "liked" && r.reaction === "like") ||
-    (options.show === "disliked" && r.reaction === "dislike")
+    (options.show === "disliked" && r.reaction === "dislike") ||
+    (options.show === "hidden" && r.hidden)
   );
   const byRating = (sign: 1 | -1) => (a: MovieRow, b: MovieRow) =>
     a.rating === null
@@ -128,6 +137,10 @@ export const handler = defineRoute({
     const all = ratingRows(items);
     const list = arrangeRows(all, { sort, show });
     const rated = all.filter((r) => r.rating !== null).length;
+    const reactedOnly = all.filter((r) =>
+      r.rating === null && r.reaction !== null
+    ).length;
+    const hidden = all.filter((r) => r.hidden).length;
     const url = new URL(c.req.url);
     const here = url.pathname + url.search;
     return renderPage(c, {
@@ -137,7 +150,8 @@ export const handler = defineRoute({
           <div class="page-head">
             <h1>My ratings</h1>
             <p class="muted">
-              {rated} rated · {all.length - rated} liked or disliked only
+              {rated} rated · {reactedOnly} liked or disliked only
+              {hidden > 0 && ` · ${hidden} not interested`}
             </p>
           </div>
           {all.length === 0
@@ -207,7 +221,10 @@ export const handler = defineRoute({
                             title={displayTitle(row.movie.title)}
                             rating={row.rating}
                             reaction={row.reaction}
+                            watchlist={false}
+                            hidden={row.hidden}
                             next={here}
+                            lists={row.hidden ? { hide: true } : undefined}
                           />
                         </li>
                       ))}

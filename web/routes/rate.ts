@@ -36,6 +36,19 @@ async function apply(
       return api.removeInteraction(token, movieId, "like");
     case "undislike":
       return api.removeInteraction(token, movieId, "dislike");
+    case "watch":
+    case "hide":
+      // The API takes the movie off the other list itself.
+      await api.interact(
+        token,
+        movieId,
+        action === "watch" ? "watchlist" : "hide",
+      );
+      return;
+    case "unwatch":
+      return api.removeInteraction(token, movieId, "watchlist");
+    case "unhide":
+      return api.removeInteraction(token, movieId, "hide");
   }
 }
 

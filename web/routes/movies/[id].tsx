@@ -98,6 +98,7 @@ export const handler = defineRoute({
                       title={title}
                       {...mine}
                       next={path}
+                      lists={{ watchlist: true, hide: true }}
                     />
                   )
                   : (
