@@ -122,6 +122,12 @@ export async function prepareDeps(
       logger,
       objects: options.objects ?? openObjectStorage(config),
     });
+  if (options.eager !== false) {
+    // In the background: the server answers meanwhile, searches wait for it.
+    store.movies.prepareSearch().catch((error) =>
+      logger.warning("Title search index not built at start", { error })
+    );
+  }
   return { config, store, cache, rateLimiter, logger, serving };
 }
 

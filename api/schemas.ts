@@ -57,8 +57,9 @@ const YEARS_REVERSED = {
 /** Query of GET /api/movies. */
 export const movieListQuery = z.object({
   q: z.string().trim().max(200).optional().openapi({
-    description: "Title search, case and accent insensitive",
-    example: "toy story",
+    description:
+      "Title search: articles optional, words in any order, case, accents and punctuation folded; when nothing matches, a one- or two-letter typo is corrected (see correctedQuery)",
+    example: "the matrix",
   }),
   genre: genreList,
   yearFrom: intParam(1800, 2200).optional().openapi({
@@ -67,9 +68,11 @@ export const movieListQuery = z.object({
   yearTo: intParam(1800, 2200).optional().openapi({
     example: 1999,
   }),
-  sort: z.enum(["popular", "rating", "title", "year"]).optional().openapi({
-    description: "Default popular (Bayesian average)",
-  }),
+  sort: z.enum(["relevance", "popular", "rating", "title", "year"]).optional()
+    .openapi({
+      description:
+        "Default relevance (best title match first) with q, popular (Bayesian average) without",
+    }),
   order: z.enum(["asc", "desc"]).optional(),
   page: intParam(1, 100_000).default(1),
   pageSize: intParam(1, 100).default(20),
@@ -122,6 +125,11 @@ export const moviePageSchema = z.object({
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+  correctedQuery: z.string().nullable().openapi({
+    description:
+      'When no title matched q as typed: the corrected query these movies match ("Did you mean"); null otherwise',
+    example: null,
+  }),
 }).openapi("MoviePage");
 
 export const genresSchema = z.object({

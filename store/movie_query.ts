@@ -3,7 +3,9 @@
  * normalisation and sort keys are decided here once, so that SQLite and
  * MongoDB cannot drift apart.
  */
-import type { MovieQuery, MovieSort, SortOrder } from "./types.ts";
+import type { MovieWithStats } from "../core/types.ts";
+import type { TitleCatalog } from "./title_catalog.ts";
+import type { MoviePage, MovieQuery, MovieSort, SortOrder } from "./types.ts";
 
 /** A movie field a list can be ordered by (adapters map it to a column). */
 export type MovieSortField =
@@ -22,7 +24,7 @@ export interface MovieSortKey {
 
 /** A `MovieQuery` with defaults resolved and input checked. */
 export interface ResolvedMovieQuery {
-  /** Normalised search text (see `searchText`), or null for no title filter. */
+  /** The title search as typed (trimmed), or null for none. */
   q: string | null;
   /** Distinct genres a movie must all have. */
   genres: string[];
@@ -50,11 +52,15 @@ export function searchText(text: string): string {
  * Sort keys in their natural ("desc" for popular, rating and year; "asc" for
  * title) order. The id breaks ties so that pages never overlap.
  */
+const popularKeys: MovieSortKey[] = [
+  { field: "bayesianScore", direction: -1 },
+  { field: "id", direction: 1 },
+];
+
 const naturalKeys: Record<MovieSort, MovieSortKey[]> = {
-  popular: [{ field: "bayesianScore", direction: -1 }, {
-    field: "id",
-    direction: 1,
-  }],
+  // With `q`, adapters rank by the title index; these keys order the rest.
+  relevance: popularKeys,
+  popular: popularKeys,
   rating: [
     { field: "ratingMean", direction: -1 },
     { field: "ratingCount", direction: -1 },
@@ -68,6 +74,7 @@ const naturalKeys: Record<MovieSort, MovieSortKey[]> = {
 };
 
 const naturalOrder: Record<MovieSort, SortOrder> = {
+  relevance: "desc",
   popular: "desc",
   rating: "desc",
   title: "asc",
@@ -91,7 +98,7 @@ export function movieSortKeys(
   const keys = naturalKeys[sort];
   if (!keys) {
     throw new RangeError(
-      `Unknown movie sort "${sort}": expected popular, rating, title or year`,
+      `Unknown movie sort "${sort}": expected relevance, popular, rating, title or year`,
     );
   }
   const flip = (order ?? naturalOrder[sort]) !== naturalOrder[sort];
@@ -105,7 +112,8 @@ export function movieSortKeys(
  * parameter.
  */
 export function resolveMovieQuery(query: MovieQuery): ResolvedMovieQuery {
-  const sort = query.sort ?? "popular";
+  const hasText = (query.q ?? "").trim() !== "";
+  const sort = query.sort ?? (hasText ? "relevance" : "popular");
   const order = query.order ?? naturalOrder[sort];
   if (order !== "asc" && order !== "desc") {
     throw new RangeError(`Unknown sort order "${order}": expected asc or desc`);
@@ -120,7 +128,7 @@ export function resolveMovieQuery(query: MovieQuery): ResolvedMovieQuery {
       `Movie query limit must be an integer >= 0, got ${query.limit}`,
     );
   }
-  const q = query.q === undefined ? "" : searchText(query.q.trim());
+  const q = query.q?.trim() ?? "";
   return {
     q: q === "" ? null : q,
     genres: [...new Set(query.genres ?? [])],
@@ -173,4 +181,59 @@ export function sortNeighbours<T extends { movieId: number; score: number }>(
   list: T[],
 ): T[] {
   return [...list].sort((a, b) => b.score - a.score || a.movieId - b.movieId);
+}
+
+/** The movies title search leaves, best match first. */
+export interface TitleMatches {
+  ids: number[];
+  /** True when the page follows the order of `ids` ("relevance"). */
+  ranked: boolean;
+}
+
+/**
+ * An adapter's part of a movie query: the filters, sort and paging of `q`,
+ * restricted to `titles.ids` (in their order when `titles.ranked`) when
+ * there was a title search.
+ */
+export type MoviePager = (
+  q: ResolvedMovieQuery,
+  titles: TitleMatches | null,
+) => Promise<{ items: MovieWithStats[]; total: number }>;
+
+/**
+ * Answers a movie query the same way in every adapter: `titles` (the
+ * store's title index) turns the text into ranked ids, with a correction
+ * when nothing matches as typed; `page` does the rest in the database.
+ *
+ * @example
+ * queryMovies({ q: "the matrix", offset: 0, limit: 20 }, { titles, page });
+ */
+export async function queryMovies(
+  query: MovieQuery,
+  options: {
+    titles: TitleCatalog;
+    page: MoviePager;
+    /** The adapter's `getMany`, for a ranked page without other filters. */
+    getMany: (ids: number[]) => Promise<MovieWithStats[]>;
+  },
+): Promise<MoviePage> {
+  const q = resolveMovieQuery(query);
+  if (q.q === null) {
+    return { ...await options.page(q, null), correctedQuery: null };
+  }
+  const { matches, correctedQuery } = await options.titles.search(q.q);
+  if (matches.length === 0) return { items: [], total: 0, correctedQuery };
+  const ids = matches.map((m) => m.id);
+  const ranked = q.sort === "relevance";
+  if (
+    ranked && q.genres.length === 0 && q.yearFrom === null && q.yearTo === null
+  ) {
+    // Nothing else to filter: the page is a slice of the ranking ("the"
+    // matches a quarter of a large catalogue; no need to ship every id).
+    const items = await options.getMany(
+      ids.slice(q.offset, q.offset + q.limit),
+    );
+    return { items, total: ids.length, correctedQuery };
+  }
+  return { ...await options.page(q, { ids, ranked }), correctedQuery };
 }

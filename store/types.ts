@@ -11,18 +11,26 @@ import type {
   ScoredMovie,
 } from "../core/types.ts";
 
-export type MovieSort = "popular" | "rating" | "title" | "year";
+/**
+ * "relevance": best title match first (`store/title_search.ts`), for a
+ * query with `q`; without one it orders as "popular".
+ */
+export type MovieSort = "relevance" | "popular" | "rating" | "title" | "year";
 export type SortOrder = "asc" | "desc";
 
 /** Filters and paging for `MovieStore.query`. */
 export interface MovieQuery {
-  /** Title search: case and accent insensitive substring match. */
+  /**
+   * Title search as people type it (`store/title_search.ts`): articles
+   * optional, words in any order, folded case, accents and punctuation, a
+   * correction when nothing matches.
+   */
   q?: string;
   /** A movie matches when it has every listed genre. */
   genres?: string[];
   yearFrom?: number;
   yearTo?: number;
-  /** Default "popular" (by Bayesian score). */
+  /** Default "relevance" with `q`, "popular" without. */
   sort?: MovieSort;
   /**
    * Default: "desc" for popular, rating and year; "asc" for title. Ties break
@@ -36,6 +44,11 @@ export interface MovieQuery {
 export interface MoviePage {
   items: MovieWithStats[];
   total: number;
+  /**
+   * When no title matched `q` as typed: the corrected query these movies
+   * match ("Did you mean …"); null or absent otherwise.
+   */
+  correctedQuery?: string | null;
 }
 
 export interface GenreCount {
@@ -52,6 +65,11 @@ export interface MovieStore {
   /** Movies in the order of `ids`; unknown ids are skipped. */
   getMany(ids: number[]): Promise<MovieWithStats[]>;
   query(query: MovieQuery): Promise<MoviePage>;
+  /**
+   * Builds the title search index now (it is built on the first search
+   * otherwise: about a second for 87k titles), so that no visitor waits.
+   */
+  prepareSearch(): Promise<void>;
   /** Every genre with its number of movies, ordered by genre name. */
   genres(): Promise<GenreCount[]>;
   count(): Promise<number>;

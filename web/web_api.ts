@@ -63,7 +63,7 @@ export interface MovieListQuery {
   genres?: string[];
   yearFrom?: number;
   yearTo?: number;
-  sort?: "popular" | "rating" | "title" | "year";
+  sort?: "relevance" | "popular" | "rating" | "title" | "year";
   order?: "asc" | "desc";
   page?: number;
   pageSize?: number;

@@ -142,6 +142,7 @@ export function movieRoutes(deps: RouteDeps) {
           total: result.total,
           page,
           pageSize,
+          correctedQuery: result.correctedQuery ?? null,
         },
         200,
       );

@@ -4,7 +4,8 @@
  * @module
  */
 import type { Movie, MovieStats, MovieWithStats } from "../../core/types.ts";
-import { resolveMovieQuery, searchText } from "../movie_query.ts";
+import { queryMovies, searchText } from "../movie_query.ts";
+import { TitleCatalog } from "../title_catalog.ts";
 import { movieFromRow, zeroStats } from "../rows.ts";
 import type {
   GenreCount,
@@ -23,8 +24,27 @@ const fromDoc = (doc: MovieDoc): MovieWithStats =>
 /** The movies section of the MongoDB store. */
 export function mongoMovies(db: MongoConnection): MovieStore {
   const { c, withSession } = db;
+  const titles = new TitleCatalog(async () =>
+    (await c.movies.find(
+      {},
+      withSession({ projection: { title: 1, year: 1, ratingCount: 1 } }),
+    ).toArray()).map((doc) => ({
+      id: doc._id,
+      title: doc.title,
+      year: doc.year,
+      weight: doc.ratingCount,
+    }))
+  );
+  async function getMany(ids: number[]): Promise<MovieWithStats[]> {
+    if (ids.length === 0) return [];
+    const docs = await c.movies.find({ _id: { $in: ids } }, withSession({}))
+      .toArray();
+    const byId = new Map(docs.map((doc) => [doc._id, fromDoc(doc)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
   return {
     async upsert(list: Movie[]): Promise<void> {
+      titles.invalidate();
       await db.upsert(
         c.movies,
         list.map((m) => {
@@ -48,6 +68,8 @@ export function mongoMovies(db: MongoConnection): MovieStore {
     },
 
     async putStats(stats: MovieStats[]): Promise<void> {
+      // Rating counts break ties between equal title matches.
+      titles.invalidate();
       if (db.keyedUpdatesScan && !db.inTransaction()) {
         return await rewriteMovieStats(db, stats);
       }
@@ -67,31 +89,47 @@ export function mongoMovies(db: MongoConnection): MovieStore {
       return doc ? fromDoc(doc) : null;
     },
 
-    async getMany(ids: number[]): Promise<MovieWithStats[]> {
-      if (ids.length === 0) return [];
-      const docs = await c.movies.find({ _id: { $in: ids } }, withSession({}))
-        .toArray();
-      const byId = new Map(docs.map((doc) => [doc._id, fromDoc(doc)]));
-      return ids.flatMap((id) => byId.get(id) ?? []);
+    getMany,
+
+    query(query: MovieQuery): Promise<MoviePage> {
+      return queryMovies(query, {
+        titles,
+        getMany,
+        page: async (q, matches) => {
+          const filter = movieFilter(q, matches?.ids ?? null);
+          if (matches?.ranked) {
+            // Best title match first: keep the order of the ids among the
+            // movies that pass the other filters, then read one page.
+            const passing = new Set(
+              (await c.movies.find(
+                filter,
+                withSession({ projection: { _id: 1 } }),
+              ).toArray()).map((doc) => doc._id),
+            );
+            const order = matches.ids.filter((id) => passing.has(id));
+            return {
+              items: await getMany(order.slice(q.offset, q.offset + q.limit)),
+              total: order.length,
+            };
+          }
+          const sort = movieSort(q.keys);
+          const [total, docs] = await db.both(
+            () => c.movies.countDocuments(filter, withSession({})),
+            // limit(0) means "no limit" to MongoDB, not "no items".
+            () =>
+              q.limit === 0 ? Promise.resolve([]) : c.movies
+                .find(filter, withSession({}))
+                .sort(sort)
+                .skip(q.offset)
+                .limit(q.limit)
+                .toArray(),
+          );
+          return { items: docs.map(fromDoc), total };
+        },
+      });
     },
 
-    async query(query: MovieQuery): Promise<MoviePage> {
-      const q = resolveMovieQuery(query);
-      const filter = movieFilter(q);
-      const sort = movieSort(q.keys);
-      const [total, docs] = await db.both(
-        () => c.movies.countDocuments(filter, withSession({})),
-        // limit(0) means "no limit" to MongoDB, not "no items".
-        () =>
-          q.limit === 0 ? Promise.resolve([]) : c.movies
-            .find(filter, withSession({}))
-            .sort(sort)
-            .skip(q.offset)
-            .limit(q.limit)
-            .toArray(),
-      );
-      return { items: docs.map(fromDoc), total };
-    },
+    prepareSearch: () => titles.prepare(),
 
     async genres(): Promise<GenreCount[]> {
       if (db.slowGroups) return await countGenresHere(c.movies, withSession);

@@ -67,28 +67,20 @@ export const interactionScanSort: [string, 1][] = Object.keys(interactionKey)
   .map((field) => [field, 1]);
 
 /**
- * Escapes text for a literal match inside a MongoDB (PCRE) regular
- * expression. A NUL is written as `\x00`, since the server refuses a pattern
- * that contains the byte itself.
- *
- * @example
- * escapeRegExp("Mr. & Mrs."); // "Mr\\. & Mrs\\."
- */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\0/g, "\\x00");
-}
-
-/**
- * The `movies` filter of a resolved query: folded title substring, every
- * genre, inclusive year range (movies without a year never match a range).
+ * The `movies` filter of a resolved query: the ids title search left (see
+ * store/title_search.ts), every genre, inclusive year range (movies without
+ * a year never match a range).
  *
  * @example
  * movieFilter(resolveMovieQuery({ genres: ["Drama"], offset: 0, limit: 5 }));
  * // { genres: { $all: ["Drama"] } }
  */
-export function movieFilter(q: ResolvedMovieQuery): Filter<MovieDoc> {
+export function movieFilter(
+  q: ResolvedMovieQuery,
+  titleIds: number[] | null = null,
+): Filter<MovieDoc> {
   const filter: Filter<MovieDoc> = {};
-  if (q.q !== null) filter.searchTitle = { $regex: escapeRegExp(q.q) };
+  if (titleIds) filter._id = { $in: titleIds };
   if (q.genres.length > 0) filter.genres = { $all: q.genres };
   if (q.yearFrom !== null || q.yearTo !== null) {
     filter.year = {

@@ -8,10 +8,13 @@ import type { SQLInputValue } from "node:sqlite";
 import type { Movie, MovieStats, MovieWithStats } from "../../core/types.ts";
 import {
   type MovieSortField,
+  queryMovies,
   type ResolvedMovieQuery,
-  resolveMovieQuery,
   searchText,
+  type TitleMatches,
 } from "../movie_query.ts";
+import { TitleCatalog } from "../title_catalog.ts";
+import type { TitleRow } from "../title_search.ts";
 import { movieFromRow, type MovieRow } from "../rows.ts";
 import type {
   GenreCount,
@@ -35,17 +38,19 @@ const sortColumn: Record<MovieSortField, string> = {
   id: "id",
 };
 
-/** The `WHERE` clause and its parameters of a movie query's filters. */
+/**
+ * The `WHERE` clause and its parameters of a movie query's filters; title
+ * search has become a list of ids (store/title_search.ts).
+ */
 function movieWhere(
   q: ResolvedMovieQuery,
+  titles: TitleMatches | null,
 ): { sql: string; params: SQLInputValue[] } {
   const where: string[] = [];
   const params: SQLInputValue[] = [];
-  if (q.q !== null) {
-    // A substring cannot use an index; a scan of the folded titles is
-    // well under a millisecond per 10k movies.
-    where.push("instr(search_title, ?) > 0");
-    params.push(q.q);
+  if (titles) {
+    where.push("id IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(titles.ids));
   }
   for (const genre of q.genres) {
     where.push("id IN (SELECT movie_id FROM movie_genres WHERE genre = ?)");
@@ -64,9 +69,31 @@ function movieWhere(
 
 /** The movies section of the SQLite store. */
 export function sqliteMovies(db: SqliteConnection): MovieStore {
+  const titles = new TitleCatalog(() =>
+    db.read(() =>
+      db.all<TitleRow>(
+        "SELECT id, title, year, rating_count AS weight FROM movies",
+      )
+    )
+  );
+  const getMany = (ids: number[]): Promise<MovieWithStats[]> =>
+    db.read(() => {
+      if (ids.length === 0) return [];
+      // rows are streamed: a whole-catalogue read never holds every raw
+      // row beside every movie
+      const byId = new Map<number, MovieWithStats>();
+      const rows = db.iterate<MovieRow>(
+        `SELECT ${movieColumns} FROM movies
+         WHERE id IN (SELECT value FROM json_each(?))`,
+        JSON.stringify(ids),
+      );
+      for (const row of rows) byId.set(row.id, movieFromRow(row));
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    });
   return {
     upsert: (list: Movie[]) =>
       db.write(() => {
+        titles.invalidate();
         for (const m of list) {
           db.run(
             `INSERT INTO movies (id, title, search_title, year, genres, tags, imdb, tmdb)
@@ -97,6 +124,8 @@ export function sqliteMovies(db: SqliteConnection): MovieStore {
 
     putStats: (stats: MovieStats[]) =>
       db.write(() => {
+        // Rating counts break ties between equal title matches.
+        titles.invalidate();
         for (const s of stats) {
           db.run(
             `UPDATE movies SET rating_count = ?, rating_mean = ?,
@@ -119,42 +148,48 @@ export function sqliteMovies(db: SqliteConnection): MovieStore {
         return row ? movieFromRow(row) : null;
       }),
 
-    getMany: (ids: number[]) =>
-      db.read(() => {
-        if (ids.length === 0) return [];
-        // rows are streamed: a whole-catalogue read never holds every raw
-        // row beside every movie
-        const byId = new Map<number, MovieWithStats>();
-        const rows = db.iterate<MovieRow>(
-          `SELECT ${movieColumns} FROM movies
-           WHERE id IN (SELECT value FROM json_each(?))`,
-          JSON.stringify(ids),
-        );
-        for (const row of rows) byId.set(row.id, movieFromRow(row));
-        return ids.flatMap((id) => byId.get(id) ?? []);
+    getMany: (ids: number[]) => getMany(ids),
+
+    query: (query: MovieQuery): Promise<MoviePage> =>
+      queryMovies(query, {
+        titles,
+        getMany,
+        page: (q, matches) => {
+          const where = movieWhere(q, matches);
+          const orderSql = q.keys.map((key) =>
+            `${sortColumn[key.field]} ${key.direction === 1 ? "ASC" : "DESC"}`
+          ).join(", ");
+          return db.snapshot(() => {
+            const { total } = db.one<{ total: number }>(
+              `SELECT COUNT(*) AS total FROM movies ${where.sql}`,
+              ...where.params,
+            )!;
+            const rows = matches?.ranked
+              // Best title match first: the order of the ids.
+              ? db.all<MovieRow>(
+                `WITH ranked (movie_id, rank) AS (
+                   SELECT value, key FROM json_each(?))
+                 SELECT ${movieColumns} FROM ranked
+                 JOIN movies ON movies.id = ranked.movie_id ${where.sql}
+                 ORDER BY ranked.rank LIMIT ? OFFSET ?`,
+                JSON.stringify(matches.ids),
+                ...where.params,
+                q.limit,
+                q.offset,
+              )
+              : db.all<MovieRow>(
+                `SELECT ${movieColumns} FROM movies ${where.sql}
+                 ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
+                ...where.params,
+                q.limit,
+                q.offset,
+              );
+            return { items: rows.map(movieFromRow), total };
+          });
+        },
       }),
 
-    async query(query: MovieQuery): Promise<MoviePage> {
-      const q = resolveMovieQuery(query);
-      const where = movieWhere(q);
-      const orderSql = q.keys.map((key) =>
-        `${sortColumn[key.field]} ${key.direction === 1 ? "ASC" : "DESC"}`
-      ).join(", ");
-      return await db.snapshot(() => {
-        const { total } = db.one<{ total: number }>(
-          `SELECT COUNT(*) AS total FROM movies ${where.sql}`,
-          ...where.params,
-        )!;
-        const rows = db.all<MovieRow>(
-          `SELECT ${movieColumns} FROM movies ${where.sql}
-           ORDER BY ${orderSql} LIMIT ? OFFSET ?`,
-          ...where.params,
-          q.limit,
-          q.offset,
-        );
-        return { items: rows.map(movieFromRow), total };
-      });
-    },
+    prepareSearch: () => titles.prepare(),
 
     genres: () =>
       db.read(() =>

@@ -19,6 +19,7 @@ export interface FiltersProps {
 }
 
 const SORTS = [
+  { value: "relevance", label: "Best match" },
   { value: "popular", label: "Most popular" },
   { value: "rating", label: "Highest rated" },
   { value: "title", label: "Title" },
@@ -92,11 +93,15 @@ export function Filters(
         <div class="field">
           <label for="sort">Sort by</label>
           <select id="sort" name="sort">
-            {SORTS.map((s) => (
+            {SORTS.filter((s) => query.q || s.value !== "relevance").map((
+              s,
+            ) => (
               <option
                 key={s.value}
                 value={s.value}
-                selected={(query.sort ?? "popular") === s.value}
+                selected={(query.sort ??
+                  (query.q ? "relevance" : "popular")) ===
+                  s.value}
               >
                 {s.label}
               </option>

@@ -9,7 +9,7 @@ import { myMovies } from "../../my_movies.ts";
 
 /** Movies per page. */
 export const PAGE_SIZE = 24;
-const SORTS = ["popular", "rating", "title", "year"] as const;
+const SORTS = ["relevance", "popular", "rating", "title", "year"] as const;
 /** Years the API accepts. */
 const YEARS = { min: 1800, max: 2200 };
 
@@ -141,6 +141,19 @@ export const handler = defineRoute({
                       Math.ceil(result.total / result.pageSize)
                     }`}
                 </p>
+                {result.correctedQuery && (
+                  <p class="did-you-mean">
+                    No titles match “{query.q}”. Showing results for{" "}
+                    <a
+                      href={`/movies?${new URLSearchParams({
+                        q: result.correctedQuery,
+                      })}`}
+                    >
+                      <strong>{result.correctedQuery}</strong>
+                    </a>
+                    .
+                  </p>
+                )}
                 {result.items.length === 0
                   ? (
                     <div class="empty">
