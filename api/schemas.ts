@@ -71,7 +71,7 @@ export const movieListQuery = z.object({
   sort: z.enum(["relevance", "popular", "rating", "title", "year"]).optional()
     .openapi({
       description:
-        "Default relevance (best title match first) with q, popular (Bayesian average) without",
+        "relevance: best title match first (the default with q); popular: most rated first (the default without q); rating: Bayesian average, so few ratings never top it; title; year",
     }),
   order: z.enum(["asc", "desc"]).optional(),
   page: intParam(1, 100_000).default(1),

@@ -324,11 +324,13 @@ export function storeContractTests(
       return page.items.map((m) => m.id);
     };
     // Ties break by id, and the opposite order reverses the whole list.
-    assert.deepEqual(await ids(), [2, 1, 3, 5, 4]);
-    assert.deepEqual(await ids("popular", "desc"), [2, 1, 3, 5, 4]);
-    assert.deepEqual(await ids("popular", "asc"), [4, 5, 3, 1, 2]);
-    assert.deepEqual(await ids("rating"), [4, 3, 1, 2, 5]);
-    assert.deepEqual(await ids("rating", "asc"), [5, 2, 1, 3, 4]);
+    // "popular": most rated first, ties by the Bayesian average.
+    assert.deepEqual(await ids(), [2, 5, 3, 1, 4]);
+    assert.deepEqual(await ids("popular", "desc"), [2, 5, 3, 1, 4]);
+    assert.deepEqual(await ids("popular", "asc"), [4, 1, 3, 5, 2]);
+    // "rating": the Bayesian average, so 4.5 from one person (4) is last.
+    assert.deepEqual(await ids("rating"), [2, 1, 3, 5, 4]);
+    assert.deepEqual(await ids("rating", "asc"), [4, 5, 3, 1, 2]);
     assert.deepEqual(await ids("title"), [2, 4, 3, 1, 5]);
     assert.deepEqual(await ids("title", "desc"), [5, 1, 3, 4, 2]);
     // Movies without a year come last when newest first.
@@ -338,9 +340,9 @@ export function storeContractTests(
     const page = (offset: number, limit: number) =>
       store.movies.query({ sort: "popular", offset, limit });
     const first = await page(0, 2);
-    assert.deepEqual(first.items.map((m) => m.id), [2, 1]);
+    assert.deepEqual(first.items.map((m) => m.id), [2, 5]);
     assert.equal(first.total, 5);
-    assert.deepEqual((await page(2, 2)).items.map((m) => m.id), [3, 5]);
+    assert.deepEqual((await page(2, 2)).items.map((m) => m.id), [3, 1]);
     const last = await page(4, 2);
     assert.deepEqual(last.items.map((m) => m.id), [4]);
     assert.equal(last.total, 5);
@@ -353,7 +355,7 @@ export function storeContractTests(
       limit: 1,
     });
     assert.equal(filtered.total, 2);
-    assert.deepEqual(filtered.items.map((m) => m.id), [3]);
+    assert.deepEqual(filtered.items.map((m) => m.id), [1]);
     assert.equal(filtered.items[0].bayesianScore, 3.5);
     await assert.rejects(
       store.movies.query({ offset: -1, limit: 1 }),

@@ -50,9 +50,13 @@ export function searchText(text: string): string {
 
 /**
  * Sort keys in their natural ("desc" for popular, rating and year; "asc" for
- * title) order. The id breaks ties so that pages never overlap.
+ * title) order. The id breaks ties so that pages never overlap. "popular"
+ * is what most people rated (ties by the Bayesian average); "rating" is the
+ * Bayesian average, which a film rated 5.0 by two people does not top (a
+ * raw mean would).
  */
 const popularKeys: MovieSortKey[] = [
+  { field: "ratingCount", direction: -1 },
   { field: "bayesianScore", direction: -1 },
   { field: "id", direction: 1 },
 ];
@@ -61,11 +65,10 @@ const naturalKeys: Record<MovieSort, MovieSortKey[]> = {
   // With `q`, adapters rank by the title index; these keys order the rest.
   relevance: popularKeys,
   popular: popularKeys,
-  rating: [
-    { field: "ratingMean", direction: -1 },
-    { field: "ratingCount", direction: -1 },
-    { field: "id", direction: 1 },
-  ],
+  rating: [{ field: "bayesianScore", direction: -1 }, {
+    field: "id",
+    direction: 1,
+  }],
   title: [{ field: "searchTitle", direction: 1 }, {
     field: "id",
     direction: 1,

@@ -127,15 +127,27 @@ Deno.test({
       );
 
       await t.step(
-        "GET /api/movies default order is popular, and it is cached",
+        "GET /api/movies default order is popular (most rated), and it is cached",
         async () => {
           const first = await app.request("/api/movies?pageSize=3");
           assert.equal(first.headers.get("x-cache"), "miss");
           const body = await first.json();
-          const scores = body.items.map((m: { bayesianScore: number }) =>
-            m.bayesianScore
+          const counts = body.items.map((m: { ratingCount: number }) =>
+            m.ratingCount
           );
-          assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+          assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+          assert.equal(body.items[0].title, "Forrest Gump");
+          // "Highest rated" is the Bayesian average: no film that two
+          // people rated 5.0 tops it.
+          const best = await (await app.request(
+            "/api/movies?sort=rating&pageSize=20",
+          )).json();
+          assert.equal(best.items[0].title, "Shawshank Redemption, The");
+          assert.ok(
+            best.items.every((m: { ratingCount: number }) =>
+              m.ratingCount >= 50
+            ),
+          );
           const again = await app.request("/api/movies?pageSize=3");
           assert.equal(again.headers.get("x-cache"), "hit-memory");
           assert.deepEqual(await again.json(), body);

@@ -39,8 +39,9 @@ export interface InteractionDoc {
  * reverse order, since "asc" reverses every key of `movieSort` (tested).
  */
 export const movieIndexes: { key: Record<string, 1 | -1>; name: string }[] = [
+  // "rating" (Bayesian average); the name predates that sort's name.
   { key: { bayesianScore: -1, _id: 1 }, name: "popular" },
-  { key: { ratingMean: -1, ratingCount: -1, _id: 1 }, name: "rating" },
+  { key: { ratingCount: -1, bayesianScore: -1, _id: 1 }, name: "most_rated" },
   { key: { searchTitle: 1, _id: 1 }, name: "title" },
   { key: { year: -1, _id: 1 }, name: "year" },
   { key: { genres: 1 }, name: "genres" },

@@ -8,7 +8,7 @@ import type { DatabaseSync } from "node:sqlite";
 /** Version written to `PRAGMA user_version`. */
 export const sqliteSchemaVersion = 1;
 
-/** Tables and indexes (every statement is `IF NOT EXISTS`). */
+/** Tables and indexes (every statement is idempotent). */
 export const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS movies (
   id INTEGER PRIMARY KEY,
@@ -26,9 +26,12 @@ CREATE TABLE IF NOT EXISTS movies (
   rating_histogram TEXT NOT NULL DEFAULT '[0,0,0,0,0,0,0,0,0,0]'
 );
 -- Each index serves its sort in both directions (asc reverses every key).
+-- "rating" (Bayesian average) and "popular" (most rated) lists.
 CREATE INDEX IF NOT EXISTS movies_popular ON movies (bayesian_score DESC, id);
-CREATE INDEX IF NOT EXISTS movies_rating
-  ON movies (rating_mean DESC, rating_count DESC, id);
+CREATE INDEX IF NOT EXISTS movies_most_rated
+  ON movies (rating_count DESC, bayesian_score DESC, id);
+-- No sort reads the raw mean any more ("rating" was the raw mean once).
+DROP INDEX IF EXISTS movies_rating;
 CREATE INDEX IF NOT EXISTS movies_title ON movies (search_title, id);
 CREATE INDEX IF NOT EXISTS movies_year ON movies (year DESC, id);
 
