@@ -50,7 +50,7 @@ Deno.test({
           const page = await html("/");
           assert.match(page, /Popular with MovieLens users/);
           assert.equal(cards(page), 12);
-          assert.match(page, /href="\/movies\/318"/); // Shawshank leads "popular"
+          assert.match(page, /href="\/movies\/356"/); // Forrest Gump: most rated
           assert.deepEqual(islandScripts(page), []);
           assert.match(page, /href="\/login\?next=%2F"/);
           jsBytes.push({ page: "/ (logged out)", islands: [] });
@@ -307,7 +307,12 @@ Deno.test({
           cookie,
           { accept: "application/json" },
         );
-        assert.deepEqual(await like.json(), { rating: 5, reaction: "like" });
+        assert.deepEqual(await like.json(), {
+          rating: 5,
+          reaction: "like",
+          watchlist: false,
+          hidden: false,
+        });
         const dislike = await web.post(
           "/rate",
           {
@@ -320,6 +325,8 @@ Deno.test({
         assert.deepEqual(await dislike.json(), {
           rating: 5,
           reaction: "dislike",
+          watchlist: false,
+          hidden: false,
         });
         const bad = await web.post(
           "/rate",
