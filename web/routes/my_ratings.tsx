@@ -6,6 +6,7 @@ import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle, sortTitle } from "../components/title.ts";
+import { Day } from "../components/day.tsx";
 import type { MyInteraction } from "../my_movies.ts";
 
 /** One movie of the list, with everything the user said about it. */
@@ -202,18 +203,7 @@ export const handler = defineRoute({
                               </span>
                             )}
                             <p class="muted small">
-                              <time
-                                dateTime={new Date(row.timestamp).toISOString()}
-                              >
-                                {new Date(row.timestamp).toLocaleDateString(
-                                  "en-GB",
-                                  {
-                                    day: "numeric",
-                                    month: "short",
-                                    year: "numeric",
-                                  },
-                                )}
-                              </time>
+                              <Day ms={row.timestamp} />
                             </p>
                           </div>
                           <RatingWidget

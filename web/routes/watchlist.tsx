@@ -6,6 +6,7 @@ import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle } from "../components/title.ts";
+import { Day } from "../components/day.tsx";
 import { movieStates } from "../my_movies.ts";
 import { NO_STATE } from "../components/rating_form.ts";
 
@@ -51,14 +52,7 @@ export const handler = defineRoute({
                         <span class="muted">{` (${movie.year})`}</span>
                       )}
                       <p class="muted small">
-                        Added{" "}
-                        <time dateTime={new Date(timestamp).toISOString()}>
-                          {new Date(timestamp).toLocaleDateString("en-GB", {
-                            day: "numeric",
-                            month: "short",
-                            year: "numeric",
-                          })}
-                        </time>
+                        Added <Day ms={timestamp} />
                       </p>
                     </div>
                     <RatingWidget
