@@ -35,11 +35,12 @@ export interface InteractionMatrixOptions {
 
 /**
  * Whether an interaction is a 1 in the matrix: a rating of at least
- * `minRating`, a like or a view; never a dislike or a skip.
+ * `minRating`, a like or a view; never a dislike, a skip or a list entry
+ * (watchlist, not interested).
  */
 export function isPositive(row: Interaction, minRating = 0): boolean {
-  if (row.type === "dislike" || row.type === "skip") return false;
-  return row.type !== "rating" || (row.value ?? 0) >= minRating;
+  if (row.type === "like" || row.type === "view") return true;
+  return row.type === "rating" && (row.value ?? 0) >= minRating;
 }
 
 /** `isPositive` for row `i` of columns (a rating without a value counts as 0). */
@@ -49,8 +50,8 @@ export function isPositiveAt(
   minRating = 0,
 ): boolean {
   const type = columns.types[i];
-  if (type === TYPE_CODE.dislike || type === TYPE_CODE.skip) return false;
-  if (type !== TYPE_CODE.rating) return true;
+  if (type === TYPE_CODE.like || type === TYPE_CODE.view) return true;
+  if (type !== TYPE_CODE.rating) return false;
   const value = columns.values[i];
   return (value !== value ? 0 : value) >= minRating; // NaN: no value
 }
