@@ -7,30 +7,12 @@
  */
 import type { MovieSummary } from "./movie_card.tsx";
 import { MovieCard } from "./movie_card.tsx";
+import { StarIcon } from "./icons.tsx";
+import { STAR_VALUES, starsLabel } from "./rating_form.ts";
 import { displayTitle } from "./title.ts";
-
-/** The half-star values offered, lowest first. */
-export const STAR_VALUES = [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5] as const;
 
 /** The form field that carries the answer about one movie. */
 export const answerField = (movieId: number): string => `answer-${movieId}`;
-
-const STAR =
-  "M12 1.5l3.2 6.6 7.3 1-5.3 5.1 1.3 7.2L12 18l-6.5 3.4 1.3-7.2L1.5 9.1l7.3-1z";
-
-function HalfStar({ left }: { left: boolean }) {
-  return (
-    <svg
-      viewBox={left ? "0 0 12 24" : "12 0 12 24"}
-      width="16"
-      height="32"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d={STAR} fill="currentColor" />
-    </svg>
-  );
-}
 
 /** A movie to answer about, inside the onboarding form. */
 export function OnboardingQuestion({ movie }: { movie: MovieSummary }) {
@@ -62,9 +44,9 @@ export function OnboardingQuestion({ movie }: { movie: MovieSummary }) {
                 name={name}
                 value={value}
               />
-              <label for={id(value)} class="star" title={`${value} stars`}>
-                <span class="sr-only">{value} stars</span>
-                <HalfStar left={value % 1 !== 0} />
+              <label for={id(value)} class="star" title={starsLabel(value)}>
+                <span class="sr-only">{starsLabel(value)}</span>
+                <StarIcon part={value % 1 !== 0 ? "left" : "right"} />
               </label>
             </>
           ))}
