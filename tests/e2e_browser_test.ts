@@ -364,6 +364,8 @@ Deno.test({
             ["browse_genres_page_2", "/movies?genre=Comedy&genre=Drama&page=2"],
             ["search", "/movies?q=matrix"],
             ["search_no_match", "/movies?q=zzqqxx"],
+            ["search_description", "/search?q=space%20horror"],
+            ["search_description_empty", "/search?q=zzqqxx%20yyww"],
             ["browse_bad_years", "/movies?yearFrom=2000&yearTo=1990"],
             ["movie", "/movies/2571"],
             ["movie_unrated", "/movies/131168"],
@@ -381,6 +383,7 @@ Deno.test({
             ["my_ratings_sorted", "/my-ratings?sort=high&show=rated"],
             ["my_ratings_not_interested", "/my-ratings?show=hidden"],
             ["watchlist", "/watchlist"],
+            ["onboarding", "/onboarding"],
             ["logout", "/logout"],
           ];
           // Dark colours are checked on the pages that hold every component.
