@@ -233,7 +233,13 @@ export const interactionCreatedSchema = z.object({
 });
 
 export const userInteractionsSchema = z.object({
-  items: z.array(interactionSchema.extend({ movie: movieRefSchema })),
+  items: z.array(interactionSchema.extend({
+    movie: movieRefSchema.extend({
+      posterPath: z.string().nullable().openapi({
+        description: "TMDB poster path (null without one)",
+      }),
+    }),
+  })),
 }).openapi("UserInteractions");
 
 /** Query of DELETE /api/interactions/{movieId}. */

@@ -3,6 +3,7 @@
  * watching what the browser reports (console errors, layout shifts).
  */
 import type { Page } from "playwright-core";
+import assert from "node:assert/strict";
 
 /**
  * Collects console errors and uncaught page errors into `errors`. A page
@@ -87,4 +88,30 @@ export async function layoutShift(page: Page): Promise<number> {
       setTimeout(() => resolve(sum), 500);
     })
   );
+}
+
+/**
+ * Signs up in the page (any viewport) and waits for the redirect to the
+ * onboarding, where a new account lands.
+ */
+export async function signUp(page: Page, base: string, email: string) {
+  await page.goto(`${base}/signup?next=/for-you`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.waitForURL(`${base}/onboarding`);
+}
+
+/** Posts a rating form in the page's context (its cookies), as a browser would. */
+export async function postRating(
+  page: Page,
+  base: string,
+  form: Record<string, string>,
+) {
+  const res = await page.request.post(`${base}/rate`, {
+    form,
+    headers: { origin: base },
+    maxRedirects: 0,
+  });
+  assert.equal(res.status(), 303);
 }

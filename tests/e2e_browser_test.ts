@@ -30,6 +30,8 @@ import {
 import {
   focusedElement,
   layoutShift,
+  postRating,
+  signUp,
   tabUntil,
   watchConsole,
 } from "./browser_steps.ts";
@@ -52,29 +54,6 @@ async function rate(page: Page, movieId: number, value: number) {
   await form.locator(`label[for="${prefix}-${value}"]`).click();
   await form.locator(".rating-status", { hasText: `Saved: ${value} ★` })
     .waitFor();
-}
-
-/** Signs up in the page (any viewport) and waits for the redirect. */
-async function signUp(page: Page, base: string, email: string) {
-  await page.goto(`${base}/signup?next=/for-you`);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await page.waitForURL(`${base}/for-you`);
-}
-
-/** Posts a rating form in the page's context (its cookies), as a browser would. */
-async function postRating(
-  page: Page,
-  base: string,
-  form: Record<string, string>,
-) {
-  const res = await page.request.post(`${base}/rate`, {
-    form,
-    headers: { origin: base },
-    maxRedirects: 0,
-  });
-  assert.equal(res.status(), 303);
 }
 
 Deno.test({
@@ -229,7 +208,8 @@ Deno.test({
           await page.keyboard.press("Tab");
           await page.keyboard.type("correct horse battery");
           await page.keyboard.press("Enter");
-          await page.waitForURL(`${base}/`);
+          // a new account lands on the onboarding
+          await page.waitForURL(`${base}/onboarding`);
 
           // Browse: the skip link leads past the filters to the results.
           await tabUntil(page, "link:Browse", 12);

@@ -16,6 +16,7 @@ import {
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { BASE_ENV } from "./api_fixture.ts";
+import { postRating, signUp } from "./browser_steps.ts";
 import { FIXTURE_POSTERS, startTmdbBridge } from "./tmdb_bridge.ts";
 import { FIXTURE_DATASET } from "./fixtures/pipeline_context.ts";
 import { silentLogger } from "../api/logger.ts";
@@ -169,6 +170,61 @@ Deno.test({
             await page.screenshot({
               path: `${SCREENSHOTS}/${device}_posters_movie.png`,
             });
+          },
+        );
+        await t.step(
+          `${device}: My ratings and the Watchlist show posters too`,
+          async () => {
+            await signUp(page, base, `posters-${device}@example.com`);
+            // Toy Story (poster), The Good, the Bad and the Ugly (poster),
+            // Toy Story 2 (its image fails).
+            for (const movieId of ["1", "8"]) {
+              await postRating(page, base, {
+                movieId,
+                value: "4",
+                action: "rate",
+                next: "/",
+              });
+            }
+            await postRating(page, base, {
+              movieId: "4",
+              action: "watch",
+              next: "/",
+            });
+            for (
+              const [path, expected] of [
+                ["/my-ratings", ["Toy Story", "Toy Story 2"]],
+                ["/watchlist", ["The Good, the Bad and the Ugly"]],
+              ] as const
+            ) {
+              await page.goto(`${base}${path}`);
+              await page.waitForFunction(() =>
+                [...document.querySelectorAll(".row-poster img")].every((
+                  img,
+                ) => (img as HTMLImageElement).complete)
+              );
+              const shown = await posters(page);
+              assert.equal(shown.length, expected.length, path);
+              const alts = await page.locator(".row-poster img").evaluateAll(
+                (images) => images.map((i) => i.getAttribute("alt")),
+              );
+              assert.deepEqual(
+                alts.toSorted(),
+                expected.map((t) => `Poster of ${t}`),
+              );
+              // the failed one shows its initials, the others load
+              assert.equal(
+                shown.filter((p) => p.loaded).length,
+                expected.filter((t) => t !== "Toy Story 2").length,
+                JSON.stringify(shown),
+              );
+              await page.screenshot({
+                path: `${SCREENSHOTS}/${device}_posters${
+                  path.replace("/", "_")
+                }.png`,
+                fullPage: true,
+              });
+            }
           },
         );
         assert.deepEqual(errors, []);

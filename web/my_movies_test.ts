@@ -13,7 +13,7 @@ const did = (
   type,
   value,
   timestamp,
-  movie: { id: movieId, title: "Heat", year: 1995 },
+  movie: { id: movieId, title: "Heat", year: 1995, posterPath: null },
 });
 
 Deno.test("movieStates keeps the newest rating and reaction of each movie", () => {

@@ -7,6 +7,7 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Interaction } from "../../core/types.ts";
 import { isTaste } from "../../core/profile.ts";
+import { withPoster } from "../posters.ts";
 import type { AppEnv } from "../context.ts";
 import type { RouteDeps } from "../deps.ts";
 import { requireUser } from "../middleware/auth.ts";
@@ -159,13 +160,21 @@ export function interactionRoutes(deps: RouteDeps) {
       const user = c.get("user");
       const history = await deps.store.interactions.forUser(user.id);
       const ids = [...new Set(history.map((i) => i.movieId))];
-      const movies = new Map(
-        (await deps.store.movies.getMany(ids)).map((m) => [m.id, m]),
-      );
+      const [found, posters] = await Promise.all([
+        deps.store.movies.getMany(ids),
+        deps.posters(),
+      ]);
+      const movies = new Map(found.map((m) => [m.id, m]));
       const items = history.flatMap((i) => {
         const m = movies.get(i.movieId);
         return m
-          ? [{ ...i, movie: { id: m.id, title: m.title, year: m.year } }]
+          ? [{
+            ...i,
+            movie: withPoster(
+              { id: m.id, title: m.title, year: m.year },
+              posters,
+            ),
+          }]
           : [];
       });
       c.header("Cache-Control", "private, no-store");

@@ -3,7 +3,7 @@ import type { ComponentChildren } from "preact";
 import type { MovieWithStats } from "../../core/types.ts";
 import type { MovieState } from "./rating_form.ts";
 import { displayTitle } from "./title.ts";
-import { initials, PosterImage } from "./poster.tsx";
+import { PosterTile } from "./poster.tsx";
 
 /** The fields a card shows. */
 export type MovieSummary =
@@ -63,28 +63,16 @@ export function YourRating({ mine }: { mine: MovieState }) {
 export function MovieCard(
   { movie, headingLevel = 3, mine, children }: MovieCardProps,
 ) {
-  const hue = (movie.id * 47) % 360;
   const title = displayTitle(movie.title);
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <article class="movie-card">
-      <a
-        href={`/movies/${movie.id}`}
-        class="poster"
-        style={`--hue:${hue}`}
-        tabIndex={-1}
-        aria-hidden="true"
-      >
-        <span>{initials(title)}</span>
-        {movie.posterPath && (
-          <PosterImage
-            posterPath={movie.posterPath}
-            title={title}
-            width={185}
-            sizes="(max-width: 600px) 40vw, 185px"
-          />
-        )}
-      </a>
+      <PosterTile
+        movie={movie}
+        title={title}
+        width={185}
+        sizes="(max-width: 600px) 40vw, 185px"
+      />
       <div class="movie-card-body">
         <Heading class="movie-title">
           <a href={`/movies/${movie.id}`}>{title}</a>

@@ -48,3 +48,43 @@ export function PosterImage(props: PosterImageProps) {
     />
   );
 }
+
+/** Props of `PosterTile`. */
+export interface PosterTileProps {
+  movie: { id: number; posterPath?: string | null };
+  /** The display title. */
+  title: string;
+  /** Width the image is laid out at (see `PosterImage`). */
+  width: typeof POSTER_WIDTHS[number];
+  sizes: string;
+  /** Extra class names beside `poster`. */
+  class?: string;
+}
+
+/**
+ * The poster tile that links to the movie page: coloured initials, covered
+ * by the TMDB poster when there is one. Hidden from assistive technology
+ * and the tab order, since the title beside it is the same link.
+ */
+export function PosterTile(props: PosterTileProps) {
+  const { movie, title } = props;
+  return (
+    <a
+      href={`/movies/${movie.id}`}
+      class={props.class ? `poster ${props.class}` : "poster"}
+      style={`--hue:${(movie.id * 47) % 360}`}
+      tabIndex={-1}
+      aria-hidden="true"
+    >
+      <span>{initials(title)}</span>
+      {movie.posterPath && (
+        <PosterImage
+          posterPath={movie.posterPath}
+          title={title}
+          width={props.width}
+          sizes={props.sizes}
+        />
+      )}
+    </a>
+  );
+}

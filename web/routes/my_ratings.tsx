@@ -7,6 +7,7 @@ import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle, sortTitle } from "../components/title.ts";
 import { Day } from "../components/day.tsx";
+import { PosterTile } from "../components/poster.tsx";
 import type { MyInteraction } from "../my_movies.ts";
 
 /** One movie of the list, with everything the user said about it. */
@@ -193,6 +194,13 @@ export const handler = defineRoute({
                     <ul class="ratings-list" aria-label="Your ratings">
                       {list.map((row) => (
                         <li key={row.movie.id} class="rating-row">
+                          <PosterTile
+                            movie={row.movie}
+                            title={displayTitle(row.movie.title)}
+                            width={92}
+                            sizes="46px"
+                            class="row-poster"
+                          />
                           <div class="rating-row-title">
                             <a href={`/movies/${row.movie.id}`}>
                               {displayTitle(row.movie.title)}

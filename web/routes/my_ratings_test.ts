@@ -13,7 +13,7 @@ const did = (
   type,
   value,
   timestamp,
-  movie: { id: movieId, title, year: 2000 },
+  movie: { id: movieId, title, year: 2000, posterPath: null },
 });
 const matrix: [number, string] = [3, "Matrix, The"];
 // Newest first, as the API lists them.

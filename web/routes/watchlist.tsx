@@ -6,6 +6,7 @@ import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle } from "../components/title.ts";
+import { PosterTile } from "../components/poster.tsx";
 import { Day } from "../components/day.tsx";
 import { movieStates } from "../my_movies.ts";
 import { NO_STATE } from "../components/rating_form.ts";
@@ -44,6 +45,13 @@ export const handler = defineRoute({
               <ul class="ratings-list" aria-label="Movies to watch">
                 {wanted.map(({ movie, timestamp }) => (
                   <li key={movie.id} class="rating-row">
+                    <PosterTile
+                      movie={movie}
+                      title={displayTitle(movie.title)}
+                      width={92}
+                      sizes="46px"
+                      class="row-poster"
+                    />
                     <div class="rating-row-title">
                       <a href={`/movies/${movie.id}`}>
                         {displayTitle(movie.title)}
