@@ -162,7 +162,7 @@ export function interactionRoutes(deps: RouteDeps) {
       const ids = [...new Set(history.map((i) => i.movieId))];
       const [found, posters] = await Promise.all([
         deps.store.movies.getMany(ids),
-        deps.posters(),
+        deps.posters.paths(),
       ]);
       const movies = new Map(found.map((m) => [m.id, m]));
       const items = history.flatMap((i) => {
