@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { STEERS } from "../core/recommenders/steer.ts";
+import { INTERACTION_TYPES } from "../core/types.ts";
 
 /** Largest id accepted in paths and bodies (SQLite and JSON safe). */
 const MAX_ID = 2 ** 31 - 1;
@@ -173,15 +174,7 @@ const movieRefSchema = z.object({
   year: z.number().int().nullable(),
 }).openapi("MovieRef");
 
-const interactionType = z.enum([
-  "rating",
-  "view",
-  "like",
-  "dislike",
-  "skip",
-  "watchlist",
-  "hide",
-]).openapi({
+const interactionType = z.enum(INTERACTION_TYPES).openapi({
   description:
     'skip: "I haven\'t seen it", an onboarding answer; never counted as a rating, view or like. watchlist (want to watch) and hide (not interested) keep a movie out of recommendations and teach nothing about taste',
 });

@@ -43,15 +43,20 @@ export interface MovieWithStats extends Movie {
  * an onboarding question: no taste signal (core/skips.ts). "watchlist" (want
  * to watch) and "hide" (not interested) are lists, not taste: they keep a
  * movie out of recommendations and teach the models nothing (see `isTaste`).
+ * The position of each is its code in `InteractionColumns`: append only.
  */
-export type InteractionType =
-  | "rating"
-  | "view"
-  | "like"
-  | "dislike"
-  | "skip"
-  | "watchlist"
-  | "hide";
+export const INTERACTION_TYPES = [
+  "rating",
+  "view",
+  "like",
+  "dislike",
+  "skip",
+  "watchlist",
+  "hide",
+] as const;
+
+/** One of `INTERACTION_TYPES`. */
+export type InteractionType = typeof INTERACTION_TYPES[number];
 
 /**
  * One user action on one movie. A user has at most one interaction of each

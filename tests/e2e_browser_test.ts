@@ -398,6 +398,8 @@ Deno.test({
             await audit(page, viewport, "login_refused");
 
             await signUp(page, base, `audit-${viewport}@example.com`);
+            await audit(page, viewport, "onboarding_new_user");
+            await page.goto(`${base}/for-you`);
             await audit(page, viewport, "for_you_new_user");
             await page.goto(`${base}/my-ratings`);
             await audit(page, viewport, "my_ratings_empty");

@@ -194,7 +194,12 @@ Deno.test({
             for (
               const [path, expected] of [
                 ["/my-ratings", ["Toy Story", "Toy Story 2"]],
-                ["/watchlist", ["The Good, the Bad and the Ugly"]],
+                [
+                  "/watchlist",
+                  [
+                    "The Good, the Bad and the Ugly (Buono, il brutto, il cattivo, Il)",
+                  ],
+                ],
               ] as const
             ) {
               await page.goto(`${base}${path}`);

@@ -140,7 +140,7 @@ Deno.test({
           assert.match(pixar.html, /<p class="explanation">Tagged pixar<\/p>/);
           // A whole title still comes first.
           const heat = await page("/search?q=heat");
-          const first = /<h3 class="movie-title"><a href="\/movies\/(\d+)">/
+          const first = /<h2 class="movie-title"><a href="\/movies\/(\d+)">/
             .exec(heat.html);
           assert.equal(first?.[1], "6");
           const eighties = await page(

@@ -4,18 +4,14 @@
  * ratings fit in half a gigabyte and training never holds them as objects.
  * Users are dense indices into `userIds`, in first-seen order.
  */
-import type { Interaction, InteractionType } from "../types.ts";
+import {
+  type Interaction,
+  INTERACTION_TYPES,
+  type InteractionType,
+} from "../types.ts";
 
 /** Interaction types by their code in `InteractionColumns.types`. */
-export const INTERACTION_TYPES: readonly InteractionType[] = [
-  "rating",
-  "view",
-  "like",
-  "dislike",
-  "skip",
-  "watchlist",
-  "hide",
-];
+export { INTERACTION_TYPES };
 
 /** The code of each type in `InteractionColumns.types`. */
 export const TYPE_CODE: Readonly<Record<InteractionType, number>> = {

@@ -19,7 +19,7 @@ export function OnboardingQuestion({ movie }: { movie: MovieSummary }) {
   const name = answerField(movie.id);
   const id = (value: string | number) => `q-${movie.id}-${value}`;
   return (
-    <MovieCard movie={movie}>
+    <MovieCard movie={movie} headingLevel={2}>
       <input type="hidden" name="movieId" value={movie.id} />
       <fieldset class="onboarding-answer">
         <legend class="sr-only">

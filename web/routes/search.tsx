@@ -160,7 +160,7 @@ export const handler = defineRoute({
                   <ul class="movie-grid" aria-label="Search results">
                     {result.items.map((item) => (
                       <li key={item.movie.id}>
-                        <MovieCard movie={item.movie}>
+                        <MovieCard movie={item.movie} headingLevel={2}>
                           {item.match.text && (
                             <p class="explanation">{item.match.text}</p>
                           )}
