@@ -33,7 +33,7 @@ Deno.test("ratingRows folds interactions into one row per movie, views and the w
   const rows = ratingRows(items);
   assert.deepEqual(ids(rows), [3, 1, 2, 5, 7]);
   assert.deepEqual(rows[0], {
-    movie: { id: 3, title: "Matrix, The", year: 2000 },
+    movie: { id: 3, title: "Matrix, The", year: 2000, posterPath: null },
     rating: 4,
     reaction: "like",
     hidden: false,
