@@ -11,6 +11,7 @@ import {
   HybridRecommender,
 } from "../recommenders/hybrid.ts";
 import { ndcgAtK } from "../metrics.ts";
+import type { EmbeddingMatrix } from "../types.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
 import { validationObjective, type ValidationUser } from "./validation.ts";
 
@@ -19,6 +20,21 @@ export type HybridGridKey = keyof HybridParams;
 
 /** Candidate values per parameter; parameters absent here stay fixed. */
 export type HybridGrid = Partial<Record<HybridGridKey, number[]>>;
+
+/**
+ * What tuning on users held out of training needs (short histories,
+ * onboarded histories): the models are trained again without them.
+ */
+export interface HeldOutTuningOptions {
+  lambda: number;
+  minCount?: number;
+  content: EmbeddingMatrix | null;
+  grid: HybridGrid;
+  seed: number;
+  /** At most this many held-out users, a seeded sample (default: all). */
+  maxUsers?: number;
+  progress?: TrainingProgress;
+}
 
 /** Parameters that change the per-user components, not just the blend. */
 const OUTER_KEYS: HybridGridKey[] = [

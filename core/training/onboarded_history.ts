@@ -7,7 +7,7 @@
  * Their histories differ from a handful of ratings given without it (what
  * `tuneShortHistory` tunes for): the most rated movies, rated or skipped.
  */
-import type { EmbeddingMatrix, Interaction } from "../types.ts";
+import type { Interaction } from "../types.ts";
 import {
   type HybridParams,
   HybridRecommender,
@@ -24,22 +24,13 @@ import {
   simulateOnboarding,
 } from "../onboarding/simulation.ts";
 import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
-import type { TrainingProgress } from "./progress.ts";
+import { type HeldOutTuningOptions, tuneHybrid } from "./hybrid_tune.ts";
 import { meanNdcg, type ValidationUser } from "./validation.ts";
 
 /** Options of `tuneOnboardedHistory`. */
-export interface OnboardedHistoryOptions {
+export interface OnboardedHistoryOptions extends HeldOutTuningOptions {
   /** The short-history settings; tuning starts from them. */
   short: HybridParams;
-  lambda: number;
-  minCount?: number;
-  content: EmbeddingMatrix | null;
-  grid: HybridGrid;
-  seed: number;
-  /** At most this many held-out users play, a seeded sample (default: all). */
-  maxUsers?: number;
-  progress?: TrainingProgress;
 }
 
 /** Onboarded settings and how both settings did on the simulated users. */

@@ -4,30 +4,21 @@
  * first 5 (`newUserSplit`) and the weights are tuned on their other liked
  * movies.
  */
-import type { EmbeddingMatrix, Interaction } from "../types.ts";
+import type { Interaction } from "../types.ts";
 import type { InteractionColumns } from "../models/interaction_columns.ts";
 import {
   type HybridParams,
   HybridRecommender,
 } from "../recommenders/hybrid.ts";
 import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
+import { type HeldOutTuningOptions, tuneHybrid } from "./hybrid_tune.ts";
 import { newUserSplit } from "./split.ts";
-import type { TrainingProgress } from "./progress.ts";
 import { meanNdcg, validationUsersOf } from "./validation.ts";
 
 /** Options of `tuneShortHistory`. */
-export interface ShortHistoryOptions {
+export interface ShortHistoryOptions extends HeldOutTuningOptions {
   /** The settings long histories get; tuning starts from them. */
   long: HybridParams;
-  lambda: number;
-  minCount?: number;
-  content: EmbeddingMatrix | null;
-  grid: HybridGrid;
-  seed: number;
-  /** At most this many simulated new users, a seeded sample (default: all). */
-  maxUsers?: number;
-  progress?: TrainingProgress;
 }
 
 /** Short-history settings and how both settings did on the new users. */
