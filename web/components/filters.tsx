@@ -6,7 +6,9 @@
  */
 import { SearchBox } from "../islands/search_box.tsx";
 import type { MovieListQuery } from "../web_api.ts";
-import type { FilterProblems } from "../routes/movies/index.tsx";
+
+/** A filter the user has to fix, by field. */
+export type FilterProblems = Partial<Record<"yearFrom" | "yearTo", string>>;
 
 /** Props of `Filters`. */
 export interface FiltersProps {

@@ -2,7 +2,7 @@
 import { defineRoute } from "../../define.ts";
 import { renderPage } from "../../render.tsx";
 import { ApiError, type MovieListQuery } from "../../web_api.ts";
-import { Filters } from "../../components/filters.tsx";
+import { type FilterProblems, Filters } from "../../components/filters.tsx";
 import { MovieGrid } from "../../components/movie_card.tsx";
 import { Pagination } from "../../components/pagination.tsx";
 import { myMovies } from "../../my_movies.ts";
@@ -12,9 +12,6 @@ export const PAGE_SIZE = 24;
 const SORTS = ["relevance", "popular", "rating", "title", "year"] as const;
 /** Years the API accepts. */
 const YEARS = { min: 1800, max: 2200 };
-
-/** A filter the user has to fix, by field. */
-export type FilterProblems = Partial<Record<"yearFrom" | "yearTo", string>>;
 
 /** The browse state from the URL, and what is wrong with it. */
 export interface BrowseQuery {
