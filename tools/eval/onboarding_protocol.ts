@@ -7,13 +7,8 @@
  * questions, and a fixed questionnaire of the most rated movies.
  */
 import { ItemItemRecommender } from "../../core/models/item_item_model.ts";
-import { movieStats } from "../../core/movie_stats.ts";
-import {
-  coldStartRecommender,
-  PopularityRecommender,
-} from "../../core/recommenders/popular.ts";
+import { PopularityRecommender } from "../../core/recommenders/popular.ts";
 import type { Recommender } from "../../core/recommender.ts";
-import { trainServingModels } from "../../core/training/serving_models.ts";
 import type { Interaction } from "../../core/types.ts";
 import { assembleQuestionnaire } from "../../serving/onboarding.ts";
 import { assembleRecommender } from "../../serving/recommender.ts";
@@ -35,7 +30,7 @@ import {
   named,
   type ProtocolResult,
   rankAll,
-  tagged,
+  trainServed,
 } from "./run.ts";
 import { servedWithShortLimit } from "./research.ts";
 import { type Effort, type RankedMethod, scoreMethods } from "./scoring.ts";
@@ -104,22 +99,9 @@ export function evaluateOnboarding(
     `[${protocol}] ${split.users.length} users held out: train ${split.train.length} ratings, ` +
       `${users.length} held-out users have relevant items in their test half`,
   );
-  const content = options.embeddings[options.servedEmbedding] ?? null;
-  const stats = movieStats(catalogueIds, {
-    ratedMovieIds: split.train.map((r) => r.movieId),
-    ratings: split.train.map((r) => r.value ?? 0),
-  });
-  const mostLiked = coldStartRecommender(stats, "most-liked");
-  const started = performance.now();
-  const served = trainServingModels(split.train, {
-    content,
-    embeddingModel: content ? options.servedEmbedding : null,
-    minCount: options.minCount,
-    progress: tagged(progress, protocol),
-  });
-  const servedMs = performance.now() - started;
-  progress.log(
-    `[${protocol}] served models trained in ${(servedMs / 1000).toFixed(1)} s`,
+  const { content, stats, mostLiked, served, servedMs } = trainServed(
+    split.train,
+    { ...options, protocol },
   );
   const hybrid = assembleRecommender("hybrid", {
     models: served,

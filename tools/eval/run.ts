@@ -182,6 +182,50 @@ export function rankAll(
   });
 }
 
+/** What `trainServed` gives a protocol. */
+export interface ServedOnSplit {
+  /** The served embedding's matrix (null without one). */
+  content: EmbeddingMatrix | null;
+  stats: ReturnType<typeof movieStats>;
+  /** What the API serves a user with no history. */
+  mostLiked: Recommender;
+  served: ReturnType<typeof trainServingModels>;
+  servedMs: number;
+}
+
+/**
+ * Trains what the API would serve on a protocol's training ratings, as the
+ * pipeline trains it, with the statistics and the cold-start list.
+ */
+export function trainServed(
+  train: Interaction[],
+  options: EvalOptions & { protocol: Protocol },
+): ServedOnSplit {
+  const { protocol, progress, catalogueIds } = options;
+  const content = options.embeddings[options.servedEmbedding] ?? null;
+  const stats = movieStats(catalogueIds, {
+    ratedMovieIds: train.map((r) => r.movieId),
+    ratings: train.map((r) => r.value ?? 0),
+  });
+  const mostLiked = coldStartRecommender(stats, "most-liked");
+  const started = performance.now();
+  const served = trainServingModels(train, {
+    content,
+    embeddingModel: content ? options.servedEmbedding : null,
+    minCount: options.minCount,
+    progress: tagged(progress, protocol),
+  });
+  const servedMs = performance.now() - started;
+  progress.log(
+    `[${protocol}] served models trained in ${
+      (servedMs / 1000).toFixed(1)
+    } s: λ=${served.settings.lambda}, validation NDCG@10 ${
+      served.settings.validationNdcg?.toFixed(4)
+    }`,
+  );
+  return { content, stats, mostLiked, served, servedMs };
+}
+
 /**
  * Runs one protocol end to end and returns per-method metrics with
  * bootstrap intervals over users.
@@ -207,29 +251,11 @@ export function evaluateProtocol(
     `[${protocol}] train ${split.train.length} ratings, test ${split.test.length} ratings, ` +
       `${relevant.size} of ${testUsers.length} test users have relevant items`,
   );
-  const content = options.embeddings[options.servedEmbedding] ?? null;
-  const stats = movieStats(catalogueIds, {
-    ratedMovieIds: split.train.map((r) => r.movieId),
-    ratings: split.train.map((r) => r.value ?? 0),
-  });
-  // What the API serves a user with no history.
-  const mostLiked = coldStartRecommender(stats, "most-liked");
-
-  const started = performance.now();
-  const served = trainServingModels(split.train, {
-    content,
-    embeddingModel: content ? options.servedEmbedding : null,
-    minCount: options.minCount,
-    progress: tagged(progress, protocol),
-  });
-  const servedMs = performance.now() - started;
-  progress.log(
-    `[${protocol}] served models trained in ${
-      (servedMs / 1000).toFixed(1)
-    } s: λ=${served.settings.lambda}, validation NDCG@10 ${
-      served.settings.validationNdcg?.toFixed(4)
-    }`,
+  const { content, stats, mostLiked, served, servedMs } = trainServed(
+    split.train,
+    { ...options, protocol },
   );
+
   const methods: { recommender: Recommender; trainMs: number }[] = [];
   const add = (recommender: Recommender, trainMs = 0) =>
     methods.push({ recommender, trainMs });
