@@ -66,32 +66,46 @@ export function assembleRecommender(
           content ? new ContentRecommender(content) : null,
         )
         : null;
-    case "hybrid": {
-      if (!models) return null;
-      const parts = { ...models, content };
-      const { params, short } = models.settings;
-      const long = new HybridRecommender(parts, {
-        ...HYBRID_DEFAULTS,
-        ...params,
-      });
-      if (!short) return long;
-      // Both share the models; each keeps only its own scoring buffers.
-      return new HistoryLengthRouter({
-        short: new HybridRecommender(parts, {
-          ...HYBRID_DEFAULTS,
-          ...short.params,
-        }),
-        onboarded: short.onboarded
-          ? new HybridRecommender(parts, {
-            ...HYBRID_DEFAULTS,
-            ...short.onboarded.params,
-          })
-          : undefined,
-        long,
-        maxShort: short.maxHistory,
-      });
-    }
+    case "hybrid":
+      return models ? servedHybrid(models, content) : null;
   }
+}
+
+/**
+ * The served hybrid: long-history settings, and with tuned short-history
+ * settings a router in front that sends histories of at most `maxShort`
+ * movies (default: the tuned `maxHistory`) to them, and onboarding answers
+ * to their own settings. The hybrids share the models; each keeps only its
+ * own scoring buffers.
+ *
+ * @example
+ * ```ts
+ * const hybrid = servedHybrid(models, content);
+ * ```
+ */
+export function servedHybrid(
+  models: ServingModels,
+  content: EmbeddingMatrix | null,
+  options: { maxShort?: number } = {},
+): Recommender {
+  const parts = { ...models, content };
+  const { params, short } = models.settings;
+  const long = new HybridRecommender(parts, { ...HYBRID_DEFAULTS, ...params });
+  if (!short) return long;
+  return new HistoryLengthRouter({
+    short: new HybridRecommender(parts, {
+      ...HYBRID_DEFAULTS,
+      ...short.params,
+    }),
+    onboarded: short.onboarded
+      ? new HybridRecommender(parts, {
+        ...HYBRID_DEFAULTS,
+        ...short.onboarded.params,
+      })
+      : undefined,
+    long,
+    maxShort: options.maxShort ?? short.maxHistory,
+  });
 }
 
 /**

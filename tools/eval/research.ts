@@ -5,8 +5,8 @@
  * of it. Neither runs in the pipeline; rows are labelled as such.
  */
 import { HistoryLengthRouter } from "../../core/recommenders/history_router.ts";
+import { servedHybrid } from "../../serving/recommender.ts";
 import {
-  HYBRID_DEFAULTS,
   type HybridParams,
   HybridRecommender,
 } from "../../core/recommenders/hybrid.ts";
@@ -34,26 +34,9 @@ export function servedWithShortLimit(
   content: EmbeddingMatrix | null,
   maxShort: number,
 ): Recommender {
-  const parts = { ...models, content };
-  const { params, short } = models.settings;
-  const long = new HybridRecommender(parts, { ...HYBRID_DEFAULTS, ...params });
-  const router = short
-    ? new HistoryLengthRouter({
-      short: new HybridRecommender(parts, {
-        ...HYBRID_DEFAULTS,
-        ...short.params,
-      }),
-      onboarded: short.onboarded
-        ? new HybridRecommender(parts, {
-          ...HYBRID_DEFAULTS,
-          ...short.onboarded.params,
-        })
-        : undefined,
-      long,
-      maxShort,
-    })
-    : long;
-  return Object.assign(router, { name: `hybrid-short-up-to-${maxShort}` });
+  return Object.assign(servedHybrid(models, content, { maxShort }), {
+    name: `hybrid-short-up-to-${maxShort}`,
+  });
 }
 
 /** What the re-tuning chose, for the report. */
