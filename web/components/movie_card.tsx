@@ -3,7 +3,7 @@ import type { ComponentChildren } from "preact";
 import type { MovieWithStats } from "../../core/types.ts";
 import type { MovieState } from "./rating_form.ts";
 import { displayTitle } from "./title.ts";
-import { PosterTile } from "./poster.tsx";
+import { PosterTile } from "./poster_image.tsx";
 
 /** The fields a card shows. */
 export type MovieSummary =

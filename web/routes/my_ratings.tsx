@@ -7,7 +7,7 @@ import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle, sortTitle } from "../components/title.ts";
 import { Day } from "../components/day.tsx";
-import { PosterTile } from "../components/poster.tsx";
+import { PosterTile } from "../components/poster_image.tsx";
 import type { MyInteraction } from "../my_movies.ts";
 
 /** One movie of the list, with everything the user said about it. */

@@ -6,7 +6,7 @@ import { defineRoute } from "../define.ts";
 import { renderPage } from "../render.tsx";
 import { RatingWidget } from "../islands/rating_widget.tsx";
 import { displayTitle } from "../components/title.ts";
-import { PosterTile } from "../components/poster.tsx";
+import { PosterTile } from "../components/poster_image.tsx";
 import { Day } from "../components/day.tsx";
 import { movieStates } from "../my_movies.ts";
 import { NO_STATE } from "../components/rating_form.ts";

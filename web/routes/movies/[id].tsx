@@ -6,7 +6,7 @@ import { MovieGrid, RatingSummary } from "../../components/movie_card.tsx";
 import { RatingChart } from "../../components/rating_chart.tsx";
 import { RatingWidget } from "../../islands/rating_widget.tsx";
 import { displayTitle } from "../../components/title.ts";
-import { PosterImage } from "../../components/poster.tsx";
+import { PosterImage } from "../../components/poster_image.tsx";
 import {
   parseSteering,
   SteerControls,
