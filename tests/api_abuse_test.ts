@@ -30,6 +30,9 @@ import { datasetTestName } from "./web_fixture.ts";
 import type { Store } from "../store/types.ts";
 
 const PASSWORD = "correct horse battery";
+const FORWARDED_SECRET = "forwarded-client-secret-0123456789abcdef";
+
+type ApiServer = Awaited<ReturnType<typeof apiServer>>;
 
 /** The API on a real port, listening on IPv4 and IPv6. */
 async function apiServer(store: Store, env: Record<string, string>) {
@@ -42,11 +45,42 @@ async function apiServer(store: Store, env: Record<string, string>) {
     signals: [],
   });
   const port = api.url.port;
-  return {
-    /** Base URLs of two different clients. */
-    v4: `http://127.0.0.1:${port}`,
-    v6: `http://[::1]:${port}`,
-    close: () => api.shutdown(),
+  return { ...clientsOn(port), close: () => api.shutdown() };
+}
+
+/** Base URLs of two different clients of a server on `port`. */
+function clientsOn(port: string) {
+  return { v4: `http://127.0.0.1:${port}`, v6: `http://[::1]:${port}` };
+}
+
+/** `handler` on a real port, listening on IPv4 and IPv6. */
+async function listenBoth(handler: Deno.ServeHandler<Deno.NetAddr>) {
+  const { server: http, url } = await listen(handler, {
+    port: 0,
+    hostname: "::",
+  });
+  return { ...clientsOn(url.port), close: () => http.shutdown() };
+}
+
+/** Web and API in one server (deno task start), on a real port. */
+function webServer(store: Store, env: Record<string, string>) {
+  const config = parseConfig({ ...BASE_ENV, ...env });
+  const app = createApp({ config, store, logger: silentLogger });
+  return listenBoth(createServer({ config, api: app }).fetch);
+}
+
+/** A step's body, run against the server `open` starts, closed after. */
+function using<S extends { close(): Promise<void> }>(
+  open: () => Promise<S>,
+  body: (server: S) => Promise<void>,
+): () => Promise<void> {
+  return async () => {
+    const server = await open();
+    try {
+      await body(server);
+    } finally {
+      await server.close();
+    }
   };
 }
 
@@ -56,6 +90,16 @@ async function status(res: Promise<Response>): Promise<number> {
   return r.status;
 }
 
+/** The statuses of `count` requests made one after another. */
+async function statuses(
+  count: number,
+  request: (i: number) => Promise<Response>,
+): Promise<number[]> {
+  const seen: number[] = [];
+  for (let i = 0; i < count; i++) seen.push(await status(request(i)));
+  return seen;
+}
+
 const signup = (base: string, email: string, headers = {}) =>
   fetch(
     `${base}/api/auth/signup`,
@@ -63,6 +107,14 @@ const signup = (base: string, email: string, headers = {}) =>
   );
 const login = (base: string, email: string, password: string, headers = {}) =>
   fetch(`${base}/api/auth/login`, postJson({ email, password }, headers));
+/** A browser's sign-up form, posted to the web at `base`. */
+const webSignup = (base: string, email: string) =>
+  fetch(`${base}/signup`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin: base },
+    body: new URLSearchParams({ email, password: PASSWORD }),
+  });
 
 Deno.test({
   name: datasetTestName("API abuse limits over real sockets"),
@@ -70,425 +122,297 @@ Deno.test({
   async fn(t) {
     await ensureIslands();
     const loaded = await loadedStore();
+    /** A step's body, run against an API server of its own with `env`. */
+    const withApi = (
+      env: Record<string, string>,
+      body: (api: ApiServer) => Promise<void>,
+    ) => using(() => apiServer(loaded.store, env), body);
+    /** The same against web and API in one server. */
+    const withWeb = (
+      env: Record<string, string>,
+      body: (web: ApiServer) => Promise<void>,
+    ) => using(() => webServer(loaded.store, env), body);
     try {
       await t.step(
         "sign-ups count per socket address, whatever X-Forwarded-For says",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            AUTH_RATE_LIMIT_PER_MINUTE: "3",
+        withApi({ AUTH_RATE_LIMIT_PER_MINUTE: "3" }, async (api) => {
+          const spoofed = (i: number) => ({
+            "X-Forwarded-For": `10.9.8.${i}`,
+            "X-Client-Address": `10.7.7.${i}`,
           });
-          try {
-            const spoofed = (i: number) => ({
-              "X-Forwarded-For": `10.9.8.${i}`,
-              "X-Client-Address": `10.7.7.${i}`,
-            });
-            for (let i = 0; i < 3; i++) {
-              assert.equal(
-                await status(
-                  signup(api.v4, `sock${i}@example.com`, spoofed(i)),
-                ),
-                202,
-              );
-            }
-            assert.equal(
-              await status(signup(api.v4, "sock3@example.com", spoofed(3))),
-              429,
-              "a new X-Forwarded-For is not a new client",
-            );
-            assert.equal(
-              await status(signup(api.v6, "other@example.com")),
-              202,
-              "another address has its own budget",
-            );
-          } finally {
-            await api.close();
-          }
-        },
+          assert.deepEqual(
+            await statuses(
+              3,
+              (i) => signup(api.v4, `sock${i}@example.com`, spoofed(i)),
+            ),
+            [202, 202, 202],
+          );
+          assert.equal(
+            await status(signup(api.v4, "sock3@example.com", spoofed(3))),
+            429,
+            "a new X-Forwarded-For is not a new client",
+          );
+          assert.equal(
+            await status(signup(api.v6, "other@example.com")),
+            202,
+            "another address has its own budget",
+          );
+        }),
       );
 
       await t.step(
         "behind a trusted proxy, only the entry it appended counts",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            AUTH_RATE_LIMIT_PER_MINUTE: "3",
-            TRUSTED_PROXY_COUNT: "1",
+        withApi({
+          AUTH_RATE_LIMIT_PER_MINUTE: "3",
+          TRUSTED_PROXY_COUNT: "1",
+        }, async (api) => {
+          const via = (written: string, seen: string) => ({
+            "X-Forwarded-For": `${written}, ${seen}`,
           });
-          try {
-            const via = (written: string, seen: string) => ({
-              "X-Forwarded-For": `${written}, ${seen}`,
-            });
-            for (let i = 0; i < 3; i++) {
-              assert.equal(
-                await status(
-                  signup(
-                    api.v4,
-                    `proxy${i}@example.com`,
-                    via(`1.1.1.${i}`, "203.0.113.7"),
-                  ),
-                ),
-                202,
-              );
-            }
-            assert.equal(
-              await status(
-                signup(
-                  api.v4,
-                  "proxy3@example.com",
-                  via("1.1.1.9", "203.0.113.7"),
-                ),
-              ),
-              429,
-            );
-            assert.equal(
-              await status(
-                signup(
-                  api.v4,
-                  "proxy4@example.com",
-                  via("203.0.113.7", "203.0.113.8"),
-                ),
-              ),
-              202,
-            );
-          } finally {
-            await api.close();
-          }
-        },
+          const proxied = (i: number, written: string, seen: string) =>
+            signup(api.v4, `proxy${i}@example.com`, via(written, seen));
+          assert.deepEqual(
+            await statuses(3, (i) => proxied(i, `1.1.1.${i}`, "203.0.113.7")),
+            [202, 202, 202],
+          );
+          assert.equal(
+            await status(proxied(3, "1.1.1.9", "203.0.113.7")),
+            429,
+          );
+          assert.equal(
+            await status(proxied(4, "203.0.113.7", "203.0.113.8")),
+            202,
+          );
+        }),
       );
 
       await t.step(
         "sign-up answers the same for a taken email (no enumeration)",
-        async () => {
-          const api = await apiServer(loaded.store, {});
-          try {
-            const fresh = await signup(api.v4, "taken@example.com");
-            const taken = await signup(api.v4, "Taken@Example.com");
-            assert.equal(fresh.status, 202);
-            assert.equal(taken.status, 202);
-            assert.deepEqual(await taken.json(), await fresh.json());
-            const session = await login(api.v4, "taken@example.com", PASSWORD);
-            assert.equal(session.status, 200);
-            assert.ok((await session.json()).accessToken);
-          } finally {
-            await api.close();
-          }
-        },
+        withApi({}, async (api) => {
+          const fresh = await signup(api.v4, "taken@example.com");
+          const taken = await signup(api.v4, "Taken@Example.com");
+          assert.equal(fresh.status, 202);
+          assert.equal(taken.status, 202);
+          assert.deepEqual(await taken.json(), await fresh.json());
+          const session = await login(api.v4, "taken@example.com", PASSWORD);
+          assert.equal(session.status, 200);
+          assert.ok((await session.json()).accessToken);
+        }),
       );
 
       await t.step(
         "log-ins are limited per client, across emails (password spraying)",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            AUTH_RATE_LIMIT_PER_MINUTE: "4",
-          });
-          try {
-            const statuses = [];
-            for (let i = 0; i < 6; i++) {
-              statuses.push(
-                await status(login(api.v4, `spray${i}@example.com`, PASSWORD)),
-              );
-            }
-            assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
-            assert.equal(
-              await status(login(api.v6, "spray9@example.com", PASSWORD)),
-              401,
-            );
-          } finally {
-            await api.close();
-          }
-        },
+        withApi({ AUTH_RATE_LIMIT_PER_MINUTE: "4" }, async (api) => {
+          assert.deepEqual(
+            await statuses(
+              6,
+              (i) => login(api.v4, `spray${i}@example.com`, PASSWORD),
+            ),
+            [401, 401, 401, 401, 429, 429],
+          );
+          assert.equal(
+            await status(login(api.v6, "spray9@example.com", PASSWORD)),
+            401,
+          );
+        }),
       );
 
       await t.step(
         "60 wrong passwords from 60 addresses back the account off, but not for its owner's known client",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            TRUSTED_PROXY_COUNT: "1",
-          });
+        withApi({ TRUSTED_PROXY_COUNT: "1" }, async (api) => {
           const from = (address: string) => ({ "X-Forwarded-For": address });
-          try {
-            const owner = "owner@example.com";
-            assert.equal(
-              await status(signup(api.v4, owner, from("198.51.100.10"))),
-              202,
-            );
-            assert.equal(
-              await status(
-                login(api.v4, owner, PASSWORD, from("198.51.100.10")),
-              ),
-              200,
-            );
-            const attack: number[] = [];
-            for (let i = 0; i < 60; i++) {
-              attack.push(
-                await status(
-                  login(
-                    api.v4,
-                    owner,
-                    `guess-${i}-wrong`,
-                    from(`192.0.2.${i}`),
-                  ),
-                ),
-              );
-            }
-            // 5 failures a minute at most reach the password check
-            assert.equal(attack.filter((s) => s === 401).length, 5);
-            assert.equal(attack.filter((s) => s === 429).length, 55);
-            const known = await login(
-              api.v4,
-              owner,
-              PASSWORD,
-              from("198.51.100.10"),
-            );
-            assert.equal(known.status, 200, "the owner's usual client gets in");
-            await known.body?.cancel();
-            const unknown = await login(
-              api.v4,
-              owner,
-              PASSWORD,
-              from("198.51.100.99"),
-            );
-            assert.equal(
-              unknown.status,
-              429,
-              "a new client waits the back-off out",
-            );
-            assert.ok(Number(unknown.headers.get("retry-after")) >= 1);
-            assert.match(
-              (await unknown.json()).detail,
-              /failed log-ins for this account/,
-            );
-          } finally {
-            await api.close();
-          }
-        },
+          const owner = "owner@example.com";
+          const usual = "198.51.100.10";
+          assert.equal(await status(signup(api.v4, owner, from(usual))), 202);
+          assert.equal(
+            await status(login(api.v4, owner, PASSWORD, from(usual))),
+            200,
+          );
+          const attack = await statuses(
+            60,
+            (i) =>
+              login(api.v4, owner, `guess-${i}-wrong`, from(`192.0.2.${i}`)),
+          );
+          // 5 failures a minute at most reach the password check
+          assert.equal(attack.filter((s) => s === 401).length, 5);
+          assert.equal(attack.filter((s) => s === 429).length, 55);
+          const known = await login(api.v4, owner, PASSWORD, from(usual));
+          assert.equal(known.status, 200, "the owner's usual client gets in");
+          await known.body?.cancel();
+          const unknown = await login(
+            api.v4,
+            owner,
+            PASSWORD,
+            from("198.51.100.99"),
+          );
+          assert.equal(
+            unknown.status,
+            429,
+            "a new client waits the back-off out",
+          );
+          assert.ok(Number(unknown.headers.get("retry-after")) >= 1);
+          assert.match(
+            (await unknown.json()).detail,
+            /failed log-ins for this account/,
+          );
+        }),
       );
 
       await t.step(
         "a burst of log-ins waits for a bounded number of password hashes, or gets 503",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            TRUSTED_PROXY_COUNT: "1",
-            PASSWORD_HASH_CONCURRENCY: "1",
-          });
-          try {
-            const started = performance.now();
-            const burst = Array.from({ length: 30 }, (_, i) =>
-              fetch(
-                `${api.v4}/api/auth/login`,
-                postJson(
-                  { email: `burst${i}@example.com`, password: PASSWORD },
-                  { "X-Forwarded-For": `192.0.2.${100 + i}` },
-                ),
-              ));
-            const health = await fetch(`${api.v4}/health`);
-            const healthMs = performance.now() - started;
-            assert.equal(health.status, 200);
-            await health.body?.cancel();
-            const answers = await Promise.all(burst);
-            const statuses = answers.map((r) => r.status);
-            const busy = answers.filter((r) => r.status === 503);
-            for (const r of answers) await r.body?.cancel();
-            console.log(
-              `  30 log-ins at once: ${
-                statuses.filter((s) => s === 401).length
-              } checked, ${busy.length} told to retry; /health answered in ${
-                healthMs.toFixed(0)
-              } ms meanwhile`,
-            );
-            assert.deepEqual(
-              statuses.filter((s) => s !== 401 && s !== 503),
-              [],
-            );
-            assert.ok(busy.length >= 30 - 1 - 8, `${busy.length} 503s`);
-            for (const r of busy) {
-              assert.ok(Number(r.headers.get("retry-after")) >= 1);
-            }
-          } finally {
-            await api.close();
+        withApi({
+          TRUSTED_PROXY_COUNT: "1",
+          PASSWORD_HASH_CONCURRENCY: "1",
+        }, async (api) => {
+          const started = performance.now();
+          const burst = Array.from({ length: 30 }, (_, i) =>
+            fetch(
+              `${api.v4}/api/auth/login`,
+              postJson(
+                { email: `burst${i}@example.com`, password: PASSWORD },
+                { "X-Forwarded-For": `192.0.2.${100 + i}` },
+              ),
+            ));
+          const health = await fetch(`${api.v4}/health`);
+          const healthMs = performance.now() - started;
+          assert.equal(health.status, 200);
+          await health.body?.cancel();
+          const answers = await Promise.all(burst);
+          const statuses = answers.map((r) => r.status);
+          const busy = answers.filter((r) => r.status === 503);
+          for (const r of answers) await r.body?.cancel();
+          console.log(
+            `  30 log-ins at once: ${
+              statuses.filter((s) => s === 401).length
+            } checked, ${busy.length} told to retry; /health answered in ${
+              healthMs.toFixed(0)
+            } ms meanwhile`,
+          );
+          assert.deepEqual(
+            statuses.filter((s) => s !== 401 && s !== 503),
+            [],
+          );
+          assert.ok(busy.length >= 30 - 1 - 8, `${busy.length} 503s`);
+          for (const r of busy) {
+            assert.ok(Number(r.headers.get("retry-after")) >= 1);
           }
-        },
+        }),
       );
 
       await t.step(
         "uncached reads are limited per client; cached ones are not counted",
-        async () => {
-          const api = await apiServer(loaded.store, {
-            READ_RATE_LIMIT_PER_MINUTE: "4",
-          });
-          try {
-            const search = (base: string, q: string) =>
-              status(fetch(`${base}/api/movies?q=${q}&pageSize=7`));
-            const misses = [];
-            for (const q of ["toy", "heat", "alien", "matrix", "fargo"]) {
-              misses.push(await search(api.v4, q));
-            }
-            assert.deepEqual(misses, [200, 200, 200, 200, 429]);
-            assert.equal(await search(api.v4, "toy"), 200, "a cached answer");
-            assert.equal(await search(api.v6, "fargo"), 200);
-            const describe = (base: string) =>
-              status(fetch(`${base}/api/search?q=robots+in+space&limit=5`));
-            assert.equal(
-              await describe(api.v4),
-              429,
-              "search by description is counted too",
-            );
-            assert.equal(await describe(api.v6), 200);
-            const auth = bearer(
-              await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-                sub: "reader",
-                iss: LOCAL_ISSUER,
-              }),
-            );
-            assert.equal(
-              await status(
-                fetch(`${api.v4}/api/recommendations/user/me?limit=3`, {
-                  headers: auth,
-                }),
-              ),
-              429,
-            );
-          } finally {
-            await api.close();
+        withApi({ READ_RATE_LIMIT_PER_MINUTE: "4" }, async (api) => {
+          const search = (base: string, q: string) =>
+            status(fetch(`${base}/api/movies?q=${q}&pageSize=7`));
+          const misses = [];
+          for (const q of ["toy", "heat", "alien", "matrix", "fargo"]) {
+            misses.push(await search(api.v4, q));
           }
-        },
+          assert.deepEqual(misses, [200, 200, 200, 200, 429]);
+          assert.equal(await search(api.v4, "toy"), 200, "a cached answer");
+          assert.equal(await search(api.v6, "fargo"), 200);
+          const describe = (base: string) =>
+            status(fetch(`${base}/api/search?q=robots+in+space&limit=5`));
+          assert.equal(
+            await describe(api.v4),
+            429,
+            "search by description is counted too",
+          );
+          assert.equal(await describe(api.v6), 200);
+          const auth = bearer(
+            await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
+              sub: "reader",
+              iss: LOCAL_ISSUER,
+            }),
+          );
+          assert.equal(
+            await status(
+              fetch(`${api.v4}/api/recommendations/user/me?limit=3`, {
+                headers: auth,
+              }),
+            ),
+            429,
+          );
+        }),
       );
 
       await t.step(
         "the web counts each browser, and only the web can vouch for one",
-        async () => {
-          // In-process: web and API in one server (deno task start).
-          const config = parseConfig({
-            ...BASE_ENV,
-            AUTH_RATE_LIMIT_PER_MINUTE: "3",
-          });
-          const app = createApp({
-            config,
-            store: loaded.store,
-            logger: silentLogger,
-          });
-          const server = createServer({ config, api: app });
-          const { server: http, url } = await listen(server.fetch, {
-            port: 0,
-            hostname: "::",
-          });
-          const v4 = `http://127.0.0.1:${url.port}`;
-          const v6 = `http://[::1]:${url.port}`;
-          const webSignup = (base: string, email: string) =>
-            fetch(`${base}/signup`, {
-              method: "POST",
-              redirect: "manual",
-              headers: { origin: base },
-              body: new URLSearchParams({ email, password: PASSWORD }),
-            });
-          try {
-            for (let i = 0; i < 3; i++) {
-              assert.equal(
-                await status(
-                  signup(v4, `flood${i}@example.com`, {
-                    "X-Client-Address": `10.0.0.${i}`,
-                  }),
-                ),
-                202,
-              );
-            }
-            assert.equal(
-              await status(signup(v4, "flood3@example.com")),
-              429,
-              "the API's own sign-ups from 127.0.0.1 are spent",
-            );
-            assert.equal(
-              await status(webSignup(v6, "visitor@example.com")),
-              303,
-              "a browser elsewhere still signs up through the web",
-            );
-            assert.notEqual(
-              await status(webSignup(v4, "flooder@example.com")),
-              303,
-              "the flooding address cannot sign up through the web either",
-            );
-          } finally {
-            await http.shutdown();
-          }
-        },
+        withWeb({ AUTH_RATE_LIMIT_PER_MINUTE: "3" }, async ({ v4, v6 }) => {
+          assert.deepEqual(
+            await statuses(
+              3,
+              (i) =>
+                signup(v4, `flood${i}@example.com`, {
+                  "X-Client-Address": `10.0.0.${i}`,
+                }),
+            ),
+            [202, 202, 202],
+          );
+          assert.equal(
+            await status(signup(v4, "flood3@example.com")),
+            429,
+            "the API's own sign-ups from 127.0.0.1 are spent",
+          );
+          assert.equal(
+            await status(webSignup(v6, "visitor@example.com")),
+            303,
+            "a browser elsewhere still signs up through the web",
+          );
+          assert.notEqual(
+            await status(webSignup(v4, "flooder@example.com")),
+            303,
+            "the flooding address cannot sign up through the web either",
+          );
+        }),
       );
 
       await t.step(
         "the web's search pages count each browser's reads",
-        async () => {
-          const config = parseConfig({
-            ...BASE_ENV,
-            READ_RATE_LIMIT_PER_MINUTE: "3",
-          });
-          const app = createApp({
-            config,
-            store: loaded.store,
-            logger: silentLogger,
-          });
-          const server = createServer({ config, api: app });
-          const { server: http, url } = await listen(server.fetch, {
-            port: 0,
-            hostname: "::",
-          });
-          const page = (host: string, q: string) =>
-            status(fetch(`http://${host}:${url.port}/search?q=${q}`));
-          try {
-            const spent: number[] = [];
-            for (const q of ["robots", "pirates", "zombies", "vampires"]) {
-              spent.push(await page("127.0.0.1", q));
-              if (spent.at(-1) !== 200) break;
-            }
-            assert.equal(spent[0], 200);
-            assert.equal(spent.at(-1), 503, `one browser's reads: ${spent}`);
-            assert.equal(
-              await page("[::1]", "dragons"),
-              200,
-              "another browser has its own budget",
-            );
-          } finally {
-            await http.shutdown();
+        withWeb({ READ_RATE_LIMIT_PER_MINUTE: "3" }, async (web) => {
+          const page = (base: string, q: string) =>
+            status(fetch(`${base}/search?q=${q}`));
+          const spent: number[] = [];
+          for (const q of ["robots", "pirates", "zombies", "vampires"]) {
+            spent.push(await page(web.v4, q));
+            if (spent.at(-1) !== 200) break;
           }
-        },
+          assert.equal(spent[0], 200);
+          assert.equal(spent.at(-1), 503, `one browser's reads: ${spent}`);
+          assert.equal(
+            await page(web.v6, "dragons"),
+            200,
+            "another browser has its own budget",
+          );
+        }),
       );
 
       await t.step(
         "a web elsewhere (API_URL) vouches with the shared secret",
-        async () => {
-          const secret = "forwarded-client-secret-0123456789abcdef";
-          const api = await apiServer(loaded.store, {
-            AUTH_RATE_LIMIT_PER_MINUTE: "3",
-            FORWARDED_CLIENT_SECRET: secret,
-          });
+        withApi({
+          AUTH_RATE_LIMIT_PER_MINUTE: "3",
+          FORWARDED_CLIENT_SECRET: FORWARDED_SECRET,
+        }, async (api) => {
           const webConfig = parseConfig({
             ...BASE_ENV,
             API_URL: api.v4,
-            FORWARDED_CLIENT_SECRET: secret,
+            FORWARDED_CLIENT_SECRET: FORWARDED_SECRET,
           });
-          const web = createServer({ config: webConfig });
-          const { server: http, url } = await listen(web.fetch, {
-            port: 0,
-            hostname: "::",
-          });
+          const web = await listenBoth(
+            createServer({ config: webConfig }).fetch,
+          );
           try {
-            for (let i = 0; i < 3; i++) {
-              await status(signup(api.v4, `direct${i}@example.com`, {
+            await statuses(3, (i) =>
+              signup(api.v4, `direct${i}@example.com`, {
                 "X-Client-Address": `10.1.1.${i}`,
                 "X-Client-Address-Key": "a guess that is not the secret at all",
               }));
-            }
             assert.equal(
               await status(signup(api.v4, "direct3@example.com")),
               429,
               "127.0.0.1 (the web's own address here too) is spent",
             );
-            const res = await fetch(`http://[::1]:${url.port}/signup`, {
-              method: "POST",
-              redirect: "manual",
-              headers: { origin: `http://[::1]:${url.port}` },
-              body: new URLSearchParams({
-                email: "remote-visitor@example.com",
-                password: PASSWORD,
-              }),
-            });
+            const res = await webSignup(web.v6, "remote-visitor@example.com");
             assert.equal(
               res.status,
               303,
@@ -496,10 +420,9 @@ Deno.test({
             );
             await res.body?.cancel();
           } finally {
-            await http.shutdown();
-            await api.close();
+            await web.close();
           }
-        },
+        }),
       );
     } finally {
       await loaded.close();
