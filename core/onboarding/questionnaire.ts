@@ -2,14 +2,16 @@
  * The onboarding questionnaire: which movies to ask a new user about next,
  * from the answers so far. Before any answer it asks about the movies most
  * people rated (the likeliest to have been seen); after, it leans towards
- * the movies the answers point to — those that people who saw the rated
- * movies saw too (the served EASE model) — so that each page brings
- * ratings from the user's own corner of the catalogue. Skips only keep a
- * movie from being asked again: steering away from what skipped movies
- * point to made the onboarding protocol's NDCG worse. Pure and cheap: one
- * sparse product per request.
+ * the movies the liked answers point to — those that people who saw the
+ * movies the user rated 4 or more saw too (the served EASE model) — so that
+ * each page brings ratings from the user's own corner of the catalogue.
+ * Skips only keep a movie from being asked again: steering away from what
+ * skipped movies point to made the onboarding protocol's NDCG worse. Pure
+ * and cheap: one sparse product per request. The defaults were chosen with
+ * tools/probes/onboarding_variants.ts (its README lists what was tried).
  */
-import type { ItemItemModel } from "../models/item_item_model.ts";
+import { type ItemItemModel, LIKED_RATING } from "../models/item_item_model.ts";
+import { isPositive } from "../models/interaction_matrix.ts";
 import type { ProfileWeight } from "../profile.ts";
 import { TopK } from "../vectors/top_k.ts";
 import type { Interaction } from "../types.ts";
@@ -20,12 +22,19 @@ export interface QuestionnaireParams {
   popularityWeight: number;
   /** Movies need this many ratings to be asked about. */
   minRatings: number;
+  /**
+   * Which answers point to further questions: every movie the user saw
+   * ("seen": what else they likely saw, the most ratings per page) or only
+   * those they rated at least `LIKED_RATING` ("liked": their own corner).
+   */
+  tasteFrom: "seen" | "liked";
 }
 
 /** Defaults, chosen with the evaluation's onboarding protocol (docs/EVALUATION.md). */
 export const QUESTIONNAIRE_DEFAULTS: QuestionnaireParams = {
-  popularityWeight: 1,
+  popularityWeight: 0.5,
   minRatings: 10,
+  tasteFrom: "liked",
 };
 
 /** What the questionnaire is built from. */
@@ -96,7 +105,7 @@ export class Questionnaire {
       // a dislike may be of a movie never watched: no sign of taste
       if (i.type !== "skip" && i.type !== "dislike") seen.add(i.movieId);
     }
-    const taste = this.#taste(seen, answered);
+    const taste = this.#taste(this.#pointing(history, seen), answered);
     const weight = this.params.popularityWeight;
     const heap = new TopK(options.limit);
     for (let c = 0; c < this.#candidates.length; c++) {
@@ -110,6 +119,17 @@ export class Questionnaire {
       );
     }
     return heap.result().map((s) => this.#candidates[s.movieId]);
+  }
+
+  /** The answers that point to further questions (`tasteFrom`). */
+  #pointing(history: Interaction[], seen: Set<number>): Set<number> {
+    if (this.params.tasteFrom === "seen") return seen;
+    const liked = new Set<number>();
+    for (const i of history) {
+      if (isPositive(i, LIKED_RATING)) liked.add(i.movieId);
+    }
+    // before any liked answer, what was seen still beats popularity alone
+    return liked.size > 0 ? liked : seen;
   }
 
   /**

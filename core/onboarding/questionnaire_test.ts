@@ -8,11 +8,12 @@ const at = (
   userId: string,
   movieId: number,
   type: Interaction["type"] = "rating",
+  value = 4,
 ): Interaction => ({
   userId,
   movieId,
   type,
-  value: type === "rating" ? 4 : null,
+  value: type === "rating" ? value : null,
   timestamp: 0,
 });
 
@@ -43,6 +44,7 @@ Deno.test("before any answer: the most rated movies, ties by id, enough ratings 
   const questionnaire = new Questionnaire({ ratingCounts, ease }, {
     popularityWeight: 1,
     minRatings: 2,
+    tasteFrom: "seen",
   });
   assert.deepEqual(questionnaire.next([], { limit: 5 }), [13, 1, 7, 2, 8]);
   // movie 14 has 1 rating: never asked
@@ -54,6 +56,7 @@ Deno.test("after answers: the movies the rated ones point to, never one answered
   const questionnaire = new Questionnaire({ ratingCounts, ease }, {
     popularityWeight: 0.1,
     minRatings: 2,
+    tasteFrom: "seen",
   });
   const history = [at("me", 13, "skip"), at("me", 2), at("me", 7, "skip")];
   const next = questionnaire.next(history, { limit: 4 });
@@ -73,9 +76,38 @@ Deno.test("without EASE it asks by popularity alone, and runs out politely", () 
   const questionnaire = new Questionnaire({ ratingCounts, ease: null }, {
     popularityWeight: 1,
     minRatings: 3,
+    tasteFrom: "seen",
   });
   const first = questionnaire.next([at("me", 13)], { limit: 3 });
   assert.deepEqual(first, [1, 7, 2]);
   const everything = [...counts.keys()].map((id) => at("me", id, "skip"));
   assert.deepEqual(questionnaire.next(everything, { limit: 10 }), []);
+});
+
+Deno.test("taste from liked answers: a low rating points nowhere unless nothing is liked", () => {
+  const params = { popularityWeight: 0.1, minRatings: 2 };
+  const liked = new Questionnaire({ ratingCounts, ease }, {
+    ...params,
+    tasteFrom: "liked",
+  });
+  const seen = new Questionnaire({ ratingCounts, ease }, {
+    ...params,
+    tasteFrom: "seen",
+  });
+  // seen group A's movie 2 (1 star) and liked group B's movie 8 (5 stars)
+  const history = [at("me", 2, "rating", 1), at("me", 8, "rating", 5)];
+  // (13, seen by everybody, goes with every taste)
+  const fromLiked = liked.next(history, { limit: 4 });
+  assert.ok(fromLiked.every((id) => id >= 7), `${fromLiked}`);
+  // "seen" counts the 1-star movie too: group A enters the page
+  const fromSeen = seen.next(history, { limit: 4 });
+  assert.ok(fromSeen.some((id) => id <= 6), `${fromSeen}`);
+  // only low ratings so far: they still point (better than popularity alone)
+  const lowOnly = liked.next([at("me", 2, "rating", 1)], { limit: 4 });
+  assert.ok(lowOnly.every((id) => id <= 6 || id === 13), `${lowOnly}`);
+  // a like counts as liked
+  const likes = liked.next([at("me", 8, "like"), at("me", 2, "rating", 2)], {
+    limit: 4,
+  });
+  assert.ok(likes.every((id) => id >= 7), `${likes}`);
 });
