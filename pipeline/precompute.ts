@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { movieStats } from "../core/movie_stats.ts";
-import { rowIndex, similarMovies } from "../core/vectors/top_k.ts";
+import { neighbourBlocks } from "../core/vectors/all_neighbours.ts";
 import type {
   EmbeddingMatrix,
   MovieStats,
@@ -76,7 +76,9 @@ async function storeMovieStats(
  * The `k` most similar movies of every movie (itself excluded), by cosine
  * similarity of the embeddings, written to `store.neighbours` batch by
  * batch. Returns them packed row by row (no object per neighbour is kept,
- * which matters at ml-32m's 87 000 movies).
+ * which matters at ml-32m's 87 000 movies). The same neighbours as
+ * `similarMovies` of each movie, found a block of movies per pass over the
+ * matrix (`neighbourBlocks`).
  */
 export async function computeNeighbours(
   store: Store,
@@ -88,30 +90,32 @@ export async function computeNeighbours(
   },
 ): Promise<PackedNeighbours> {
   const { matrix, k, progress = silentProgress } = options;
-  const index = rowIndex(matrix);
   const n = matrix.ids.length;
   const packed: PackedNeighbours = {
     k,
-    ids: new Int32Array(n * k).fill(-1),
-    scores: new Float32Array(n * k).fill(NaN),
+    ids: new Int32Array(n * k),
+    scores: new Float32Array(n * k),
   };
   const task = progress.task("neighbours", n, "movies");
-  const batchSize = 500;
-  for (let start = 0; start < n; start += batchSize) {
-    const batch: { movieId: number; neighbours: ScoredMovie[] }[] = [];
-    for (let row = start; row < Math.min(n, start + batchSize); row++) {
-      const movieId = matrix.ids[row];
-      const neighbours = similarMovies(matrix, movieId, { index, k });
-      neighbours.forEach((neighbour, j) => {
-        packed.ids[row * k + j] = neighbour.movieId;
-        packed.scores[row * k + j] = neighbour.score;
-      });
-      batch.push({ movieId, neighbours });
+  const storeBatch = 500;
+  let batch: { movieId: number; neighbours: ScoredMovie[] }[] = [];
+  for (const block of neighbourBlocks(matrix, { k })) {
+    packed.ids.set(block.ids, block.start * k);
+    packed.scores.set(block.scores, block.start * k);
+    for (let i = 0; i < block.count; i++) {
+      const neighbours: ScoredMovie[] = [];
+      for (let j = i * k; j < (i + 1) * k && block.ids[j] !== -1; j++) {
+        neighbours.push({ movieId: block.ids[j], score: block.scores[j] });
+      }
+      batch.push({ movieId: matrix.ids[block.start + i], neighbours });
     }
-    await store.neighbours.put(batch);
-    task.advance(batch.length);
-    // Let timers and signals run between batches of this CPU-bound loop.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    task.advance(block.count);
+    if (batch.length >= storeBatch || block.start + block.count === n) {
+      await store.neighbours.put(batch);
+      batch = [];
+      // Let timers and signals run between batches of this CPU-bound loop.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
   task.done();
   return packed;

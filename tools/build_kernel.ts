@@ -1,7 +1,9 @@
 /**
  * Compiles the WebAssembly kernels of core/ with wabt (npm) into the bytes
  * embedded beside them, so that core needs no build step at run time:
- * core/vectors/score_kernel.wat → score_kernel_wasm.ts (top-k scoring) and
+ * core/vectors/score_kernel.wat → score_kernel_wasm.ts (top-k scoring),
+ * core/vectors/score_block_kernel.wat → score_block_kernel_wasm.ts (a block of
+ * queries per pass, for all-pairs neighbours) and
  * core/models/spd_kernel.wat → spd_kernel_wasm.ts (the SPD inverse of EASE).
  *
  *   deno run -A tools/build_kernel.ts
@@ -20,6 +22,14 @@ const KERNELS: KernelSource[] = [
     wat: new URL("../core/vectors/score_kernel.wat", import.meta.url),
     out: new URL("../core/vectors/score_kernel_wasm.ts", import.meta.url),
     constant: "SCORE_KERNEL_WASM_BASE64",
+  },
+  {
+    wat: new URL("../core/vectors/score_block_kernel.wat", import.meta.url),
+    out: new URL(
+      "../core/vectors/score_block_kernel_wasm.ts",
+      import.meta.url,
+    ),
+    constant: "SCORE_BLOCK_KERNEL_WASM_BASE64",
   },
   {
     wat: new URL("../core/models/spd_kernel.wat", import.meta.url),

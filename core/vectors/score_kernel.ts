@@ -1,12 +1,14 @@
 /**
- * The scoring kernel under `topK`: the dot product of one query with every
- * row of an embedding matrix. WebAssembly SIMD when the runtime has it (the
- * matrix is copied once into the module's memory), an unrolled JS loop
- * otherwise. Both are approximate within `errorBound`, so `topK` reranks its
- * few borderline candidates exactly and returns what an exact scan would.
+ * The scoring kernels under `topK` and `allNeighbours`: the dot product of one
+ * query, or of a block of queries, with every row of an embedding matrix.
+ * WebAssembly SIMD when the runtime has it (the matrix is copied once into
+ * the module's memory), unrolled JS loops otherwise. All are approximate
+ * within `errorBound`, so callers rerank their few borderline candidates
+ * exactly and return what an exact scan would.
  */
 import type { EmbeddingMatrix } from "../types.ts";
 import { SCORE_KERNEL_WASM_BASE64 } from "./score_kernel_wasm.ts";
+import { SCORE_BLOCK_KERNEL_WASM_BASE64 } from "./score_block_kernel_wasm.ts";
 import { kernelCompiler } from "../wasm_kernel.ts";
 
 /** Which implementation scores the rows. */
@@ -20,6 +22,14 @@ export interface RowScorer {
    * reused: it is valid until the next call on this scorer.
    */
   score(query: Float32Array): Float32Array | Float64Array;
+  /**
+   * The scores of `count` (at most `BLOCK_QUERIES`) queries packed one after
+   * another in `queries`, query-major: query q's score of row r is at
+   * `q × rows + r`. One pass over the matrix serves the block, which is what
+   * makes all-pairs work cheaper than `count` calls of `score`. The buffer is
+   * reused like `score`'s.
+   */
+  scoreBlock(queries: Float32Array, count: number): Float32Array | Float64Array;
   /** An upper bound on |score − exact dot product| for a query of this norm. */
   errorBound(queryNorm: number): number;
 }
@@ -27,6 +37,12 @@ export interface RowScorer {
 /** Below this many floats the copy into WebAssembly memory is not worth it. */
 const WASM_MIN_FLOATS = 16_384;
 const PAGE_BYTES = 65_536;
+
+/**
+ * The most queries `scoreBlock` takes at once: 32 queries of 256 floats
+ * (32 KiB) stay in the L1 cache while each row is dotted with all of them.
+ */
+export const BLOCK_QUERIES = 32;
 
 interface KernelExports {
   scores(
@@ -38,8 +54,21 @@ interface KernelExports {
   ): void;
 }
 
+interface BlockKernelExports {
+  blockScores(
+    matrix: number,
+    rows: number,
+    dim: number,
+    queries: number,
+    count: number,
+    out: number,
+  ): void;
+}
+
 /** The compiled kernel, or null when this runtime has no WebAssembly SIMD. */
 const compiledKernel = kernelCompiler(SCORE_KERNEL_WASM_BASE64);
+/** The block kernel, or null without relaxed SIMD (blocks then loop `scores`). */
+const compiledBlockKernel = kernelCompiler(SCORE_BLOCK_KERNEL_WASM_BASE64);
 
 /** True when the WebAssembly SIMD kernel can run here. */
 export function simdAvailable(): boolean {
@@ -76,9 +105,31 @@ const kernelMemories = new WeakMap<
   { memory: WebAssembly.Memory; rows: number; dim: number }
 >();
 
-/** A memory for the kernel: the matrix at 0, then the query, then scores. */
+/**
+ * Byte offsets in a kernel memory: the matrix at 0, then one query and its
+ * scores, then a block of queries and theirs (16-byte aligned for SIMD).
+ */
+function kernelLayout(rows: number, dim: number) {
+  const query = rows * dim * 4;
+  const scores = query + dim * 4;
+  const blockQueries = Math.ceil((scores + rows * 4) / 16) * 16;
+  const blockScores = blockQueries + BLOCK_QUERIES * dim * 4;
+  return {
+    query,
+    scores,
+    blockQueries,
+    blockScores,
+    bytes: blockScores + BLOCK_QUERIES * rows * 4,
+  };
+}
+
+/**
+ * A memory for the kernel (see `kernelLayout`). The block area is about an
+ * eighth of a 256-float matrix, but pages nobody writes are never resident,
+ * so a server that only searches one query at a time does not pay for it.
+ */
 function kernelMemory(rows: number, dim: number): WebAssembly.Memory {
-  const bytes = (rows * dim + dim + rows) * 4;
+  const { bytes } = kernelLayout(rows, dim);
   // sized once and never grown, so views of it stay attached
   return new WebAssembly.Memory({
     initial: Math.max(1, Math.ceil(bytes / PAGE_BYTES)),
@@ -109,7 +160,10 @@ class WasmScorer implements RowScorer {
   readonly vectors: Float32Array;
   readonly #scores: Float32Array;
   readonly #query: Float32Array;
+  readonly #blockQueries: Float32Array;
+  readonly #blockScores: Float32Array;
   readonly #kernel: KernelExports;
+  readonly #blockKernel: BlockKernelExports | null;
   readonly #rows: number;
   readonly #dim: number;
   readonly errorBound: (queryNorm: number) => number;
@@ -117,7 +171,7 @@ class WasmScorer implements RowScorer {
   constructor(module: WebAssembly.Module, matrix: EmbeddingMatrix) {
     const { dim, vectors } = matrix;
     const rows = matrix.ids.length;
-    const matrixBytes = rows * dim * 4;
+    const layout = kernelLayout(rows, dim);
     // vectors from `allocateVectors` already sit in a kernel memory: no copy
     const own = kernelMemories.get(vectors.buffer);
     const memory = own && vectors.byteOffset === 0 &&
@@ -126,13 +180,29 @@ class WasmScorer implements RowScorer {
       : kernelMemory(rows, dim);
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.#kernel = instance.exports as unknown as KernelExports;
+    const blockModule = compiledBlockKernel();
+    this.#blockKernel = blockModule
+      ? new WebAssembly.Instance(blockModule, { env: { memory } })
+        .exports as unknown as BlockKernelExports
+      : null;
     if (memory === own?.memory) this.vectors = vectors;
     else {
       this.vectors = new Float32Array(memory.buffer, 0, rows * dim);
       this.vectors.set(vectors);
     }
-    this.#query = new Float32Array(memory.buffer, matrixBytes, dim);
-    this.#scores = new Float32Array(memory.buffer, matrixBytes + dim * 4, rows);
+    const { buffer } = memory;
+    this.#query = new Float32Array(buffer, layout.query, dim);
+    this.#scores = new Float32Array(buffer, layout.scores, rows);
+    this.#blockQueries = new Float32Array(
+      buffer,
+      layout.blockQueries,
+      BLOCK_QUERIES * dim,
+    );
+    this.#blockScores = new Float32Array(
+      buffer,
+      layout.blockScores,
+      BLOCK_QUERIES * rows,
+    );
     this.#rows = rows;
     this.#dim = dim;
     this.errorBound = summationBound(dim, 2 ** -24, maxRowNorm(vectors, dim));
@@ -149,12 +219,58 @@ class WasmScorer implements RowScorer {
     );
     return this.#scores;
   }
+
+  scoreBlock(queries: Float32Array, count: number): Float32Array {
+    const rows = this.#rows, dim = this.#dim;
+    checkBlock(queries, count, dim);
+    this.#blockQueries.set(queries.subarray(0, count * dim));
+    const out = this.#blockScores.byteOffset;
+    if (this.#blockKernel) {
+      // the kernel takes queries four at a time: pad with stale ones
+      this.#blockKernel.blockScores(
+        0,
+        rows,
+        dim,
+        this.#blockQueries.byteOffset,
+        Math.ceil(count / 4) * 4,
+        out,
+      );
+    } else {
+      for (let q = 0; q < count; q++) {
+        this.#kernel.scores(
+          0,
+          rows,
+          dim,
+          this.#blockQueries.byteOffset + q * dim * 4,
+          out + q * rows * 4,
+        );
+      }
+    }
+    return this.#blockScores.subarray(0, count * rows);
+  }
+}
+
+/** Throws unless `queries` holds `count` queries and `count` fits a block. */
+function checkBlock(queries: Float32Array, count: number, dim: number): void {
+  if (!Number.isInteger(count) || count < 0 || count > BLOCK_QUERIES) {
+    throw new RangeError(
+      `Cannot score a block of ${count} queries: expected 0 to ${BLOCK_QUERIES}`,
+    );
+  }
+  if (queries.length < count * dim) {
+    throw new RangeError(
+      `Cannot score a block: expected ${count} × ${dim} = ${
+        count * dim
+      } floats, found ${queries.length}`,
+    );
+  }
 }
 
 /** Plain JS: four accumulators, so that adds overlap instead of chaining. */
 class JsScorer implements RowScorer {
   readonly backend = "js";
   readonly #scores: Float64Array;
+  #blockScores?: Float64Array;
   readonly errorBound: (queryNorm: number) => number;
 
   constructor(readonly matrix: EmbeddingMatrix) {
@@ -183,6 +299,32 @@ class JsScorer implements RowScorer {
       scores[row] = (s0 + s1) + (s2 + s3);
     }
     return scores;
+  }
+
+  scoreBlock(queries: Float32Array, count: number): Float64Array {
+    const { dim, vectors } = this.matrix;
+    checkBlock(queries, count, dim);
+    const rows = this.#scores.length;
+    const scores = this.#blockScores ??= new Float64Array(
+      BLOCK_QUERIES * rows,
+    );
+    const blocked = dim - (dim % 4);
+    // row by row, so that each row is read from memory once for the block
+    for (let row = 0, offset = 0; row < rows; row++, offset += dim) {
+      for (let q = 0, base = 0; q < count; q++, base += dim) {
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let i = 0;
+        for (; i < blocked; i += 4) {
+          s0 += vectors[offset + i] * queries[base + i];
+          s1 += vectors[offset + i + 1] * queries[base + i + 1];
+          s2 += vectors[offset + i + 2] * queries[base + i + 2];
+          s3 += vectors[offset + i + 3] * queries[base + i + 3];
+        }
+        for (; i < dim; i++) s0 += vectors[offset + i] * queries[base + i];
+        scores[q * rows + row] = (s0 + s1) + (s2 + s3);
+      }
+    }
+    return scores.subarray(0, count * rows);
   }
 }
 

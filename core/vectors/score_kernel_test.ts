@@ -86,6 +86,40 @@ Deno.test("every backend scores within its error bound of the exact dot product"
   }
 });
 
+Deno.test("scoreBlock scores a block of queries within the error bound", () => {
+  for (const dim of [384, 20, 10]) {
+    const matrix = unitMatrix(301, dim, dim + 1); // an odd row count
+    const count = 5; // not a multiple of 4
+    const queries = matrix.vectors.slice(7 * dim, (7 + count) * dim);
+    for (const backend of ["wasm", "js"] as const) {
+      const scorer = createRowScorer(matrix, backend);
+      const block = scorer.scoreBlock(queries, count);
+      assert.equal(block.length, count * 301);
+      const bound = scorer.errorBound(1);
+      for (let q = 0; q < count; q++) {
+        for (let row = 0; row < 301; row++) {
+          let exact = 0;
+          for (let i = 0; i < dim; i++) {
+            exact += matrix.vectors[row * dim + i] * queries[q * dim + i];
+          }
+          assert.ok(
+            Math.abs(block[q * 301 + row] - exact) <= bound,
+            `${backend} dim ${dim} query ${q} row ${row}`,
+          );
+        }
+      }
+      assert.throws(
+        () => scorer.scoreBlock(queries, 33),
+        /block of 33 queries: expected 0 to 32/,
+      );
+      assert.throws(
+        () => scorer.scoreBlock(queries, 6),
+        /expected 6 × \d+ = \d+ floats, found/,
+      );
+    }
+  }
+});
+
 Deno.test("the SIMD kernel is used where the runtime supports it", () => {
   const matrix = unitMatrix(100, 384, 1);
   const expected = simdAvailable() ? "wasm" : "js";

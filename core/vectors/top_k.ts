@@ -76,6 +76,24 @@ export class TopK {
     this.#scores[i] = score;
   }
 
+  /**
+   * Writes the entries best first into `into.ids` and `into.scores` from
+   * `offset`, with no object per entry; returns how many were written.
+   */
+  writeSorted(
+    into: { ids: Int32Array; scores: Float64Array },
+    offset: number,
+  ): number {
+    const ids = this.#ids, scores = this.#scores;
+    const order = Array.from({ length: this.#size }, (_, i) => i)
+      .sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+    for (let i = 0; i < order.length; i++) {
+      into.ids[offset + i] = ids[order[i]];
+      into.scores[offset + i] = scores[order[i]];
+    }
+    return order.length;
+  }
+
   /** The entries, best first. */
   result(): ScoredMovie[] {
     const out: ScoredMovie[] = [];
