@@ -10,7 +10,6 @@
  * entry the test appends as a proxy would.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { createApp } from "../api/app.ts";
 import { serveApi } from "../api/main.ts";
 import { listen } from "../api/listen.ts";
@@ -21,12 +20,11 @@ import { ensureIslands } from "../web/build.ts";
 import {
   BASE_ENV,
   bearer,
-  hasDataset,
   loadedStore,
+  localToken,
+  needsDataset,
   postJson,
-  signToken,
 } from "./api_fixture.ts";
-import { datasetTestName } from "./web_fixture.ts";
 import type { Store } from "../store/types.ts";
 
 const PASSWORD = "correct horse battery";
@@ -117,8 +115,7 @@ const webSignup = (base: string, email: string) =>
   });
 
 Deno.test({
-  name: datasetTestName("API abuse limits over real sockets"),
-  ignore: !hasDataset,
+  ...needsDataset("API abuse limits over real sockets"),
   async fn(t) {
     await ensureIslands();
     const loaded = await loadedStore();
@@ -320,10 +317,7 @@ Deno.test({
           );
           assert.equal(await describe(api.v6), 200);
           const auth = bearer(
-            await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-              sub: "reader",
-              iss: LOCAL_ISSUER,
-            }),
+            await localToken("reader"),
           );
           assert.equal(
             await status(

@@ -5,7 +5,6 @@
  * falls back to the store with a logged warning instead of crashing.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { prepareDeps } from "../api/deps.ts";
 import { silentLogger } from "../api/logger.ts";
 import { buildServing, type Serving } from "../serving/mod.ts";
@@ -20,16 +19,11 @@ import {
   BASE_ENV,
   bearer,
   collectingLogger,
-  hasDataset,
   loadedStore,
-  signToken,
+  localToken,
+  needsDataset,
   testApp,
 } from "./api_fixture.ts";
-
-const name = (what: string) =>
-  hasDataset
-    ? what
-    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
 
 /** `app.request`. */
 type Fetcher = (
@@ -82,8 +76,7 @@ function entries(lines: string[]): Record<string, unknown>[] {
 }
 
 Deno.test({
-  name: name("the serving artifact serves what the store serves"),
-  ignore: !hasDataset,
+  ...needsDataset("the serving artifact serves what the store serves"),
   async fn(t) {
     const loaded = await loadedStore();
     const objects = new FolderObjectStorage(`${loaded.dir}/objects`);
@@ -97,11 +90,7 @@ Deno.test({
     });
     const artifactApp = testApp(loaded.store, {}, { serving: fromArtifact });
     const storeApp = testApp(loaded.store, {}, { serving: fromStore });
-    const token = (userId: number) =>
-      signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-        sub: `ml:${userId}`,
-        iss: LOCAL_ISSUER,
-      });
+    const token = (userId: number) => localToken(`ml:${userId}`);
     try {
       await t.step("the artifact is used and says so in the logs", () => {
         assert.equal(fromArtifact.embeddingSource, "artifact");
@@ -168,8 +157,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: name("a corrupt or mismatched artifact falls back to the store"),
-  ignore: !hasDataset,
+  ...needsDataset(
+    "a corrupt or mismatched artifact falls back to the store",
+  ),
   async fn(t) {
     const loaded = await loadedStore();
     const key = servingArtifactKey("tfidf");

@@ -9,18 +9,12 @@ import { POSTER_CACHE_KEY } from "../store/posters.ts";
 import { genreTone as tone } from "../core/recommenders/tone.ts";
 import {
   collectingLogger,
-  hasDataset,
   loadedStore,
+  needsDataset,
   problemOf,
   savePosterFixture,
   testApp,
 } from "./api_fixture.ts";
-
-const ignore = !hasDataset;
-const name = (what: string) =>
-  hasDataset
-    ? what
-    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
 
 interface Listed {
   id: number;
@@ -28,10 +22,9 @@ interface Listed {
 }
 
 Deno.test({
-  name: name(
+  ...needsDataset(
     "movies carry their TMDB poster path in lists, details, search and similar",
   ),
-  ignore,
   async fn() {
     const loaded = await loadedStore();
     try {
@@ -69,10 +62,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: name(
+  ...needsDataset(
     "an unreadable poster cache is logged and movies go out without posters",
   ),
-  ignore,
   async fn() {
     const loaded = await loadedStore();
     try {
@@ -106,10 +98,9 @@ interface SimilarItem {
 }
 
 Deno.test({
-  name: name(
+  ...needsDataset(
     "similar movies steered newer, older, lighter, darker, more popular, or to a genre",
   ),
-  ignore,
   async fn(t) {
     const loaded = await loadedStore();
     try {

@@ -4,33 +4,20 @@
  */
 import assert from "node:assert/strict";
 import {
-  BASE_ENV,
   bearer,
-  hasDataset,
   loadedStore,
+  localToken,
+  needsDataset,
   postJson,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
-
-const ignore = !hasDataset;
-const name = (what: string) =>
-  hasDataset
-    ? what
-    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
 
 Deno.test({
-  name: name("API endpoints on ml-latest-small"),
-  ignore,
+  ...needsDataset("API endpoints on ml-latest-small"),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store, { CORS_ORIGINS: "https://web.example" });
-    const mlToken = (userId: number) =>
-      signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-        sub: `ml:${userId}`,
-        iss: LOCAL_ISSUER,
-      });
+    const mlToken = (userId: number) => localToken(`ml:${userId}`);
     try {
       await t.step("GET /health and /health/ready", async () => {
         const live = await app.request("/health");
@@ -331,10 +318,7 @@ Deno.test({
       await t.step(
         "interactions: record, list, recommend from them, undo",
         async () => {
-          const token = await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-            sub: "endpoint-user",
-            iss: LOCAL_ISSUER,
-          });
+          const token = await localToken("endpoint-user");
           const before =
             await (await app.request("/api/recommendations/user/me?limit=5", {
               headers: bearer(token),

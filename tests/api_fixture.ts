@@ -6,6 +6,7 @@
  */
 import { SignJWT } from "jose";
 import { createApp } from "../api/app.ts";
+import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import type { AppDeps } from "../api/deps.ts";
 import { jsonLogger, type Logger, silentLogger } from "../api/logger.ts";
 import { type Config, parseConfig } from "../config/mod.ts";
@@ -40,6 +41,20 @@ export const TINY_DATASET_ENV: Record<string, string> = {
 
 /** False when ../shared/data is absent: the dataset tests are then ignored. */
 export const hasDataset: boolean = datasetPresent();
+
+/** Test name with the reason when the dataset is absent. */
+export const datasetTestName = (what: string): string =>
+  hasDataset
+    ? what
+    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
+
+/** `name` and `ignore` of a test that needs the dataset: ignored without it. */
+export const needsDataset = (
+  what: string,
+): { name: string; ignore: boolean } => ({
+  name: datasetTestName(what),
+  ignore: !hasDataset,
+});
 
 /** Environment every test config starts from. */
 export const BASE_ENV: Record<string, string> = {
@@ -194,8 +209,17 @@ export async function signToken(
   return await jwt.sign(new TextEncoder().encode(secret));
 }
 
+/** A token as local auth issues it to `sub`, signed with `BASE_ENV`'s secret. */
+export const localToken = (sub: string): Promise<string> =>
+  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
+
 /** A bearer header. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** The bearer header of the local-auth user `sub`. */
+export const localAuth = async (
+  sub: string,
+): Promise<{ Authorization: string }> => bearer(await localToken(sub));
 
 /** A JSON POST init. */
 export function postJson(

@@ -4,30 +4,24 @@
  * evaluation computes them, for a MovieLens user's token.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { loadRecommender } from "../serving/mod.ts";
 import {
-  BASE_ENV,
   bearer,
-  hasDataset,
   loadedStore,
-  signToken,
+  localToken,
+  needsDataset,
   testApp,
 } from "./api_fixture.ts";
 
 Deno.test({
-  name: hasDataset
-    ? "the API serves the trained hybrid, as the evaluation computes it"
-    : "hybrid serving (skipped: ../shared/data/ml-latest-small is absent)",
-  ignore: !hasDataset,
+  ...needsDataset(
+    "the API serves the trained hybrid, as the evaluation computes it",
+  ),
   async fn() {
     const loaded = await loadedStore();
     try {
       const app = testApp(loaded.store, { RECOMMENDER: "hybrid" });
-      const token = await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-        sub: "ml:414",
-        iss: LOCAL_ISSUER,
-      });
+      const token = await localToken("ml:414");
       const res = await app.request(
         "/api/recommendations/user/me?limit=10",
         { headers: bearer(token) },

@@ -5,25 +5,16 @@
  */
 import { LOGIN_FAILURE_TIERS } from "../api/limits.ts";
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import {
-  BASE_ENV,
-  bearer,
-  hasDataset,
   loadedStore,
+  localAuth,
+  needsDataset,
   postJson,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
 
-const tokenFor = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
-
 Deno.test({
-  name: hasDataset
-    ? "API interactions on ml-latest-small"
-    : "API interactions (ignored: ../shared/data/ml-latest-small is absent)",
-  ignore: !hasDataset,
+  ...needsDataset("API interactions on ml-latest-small"),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store, { RATE_LIMIT_PER_MINUTE: "1000" });
@@ -32,7 +23,7 @@ Deno.test({
       await t.step(
         "a second rating of a movie replaces the first",
         async () => {
-          const auth = bearer(await tokenFor("rater"));
+          const auth = await localAuth("rater");
           for (const value of [2, 4.5]) {
             const res = await app.request(
               "/api/interactions",
@@ -47,7 +38,7 @@ Deno.test({
       );
 
       await t.step("like and dislike exclude each other", async () => {
-        const auth = bearer(await tokenFor("liker"));
+        const auth = await localAuth("liker");
         const types = async () =>
           (await loaded.store.interactions.forUser("liker")).map((i) => i.type)
             .sort();
@@ -75,7 +66,7 @@ Deno.test({
       await t.step(
         "a skip is listed and undone like the others; seeing the movie replaces it",
         async () => {
-          const auth = bearer(await tokenFor("skipper"));
+          const auth = await localAuth("skipper");
           const post = (body: Record<string, unknown>) =>
             app.request("/api/interactions", postJson(body, auth));
           const listed = async () =>
@@ -109,7 +100,7 @@ Deno.test({
       await t.step(
         "a skip of a movie already rated is refused with a 409 problem and changes nothing",
         async () => {
-          const auth = bearer(await tokenFor("seen-it"));
+          const auth = await localAuth("seen-it");
           await app.request(
             "/api/interactions",
             postJson({ movieId: 3, type: "rating", value: 2.5 }, auth),
@@ -147,7 +138,7 @@ Deno.test({
       await t.step(
         "50 concurrent writes for one user all land exactly once",
         async () => {
-          const auth = bearer(await tokenFor("concurrent"));
+          const auth = await localAuth("concurrent");
           const responses = await Promise.all(
             movieIds.map((movieId, i) =>
               app.request(
@@ -179,7 +170,7 @@ Deno.test({
       await t.step(
         "the same write sent 50 times at once leaves one row",
         async () => {
-          const auth = bearer(await tokenFor("repeater"));
+          const auth = await localAuth("repeater");
           await Promise.all(
             Array.from({ length: 50 }, () =>
               app.request(
@@ -195,7 +186,7 @@ Deno.test({
       await t.step(
         "concurrent likes and dislikes end with exactly one of them",
         async () => {
-          const auth = bearer(await tokenFor("flipper"));
+          const auth = await localAuth("flipper");
           await Promise.all(
             Array.from({ length: 40 }, (_, i) =>
               app.request(
@@ -217,7 +208,7 @@ Deno.test({
           const limitedApp = testApp(loaded.store, {
             RATE_LIMIT_PER_MINUTE: "3",
           });
-          const auth = bearer(await tokenFor("limited"));
+          const auth = await localAuth("limited");
           const write = () =>
             limitedApp.request(
               "/api/interactions",
@@ -248,7 +239,7 @@ Deno.test({
             "/api/interactions",
             postJson(
               { movieId: 1, type: "view" },
-              bearer(await tokenFor("other")),
+              await localAuth("other"),
             ),
           );
           assert.equal(other.status, 201);

@@ -5,19 +5,13 @@
  * a user with nothing but a watchlist still gets the cold-start list.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import {
-  BASE_ENV,
-  bearer,
-  hasDataset,
   loadedStore,
+  localAuth,
+  needsDataset,
   postJson,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
-
-const tokenFor = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
 
 interface Recommendations {
   coldStart: boolean;
@@ -25,10 +19,9 @@ interface Recommendations {
 }
 
 Deno.test({
-  name: hasDataset
-    ? "API lists: watchlist and not interested on ml-latest-small"
-    : "API lists (ignored: ../shared/data/ml-latest-small is absent)",
-  ignore: !hasDataset,
+  ...needsDataset(
+    "API lists: watchlist and not interested on ml-latest-small",
+  ),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store, { RATE_LIMIT_PER_MINUTE: "1000" });
@@ -44,7 +37,7 @@ Deno.test({
       await t.step(
         "listed movies leave the recommendations, the rest stays as it was",
         async () => {
-          const auth = bearer(await tokenFor("lister"));
+          const auth = await localAuth("lister");
           for (const movieId of [1, 260, 2571]) {
             const res = await post(auth, { movieId, type: "rating", value: 5 });
             assert.equal(res.status, 201);
@@ -73,7 +66,7 @@ Deno.test({
       await t.step(
         "want to watch and not interested exclude each other",
         async () => {
-          const auth = bearer(await tokenFor("undecided"));
+          const auth = await localAuth("undecided");
           const types = async () =>
             (await loaded.store.interactions.forUser("undecided"))
               .map((i) => i.type).sort();
@@ -102,7 +95,7 @@ Deno.test({
       await t.step(
         "a watchlist alone is no taste: cold start, without it",
         async () => {
-          const auth = bearer(await tokenFor("newcomer"));
+          const auth = await localAuth("newcomer");
           const cold = await recommended(auth);
           assert.equal(cold.coldStart, true);
           const first = ids(cold)[0];

@@ -5,30 +5,21 @@
  * cached per history, and a clear 4xx for bad input.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import {
-  BASE_ENV,
-  bearer,
-  hasDataset,
   loadedStore,
+  localAuth,
+  needsDataset,
   postJson,
   problemOf,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
-
-const tokenFor = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
 
 interface Question {
   movie: { id: number; title: string; genres: string[]; ratingCount: number };
 }
 
 Deno.test({
-  name: hasDataset
-    ? "API onboarding on ml-latest-small"
-    : "API onboarding (ignored: ../shared/data/ml-latest-small is absent)",
-  ignore: !hasDataset,
+  ...needsDataset("API onboarding on ml-latest-small"),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store, { RATE_LIMIT_PER_MINUTE: "1000" });
@@ -58,7 +49,7 @@ Deno.test({
       await t.step(
         "a new user is asked about the most rated movies first",
         async () => {
-          const auth = bearer(await tokenFor("new-user"));
+          const auth = await localAuth("new-user");
           const { items, res } = await ask(auth);
           assert.equal(res.headers.get("cache-control"), "private, no-store");
           assert.equal(items.length, 10);
@@ -78,7 +69,7 @@ Deno.test({
       );
 
       await t.step("the next questions follow the answers", async () => {
-        const first = (await ask(bearer(await tokenFor("probe")))).items;
+        const first = (await ask(await localAuth("probe"))).items;
         const tastes = {
           // one likes what has Animation or Children in its genres, the other the rest
           kids: (q: Question) =>
@@ -88,7 +79,7 @@ Deno.test({
         };
         const pages: Record<string, Question[]> = {};
         for (const [name, likes] of Object.entries(tastes)) {
-          const auth = bearer(await tokenFor(`taste-${name}`));
+          const auth = await localAuth(`taste-${name}`);
           let page = (await ask(auth)).items;
           // answer three pages: a 5 for what fits the taste, a skip otherwise
           const answered = new Set<number>();
@@ -124,7 +115,7 @@ Deno.test({
       await t.step(
         "never a movie already rated, skipped, liked, disliked or viewed",
         async () => {
-          const auth = bearer(await tokenFor("everything"));
+          const auth = await localAuth("everything");
           const page = (await ask(auth)).items.map((q) => q.movie.id);
           const types = ["rating", "skip", "like", "dislike", "view"];
           for (const [i, type] of types.entries()) {
@@ -149,7 +140,7 @@ Deno.test({
       await t.step(
         "answers are cached per history: a new answer misses",
         async () => {
-          const auth = bearer(await tokenFor("cached"));
+          const auth = await localAuth("cached");
           const first = await ask(auth);
           assert.equal(first.res.headers.get("x-cache"), "miss");
           const again = await ask(auth);
@@ -165,7 +156,7 @@ Deno.test({
       );
 
       await t.step("bad input gets a 4xx problem", async () => {
-        const auth = bearer(await tokenFor("bad-input"));
+        const auth = await localAuth("bad-input");
         for (
           const query of ["?limit=0", "?limit=51", "?limit=ten", "?limit=2.5"]
         ) {

@@ -4,7 +4,6 @@
  * client (not reset), no write is lost and nothing answers 5xx.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { serveApi } from "../api/main.ts";
 import { parseConfig } from "../config/mod.ts";
 import { openSqliteStore } from "../store/mod.ts";
@@ -13,8 +12,9 @@ import {
   bearer,
   collectingLogger,
   loadedDataDir,
+  localAuth,
+  localToken,
   postJson,
-  signToken,
   TINY_DATASET_ENV,
 } from "./api_fixture.ts";
 import {
@@ -25,9 +25,6 @@ import {
 
 const hasRedis = redisServerInstalled();
 const missing = hasRedis ? [] : ["redis-server is not installed"];
-
-const token = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
 
 /** An API process-like server on a real port, over Upstash on `redisPort`. */
 async function apiOverRedis(
@@ -79,7 +76,7 @@ Deno.test({
             RATE_LIMIT_PER_MINUTE: "3",
           });
           try {
-            const auth = bearer(await token("budget-user"));
+            const auth = await localAuth("budget-user");
             const write = async (movieId: number) => {
               const res = await fetch(
                 new URL("/api/interactions", api.url),
@@ -110,7 +107,7 @@ Deno.test({
           RATE_LIMIT_PER_MINUTE: "1000",
         });
         const users = Array.from({ length: 20 }, (_, i) => `load-user-${i}`);
-        const tokens = await Promise.all(users.map(token));
+        const tokens = await Promise.all(users.map(localToken));
         const jobs = users.flatMap((user, u) =>
           [1, 2, 3, 4, 5, 6].map((movieId) => ({ user, u, movieId }))
         );

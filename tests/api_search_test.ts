@@ -4,13 +4,12 @@
  * reasons, paging and bad input.
  */
 import assert from "node:assert/strict";
-import { hasDataset, loadedStore, problemOf, testApp } from "./api_fixture.ts";
-
-const ignore = !hasDataset;
-const name = (what: string) =>
-  hasDataset
-    ? what
-    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
+import {
+  loadedStore,
+  needsDataset,
+  problemOf,
+  testApp,
+} from "./api_fixture.ts";
 
 interface SearchBody {
   query: string;
@@ -33,8 +32,7 @@ interface SearchBody {
 }
 
 Deno.test({
-  name: name("GET /api/search ranks by description, titles first"),
-  ignore,
+  ...needsDataset("GET /api/search ranks by description, titles first"),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store);

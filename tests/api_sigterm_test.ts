@@ -6,14 +6,12 @@
  * the process exits 0 in time.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { openSqliteStore } from "../store/mod.ts";
 import {
-  BASE_ENV,
   bearer,
   loadedDataDir,
+  localToken,
   postJson,
-  signToken,
   TINY_DATASET_ENV,
 } from "./api_fixture.ts";
 import { startServerProcess } from "./server_process.ts";
@@ -30,9 +28,7 @@ Deno.test({
     });
     const users = Array.from({ length: 64 }, (_, i) => `sigterm-${i}`);
     const tokens = await Promise.all(
-      users.map((sub) =>
-        signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER })
-      ),
+      users.map((sub) => localToken(sub)),
     );
     const acknowledged: { user: string; movieId: number }[] = [];
     const answered: number[] = [];

@@ -5,17 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../api/app.ts";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { prepareDeps } from "../api/deps.ts";
 import { parseConfig } from "../config/mod.ts";
 import {
   BASE_ENV,
-  bearer,
   collectingLogger,
   hasDataset,
   loadedStore,
+  localAuth,
   postJson,
-  signToken,
 } from "./api_fixture.ts";
 import {
   redisServerInstalled,
@@ -55,8 +53,6 @@ Deno.test({
     };
     const a = await instance();
     const b = await instance();
-    const token = (sub: string) =>
-      signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
     try {
       await t.step("readiness reports the Upstash cache", async () => {
         const ready = await (await a.app.request("/health/ready")).json();
@@ -94,7 +90,7 @@ Deno.test({
       await t.step(
         "a write on one instance invalidates the user's recommendations on the other",
         async () => {
-          const auth = bearer(await token("shared-user"));
+          const auth = await localAuth("shared-user");
           const cold = await a.app.request(
             "/api/recommendations/user/me?limit=5",
             { headers: auth },
@@ -126,7 +122,7 @@ Deno.test({
       );
 
       await t.step("the write limit is shared through Redis", async () => {
-        const auth = bearer(await token("limited-user"));
+        const auth = await localAuth("limited-user");
         const write = (app: typeof a.app) =>
           app.request(
             "/api/interactions",
@@ -164,7 +160,7 @@ Deno.test({
               "/api/interactions",
               postJson(
                 { movieId: 3, type: "view" },
-                bearer(await token("slow-user")),
+                await localAuth("slow-user"),
               ),
             );
             assert.equal(write.status, 201);
@@ -181,7 +177,7 @@ Deno.test({
         "with redis-server stopped, every request still succeeds",
         async () => {
           await redis.stop();
-          const auth = bearer(await token("after-stop"));
+          const auth = await localAuth("after-stop");
           const checks: [string, RequestInit | undefined, number][] = [
             ["/api/movies?q=matrix", undefined, 200],
             ["/api/movies/2571", undefined, 200],

@@ -3,15 +3,13 @@
  * names the parameter, never a 500.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import {
-  BASE_ENV,
   bearer,
-  hasDataset,
   loadedStore,
+  localToken,
+  needsDataset,
   postJson,
   problemOf,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
 
@@ -25,17 +23,13 @@ interface Case {
 }
 
 Deno.test({
-  name: hasDataset
-    ? "API bad input: a 4xx problem on every parameter, never a 500"
-    : "API bad input (ignored: ../shared/data/ml-latest-small is absent)",
-  ignore: !hasDataset,
+  ...needsDataset(
+    "API bad input: a 4xx problem on every parameter, never a 500",
+  ),
   async fn(t) {
     const loaded = await loadedStore();
     const app = testApp(loaded.store, { MAX_BODY_BYTES: "1024" });
-    const token = await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-      sub: "validation-user",
-      iss: LOCAL_ISSUER,
-    });
+    const token = await localToken("validation-user");
     const auth = bearer(token);
     const post = (body: unknown) => postJson(body, auth);
     const raw = (body: string, contentType?: string): RequestInit => ({

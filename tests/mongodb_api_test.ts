@@ -9,25 +9,15 @@
  */
 import assert from "node:assert/strict";
 import { MongoClient } from "mongodb";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { parseConfig } from "../config/mod.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { runPipeline } from "../pipeline/run.ts";
 import { FolderObjectStorage } from "../store/mod.ts";
 import { openMongoStore } from "../store/mongodb/mod.ts";
-import {
-  BASE_ENV,
-  bearer,
-  postJson,
-  signToken,
-  testApp,
-} from "./api_fixture.ts";
+import { BASE_ENV, localAuth, postJson, testApp } from "./api_fixture.ts";
 
 const uri = Deno.env.get("MONGODB_URI");
 const fixture = new URL("./fixtures/movielens", import.meta.url).pathname;
-const tokenFor = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
-
 Deno.test({
   name: "API on the MongoDB store, loaded by the pipeline" +
     (uri ? "" : " (ignored: MONGODB_URI not set)"),
@@ -81,7 +71,7 @@ Deno.test({
       await t.step(
         "re-rating replaces; like and dislike exclude each other",
         async () => {
-          const auth = bearer(await tokenFor("rater"));
+          const auth = await localAuth("rater");
           for (const value of [2, 4.5]) {
             const res = await app.request(
               "/api/interactions",
@@ -107,7 +97,7 @@ Deno.test({
       await t.step(
         "concurrent writes for one user land exactly once",
         async () => {
-          const auth = bearer(await tokenFor("concurrent"));
+          const auth = await localAuth("concurrent");
           const ids = await store.movies.ids();
           const responses = await Promise.all(
             [...ids, ...ids].map((movieId, i) =>
@@ -133,7 +123,7 @@ Deno.test({
           const res = await app.request(
             "/api/recommendations/user/me?limit=5",
             {
-              headers: bearer(await tokenFor("rater")),
+              headers: await localAuth("rater"),
             },
           );
           assert.equal(res.status, 200);

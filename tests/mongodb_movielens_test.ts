@@ -14,7 +14,6 @@
  */
 import assert from "node:assert/strict";
 import { MongoClient } from "mongodb";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { parseConfig } from "../config/mod.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { runPipeline } from "../pipeline/run.ts";
@@ -23,18 +22,14 @@ import { openMongoStore } from "../store/mongodb/mod.ts";
 import type { Store } from "../store/types.ts";
 import {
   BASE_ENV,
-  bearer,
   DATASET_DIR,
   hasDataset,
+  localAuth,
   postJson,
-  signToken,
   testApp,
 } from "./api_fixture.ts";
 
 const uri = Deno.env.get("MONGODB_URI");
-const tokenFor = (sub: string) =>
-  signToken(BASE_ENV.LOCAL_AUTH_SECRET, { sub, iss: LOCAL_ISSUER });
-
 /** MovieLens users 1..SUBSET_USERS, with every rating they gave. */
 const SUBSET_USERS = 40;
 
@@ -173,7 +168,7 @@ Deno.test({
         assert.ok(wars.total > 0, "Star Wars is in the subset");
       });
 
-      const rater = bearer(await tokenFor("rater"));
+      const rater = await localAuth("rater");
       const [first, second] = await mongo.movies.ids();
 
       await t.step(
@@ -210,7 +205,7 @@ Deno.test({
       );
 
       await t.step("concurrent writes for one user land once", async () => {
-        const auth = bearer(await tokenFor("concurrent"));
+        const auth = await localAuth("concurrent");
         const ids = (await mongo.movies.ids()).slice(0, 15);
         const responses = await Promise.all(
           [...ids, ...ids].map((movieId, i) =>

@@ -7,14 +7,12 @@
  * waits longer than `SQLITE_BUSY_TIMEOUT_MS` is a 503 with Retry-After.
  */
 import assert from "node:assert/strict";
-import { LOCAL_ISSUER } from "../api/auth/local.ts";
 import { openSqliteStore } from "../store/mod.ts";
 import {
-  BASE_ENV,
   bearer,
   loadedDataDir,
+  localToken,
   postJson,
-  signToken,
   TINY_DATASET_ENV,
 } from "./api_fixture.ts";
 import { startServerProcess } from "./server_process.ts";
@@ -87,10 +85,7 @@ Deno.test({
       dataDir,
       env: { RATE_LIMIT_PER_MINUTE: "100000", SQLITE_BUSY_TIMEOUT_MS: "2000" },
     });
-    const token = await signToken(BASE_ENV.LOCAL_AUTH_SECRET, {
-      sub: "lock-user",
-      iss: LOCAL_ISSUER,
-    });
+    const token = await localToken("lock-user");
     const rate = (movieId: number) =>
       fetch(
         `${api.url}/api/interactions`,

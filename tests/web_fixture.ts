@@ -3,19 +3,19 @@
  * process) on a temp SQLite store loaded with ml-latest-small, and small
  * request helpers that carry the session cookie like a browser.
  */
-import { BASE_ENV, hasDataset, loadedStore, testApp } from "./api_fixture.ts";
+import {
+  BASE_ENV,
+  datasetTestName,
+  hasDataset,
+  loadedStore,
+  testApp,
+} from "./api_fixture.ts";
 import { parseConfig } from "../config/mod.ts";
 import { createServer } from "../web/server.ts";
 import { ensureIslands } from "../web/build.ts";
 import type { Store } from "../store/types.ts";
 
-export { hasDataset };
-
-/** Test name with the reason when the dataset is absent. */
-export const datasetTestName = (what: string): string =>
-  hasDataset
-    ? what
-    : `${what} (ignored: ../shared/data/ml-latest-small is absent)`;
+export { datasetTestName, hasDataset };
 
 /** Origin of test requests (same-origin form posts pass the CSRF check). */
 export const ORIGIN = "http://web.test";
