@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
-import { movieStates, type MyInteraction } from "./my_movies.ts";
+import { movieStates } from "./my_movies.ts";
+import { type Did, interactionWith } from "./my_interaction_fixture.ts";
 
-/** An interaction as the API lists it (value only for ratings). */
-const did = (
-  movieId: number,
-  type: MyInteraction["type"],
-  timestamp: number,
-  value: number | null = null,
-): MyInteraction => ({
-  userId: "u",
-  movieId,
-  type,
-  value,
-  timestamp,
-  movie: { id: movieId, title: "Heat", year: 1995, posterPath: null },
-});
+/** An interaction with movie `id` (every one titled Heat, 1995). */
+const did = (id: number, ...what: Did) =>
+  interactionWith({ id, title: "Heat", year: 1995 }, what);
 
 Deno.test("movieStates keeps the newest rating and reaction of each movie", () => {
   const states = movieStates([

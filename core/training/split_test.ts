@@ -6,21 +6,7 @@ import {
   temporalSplit,
 } from "./split.ts";
 import type { Interaction } from "../types.ts";
-import {
-  interactionAt,
-  type InteractionColumns,
-  interactionColumns,
-} from "../models/interaction_columns.ts";
-
-function ratings(user: string, n: number): Interaction[] {
-  return Array.from({ length: n }, (_, i) => ({
-    userId: user,
-    movieId: i + 1,
-    type: "rating" as const,
-    value: 4,
-    timestamp: 1000 * (n - i), // movie 1 is the newest
-  }));
-}
+import { asObjects, mixedRows, ratings } from "./split_fixture.ts";
 
 Deno.test("seededRandom repeats per seed and stays in [0, 1)", () => {
   const a = seededRandom(9);
@@ -97,13 +83,7 @@ Deno.test("newUserSplit keeps a seeded fifth of users to their first ratings", (
 });
 
 Deno.test("splits of columns hold the same rows as splits of objects, and share user indices", () => {
-  const rows = [
-    ...Array.from({ length: 8 }, (_, u) => ratings(`u${u}`, 12 + 2 * u)).flat(),
-    { ...ratings("u1", 1)[0], type: "like" as const, value: null },
-  ];
-  const columns = interactionColumns(rows);
-  const asObjects = (side: InteractionColumns) =>
-    Array.from({ length: side.size }, (_, i) => interactionAt(side, i));
+  const { rows, columns } = mixedRows();
   const splits = [
     (input: Interaction[]) => randomSplit(input, { seed: 4 }),
     (input: Interaction[]) => temporalSplit(input),

@@ -1,21 +1,7 @@
 import assert from "node:assert/strict";
 import { nextAndAnySplit } from "./task_split.ts";
-import {
-  interactionAt,
-  type InteractionColumns,
-  interactionColumns,
-} from "../models/interaction_columns.ts";
+import { asObjects, mixedRows, ratings } from "./split_fixture.ts";
 import type { Interaction } from "../types.ts";
-
-function ratings(user: string, n: number): Interaction[] {
-  return Array.from({ length: n }, (_, i) => ({
-    userId: user,
-    movieId: i + 1,
-    type: "rating" as const,
-    value: 4,
-    timestamp: 1000 * (n - i), // movie 1 is the newest
-  }));
-}
 
 Deno.test("nextAndAnySplit holds out the latest ratings and a seeded fifth of the earlier", () => {
   const rows = [...ratings("a", 25), ...ratings("b", 9)];
@@ -52,13 +38,7 @@ Deno.test("nextAndAnySplit holds out the latest ratings and a seeded fifth of th
 });
 
 Deno.test("nextAndAnySplit of columns holds the same rows as of objects", () => {
-  const rows = [
-    ...Array.from({ length: 8 }, (_, u) => ratings(`u${u}`, 12 + 2 * u)).flat(),
-    { ...ratings("u1", 1)[0], type: "like" as const, value: null },
-  ];
-  const columns = interactionColumns(rows);
-  const asObjects = (side: InteractionColumns) =>
-    Array.from({ length: side.size }, (_, i) => interactionAt(side, i));
+  const { rows, columns } = mixedRows();
   const objects = nextAndAnySplit(rows, { seed: 3 });
   const byColumns = nextAndAnySplit(columns, { seed: 3 });
   assert.deepEqual(asObjects(byColumns.train), objects.train);

@@ -1,20 +1,11 @@
 import assert from "node:assert/strict";
 import { arrangeRows, type MovieRow, ratingRows } from "./my_ratings.tsx";
 import type { MyInteraction } from "../my_movies.ts";
+import { type Did, interactionWith } from "../my_interaction_fixture.ts";
 
-const did = (
-  [movieId, title]: [number, string],
-  type: MyInteraction["type"],
-  timestamp: number,
-  value: number | null = null,
-): MyInteraction => ({
-  userId: "u",
-  movieId,
-  type,
-  value,
-  timestamp,
-  movie: { id: movieId, title, year: 2000, posterPath: null },
-});
+/** An interaction with the movie `[id, title]` (of 2000). */
+const did = ([id, title]: [number, string], ...what: Did) =>
+  interactionWith({ id, title, year: 2000 }, what);
 const matrix: [number, string] = [3, "Matrix, The"];
 // Newest first, as the API lists them.
 const items: MyInteraction[] = [
