@@ -15,17 +15,28 @@ function supabaseStub(status: number, body: unknown) {
   return { calls, fetch: fetch as typeof globalThis.fetch };
 }
 
+/** `supabaseAuth` (anon key "anon") over a stub answering `status`, `body`. */
+function stubbedAuth(
+  status: number,
+  body: unknown,
+  options: { url?: string; now?: () => number } = {},
+) {
+  const stub = supabaseStub(status, body);
+  const auth = supabaseAuth({
+    url: options.url ?? "https://x.supabase.co",
+    anonKey: "anon",
+    fetch: stub.fetch,
+    now: options.now,
+  });
+  return { calls: stub.calls, auth };
+}
+
 Deno.test("Supabase log in calls the password grant with the anon key", async () => {
-  const stub = supabaseStub(200, {
+  const { calls, auth } = stubbedAuth(200, {
     access_token: "token-1",
     expires_at: 2_000_000_000,
     user: { email: "ada@example.com" },
-  });
-  const auth = supabaseAuth({
-    url: "https://x.supabase.co/",
-    anonKey: "anon",
-    fetch: stub.fetch,
-  });
+  }, { url: "https://x.supabase.co/" });
   const session = await auth.login("ada@example.com", "correct horse");
   assert.deepEqual(session, {
     accessToken: "token-1",
@@ -34,18 +45,16 @@ Deno.test("Supabase log in calls the password grant with the anon key", async ()
     refreshToken: null,
   });
   assert.equal(
-    stub.calls[0].url,
+    calls[0].url,
     "https://x.supabase.co/auth/v1/token?grant_type=password",
   );
-  assert.equal(new Headers(stub.calls[0].init.headers).get("apikey"), "anon");
+  assert.equal(new Headers(calls[0].init.headers).get("apikey"), "anon");
 });
 
 Deno.test("Supabase sign up without a session asks to confirm the email", async () => {
-  const stub = supabaseStub(200, { id: "u1", email: "ada@example.com" });
-  const auth = supabaseAuth({
-    url: "https://x.supabase.co",
-    anonKey: "anon",
-    fetch: stub.fetch,
+  const { auth } = stubbedAuth(200, {
+    id: "u1",
+    email: "ada@example.com",
   });
   assert.deepEqual(await auth.signup("ada@example.com", "correct horse"), {
     kind: "confirm-email",
@@ -53,14 +62,9 @@ Deno.test("Supabase sign up without a session asks to confirm the email", async 
 });
 
 Deno.test("Supabase refusals become AuthError with its message", async () => {
-  const stub = supabaseStub(400, {
+  const { auth } = stubbedAuth(400, {
     error: "invalid_grant",
     error_description: "Invalid login credentials",
-  });
-  const auth = supabaseAuth({
-    url: "https://x.supabase.co",
-    anonKey: "anon",
-    fetch: stub.fetch,
   });
   await assert.rejects(
     auth.login("ada@example.com", "wrong password"),
@@ -71,18 +75,12 @@ Deno.test("Supabase refusals become AuthError with its message", async () => {
 });
 
 Deno.test("Supabase refresh uses the refresh_token grant and keeps the new token", async () => {
-  const stub = supabaseStub(200, {
+  const { calls, auth } = stubbedAuth(200, {
     access_token: "token-2",
     refresh_token: "refresh-2",
     expires_in: 3600,
     user: { email: "ada@example.com" },
-  });
-  const auth = supabaseAuth({
-    url: "https://x.supabase.co",
-    anonKey: "anon",
-    fetch: stub.fetch,
-    now: () => 1_000_000_000_000,
-  });
+  }, { now: () => 1_000_000_000_000 });
   const session = await auth.refresh("refresh-1");
   assert.deepEqual(session, {
     accessToken: "token-2",
@@ -91,34 +89,24 @@ Deno.test("Supabase refresh uses the refresh_token grant and keeps the new token
     refreshToken: "refresh-2",
   });
   assert.equal(
-    stub.calls[0].url,
+    calls[0].url,
     "https://x.supabase.co/auth/v1/token?grant_type=refresh_token",
   );
-  assert.deepEqual(JSON.parse(String(stub.calls[0].init.body)), {
+  assert.deepEqual(JSON.parse(String(calls[0].init.body)), {
     refresh_token: "refresh-1",
   });
-  const refused = supabaseStub(400, {
+  const refused = stubbedAuth(400, {
     error: "invalid_grant",
     error_description: "Invalid Refresh Token: Already Used",
-  });
+  }).auth;
   await assert.rejects(
-    supabaseAuth({
-      url: "https://x.supabase.co",
-      anonKey: "anon",
-      fetch: refused.fetch,
-    })
-      .refresh("refresh-1"),
+    refused.refresh("refresh-1"),
     (e) => e instanceof AuthError && e.status === 401,
   );
 });
 
 Deno.test("Supabase log out ends this session only, with the user's token", async () => {
-  const stub = supabaseStub(204, null);
-  const auth = supabaseAuth({
-    url: "https://x.supabase.co",
-    anonKey: "anon",
-    fetch: stub.fetch,
-  });
+  const { calls, auth } = stubbedAuth(204, null);
   await auth.logout({
     accessToken: "token-1",
     expiresAt: 0,
@@ -126,23 +114,18 @@ Deno.test("Supabase log out ends this session only, with the user's token", asyn
     refreshToken: "refresh-1",
   });
   assert.equal(
-    stub.calls[0].url,
+    calls[0].url,
     "https://x.supabase.co/auth/v1/logout?scope=local",
   );
-  const headers = new Headers(stub.calls[0].init.headers);
+  const headers = new Headers(calls[0].init.headers);
   assert.equal(headers.get("authorization"), "Bearer token-1");
   assert.equal(headers.get("apikey"), "anon");
   // A session Supabase already ended is no error.
-  const gone = supabaseStub(401, { msg: "invalid JWT" });
-  await supabaseAuth({
-    url: "https://x.supabase.co",
-    anonKey: "anon",
-    fetch: gone.fetch,
-  })
-    .logout({
-      accessToken: "old",
-      expiresAt: 0,
-      email: "",
-      refreshToken: null,
-    });
+  const gone = stubbedAuth(401, { msg: "invalid JWT" }).auth;
+  await gone.logout({
+    accessToken: "old",
+    expiresAt: 0,
+    email: "",
+    refreshToken: null,
+  });
 });
