@@ -176,25 +176,12 @@ const DEPLOY_ENV = {
 
 /** Variables each deploy target sets: plain, and from Secret Manager. */
 async function deployedVariables() {
-  const service = commandsOf(
-    await dryRun("deploy_service.sh", { env: DEPLOY_ENV }),
-    "gcloud",
-    "run",
-    "deploy",
-  );
-  const job = commandsOf(
-    await dryRun("deploy_job.sh", { env: DEPLOY_ENV }),
-    "gcloud",
-    "run",
-    "jobs",
-    "deploy",
-  );
-  const vercel = commandsOf(
-    await dryRun("vercel.sh", { env: DEPLOY_ENV }),
-    "vercel",
-    "env",
-    "add",
-  );
+  /** The commands `script` runs that start with `command`. */
+  const ran = async (script: string, [program, ...prefix]: string[]) =>
+    commandsOf(await dryRun(script, { env: DEPLOY_ENV }), program, ...prefix);
+  const service = await ran("deploy_service.sh", ["gcloud", "run", "deploy"]);
+  const job = await ran("deploy_job.sh", ["gcloud", "run", "jobs", "deploy"]);
+  const vercel = await ran("vercel.sh", ["vercel", "env", "add"]);
   assert.equal(service.length, 1, "deploy_service.sh: one `gcloud run deploy`");
   assert.equal(job.length, 1, "deploy_job.sh: one `gcloud run jobs deploy`");
   const plain = (args: string[]) =>
