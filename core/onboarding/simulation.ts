@@ -128,6 +128,29 @@ export function onboardingSplit(
   return { train, users };
 }
 
+/**
+ * The same user with their ratings split into halves again, at random
+ * (`random`): another answering half and test set from the same person.
+ */
+export function resplitUser(
+  user: OnboardingUser,
+  random: () => number,
+): OnboardingUser {
+  const rows = [...user.answers.values(), ...user.test]
+    .sort((a, b) => a.movieId - b.movieId);
+  shuffleInPlace(rows, random);
+  const testSize = user.test.length;
+  const answering = rows.slice(testSize);
+  return {
+    userId: user.userId,
+    answers: new Map(answering.map((r) => [r.movieId, r])),
+    answersInTime: [...answering].sort((a, b) =>
+      a.timestamp - b.timestamp || a.movieId - b.movieId
+    ),
+    test: rows.slice(0, testSize),
+  };
+}
+
 /** Picks the next page of questions from the answers so far. */
 export type AskNext = (history: Interaction[], limit: number) => number[];
 

@@ -7,8 +7,10 @@ import {
 import {
   firstRatings,
   onboardingSplit,
+  resplitUser,
   simulateOnboarding,
 } from "./simulation.ts";
+import { seededRandom } from "../training/split.ts";
 
 const rating = (
   userId: string,
@@ -100,4 +102,22 @@ Deno.test("firstRatings takes the answering half's first ratings, stamped now", 
     user.answersInTime.slice(0, 3).map((r) => r.movieId),
   );
   assert.deepEqual(first.map((r) => r.timestamp), [500, 501, 502]);
+});
+
+Deno.test("resplitUser halves the same ratings again, another way, seeded", () => {
+  const [user] = onboardingSplit(ratings, { seed: 3 }).users;
+  const ids = (rows: Iterable<Interaction>) =>
+    [...rows].map((r) => r.movieId).sort((a, b) => a - b);
+  const again = resplitUser(user, seededRandom(7));
+  assert.deepEqual(
+    ids([...again.answers.values(), ...again.test]),
+    ids([...user.answers.values(), ...user.test]),
+  );
+  assert.equal(again.userId, user.userId);
+  assert.equal(again.test.length, user.test.length);
+  for (const t of again.test) assert.ok(!again.answers.has(t.movieId));
+  assert.notDeepEqual(ids(again.test), ids(user.test));
+  const times = again.answersInTime.map((r) => r.timestamp);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(resplitUser(user, seededRandom(7)), again);
 });

@@ -42,6 +42,13 @@ Deno.test("tuneOnboardedHistory tunes on held-out users answering the questionna
   assert.ok(tuned.validationNdcg > 0.7, `NDCG ${tuned.validationNdcg}`);
   const few = tuneOnboardedHistory(groups(4.5), { ...options, maxUsers: 3 });
   assert.equal(few?.users, 3);
+  const twice = tuneOnboardedHistory(groups(4.5), { ...options, plays: 2 });
+  assert.equal(twice?.users, 16, "each held-out user answers twice");
+  const more = tuneOnboardedHistory(groups(4.5), {
+    ...options,
+    userFraction: 0.4,
+  });
+  assert.equal(more?.users, 16, "two fifths of the 40 users");
 });
 
 Deno.test("tuneOnboardedHistory is null when no held-out user liked a movie", () => {

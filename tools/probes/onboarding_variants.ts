@@ -36,6 +36,11 @@ import {
 import type { Recommender } from "../../core/recommender.ts";
 import type { Interaction } from "../../core/types.ts";
 import { seededRandom } from "../../core/training/split.ts";
+import {
+  type OnboardedHistoryOptions,
+  tuneOnboardedHistory,
+} from "../../core/training/onboarded_history.ts";
+import { SERVING_TRAINING } from "../../core/training/serving_models.ts";
 import { assembleRecommender } from "../../serving/recommender.ts";
 import { tfidfEmbedder } from "../../pipeline/embedders/tfidf.ts";
 import { consoleProgress } from "../../pipeline/progress.ts";
@@ -63,6 +68,11 @@ interface Variant {
    * popularity × entropy, with variance for entropy).
    */
   askPopularity?: "spread";
+  /**
+   * Tunes the onboarded settings again, as training does, with these
+   * options changed (the questionnaire as served).
+   */
+  tuning?: Partial<OnboardedHistoryOptions>;
   /** Never recommends a skipped movie (skips as a negative signal). */
   excludeSkips?: boolean;
   /** Ranks with EASE alone at this λ (trained on the training split). */
@@ -139,6 +149,26 @@ const VARIANTS: Variant[] = [
     },
   },
   { name: "skipped movies never recommended", excludeSkips: true },
+  { name: "onboarded tuning as served (check)", tuning: {} },
+  {
+    name: "onboarded tuning on 2/5 of the users",
+    tuning: { userFraction: 0.4 },
+  },
+  { name: "onboarded tuning on half the users", tuning: { userFraction: 0.5 } },
+  { name: "onboarded tuning, 3 plays per user", tuning: { plays: 3 } },
+  { name: "onboarded tuning, 6 plays per user", tuning: { plays: 6 } },
+  {
+    name: "onboarded tuning, wider grid",
+    tuning: {
+      grid: {
+        ...SERVING_TRAINING.grid,
+        likedWeight: [0, 0.5, 1, 2, 4, 8],
+        knnWeight: [0, 0.1, 0.2, 0.4, 0.8, 1.6],
+        contentWeight: [0, 0.05, 0.1, 0.2, 0.4, 0.8],
+        popularityWeight: [0, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6],
+      },
+    },
+  },
   { name: "ease alone, λ 500", easeLambda: 500 },
   { name: "ease alone, λ 2000", easeLambda: 2000 },
   { name: "ease alone, λ 8000", easeLambda: 8000 },
@@ -251,14 +281,25 @@ for (const variant of VARIANTS) {
       ratings: ONBOARDING_RATINGS,
     })
   );
-  const onboarded = served.settings.short?.onboarded?.params;
+  const short = served.settings.short;
+  const onboarded = variant.tuning && short
+    ? tuneOnboardedHistory(split.train, {
+      short: short.params,
+      lambda: served.settings.lambda,
+      content,
+      grid: SERVING_TRAINING.grid,
+      seed: SERVING_TRAINING.shortHistorySeed,
+      maxUsers: SERVING_TRAINING.validationUsers,
+      ...variant.tuning,
+    })?.params
+    : short?.onboarded?.params;
   const recommender = variant.easeLambda
     ? new ItemItemRecommender(
       trainEase(buildInteractionMatrix(split.train), {
         lambda: variant.easeLambda,
       }),
     )
-    : variant.onboarded && onboarded
+    : (variant.onboarded || variant.tuning) && onboarded
     ? new HybridRecommender({ ...served, content }, {
       ...HYBRID_DEFAULTS,
       ...onboarded,
