@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { base64url, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { LOCAL_ISSUER } from "../api/auth/local.ts";
-import { openSqliteStore } from "../store/mod.ts";
 import {
   bearer,
   collectingLogger,
+  emptyStore,
   postJson,
   signToken,
   testApp,
@@ -47,8 +47,8 @@ function unsignedToken(payload: Record<string, unknown>): string {
 }
 
 Deno.test("auth: Supabase tokens, HS256 and JWKS, refuse every attack", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "api_auth_" });
-  const store = await openSqliteStore(`${dir}/auth.db`);
+  const empty = await emptyStore("api_auth_");
+  const store = empty.store;
   const rsa = await generateKeyPair("RS256", { extractable: true });
   const ec = await generateKeyPair("ES256", { extractable: true });
   const stranger = await generateKeyPair("RS256", { extractable: true });
@@ -285,14 +285,13 @@ Deno.test("auth: Supabase tokens, HS256 and JWKS, refuse every attack", async (t
     });
   } finally {
     await jwks.close();
-    await store.close();
-    await Deno.remove(dir, { recursive: true });
+    await empty.close();
   }
 });
 
 Deno.test("auth: JWKS only, an HS256 token is never checked against a public key", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "api_auth_" });
-  const store = await openSqliteStore(`${dir}/auth.db`);
+  const empty = await emptyStore("api_auth_");
+  const store = empty.store;
   const rsa = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(rsa.publicKey)), kid: "k1", alg: "RS256" };
   const jwks = await serveJwks([jwk]);
@@ -307,14 +306,13 @@ Deno.test("auth: JWKS only, an HS256 token is never checked against a public key
     );
   } finally {
     await jwks.close();
-    await store.close();
-    await Deno.remove(dir, { recursive: true });
+    await empty.close();
   }
 });
 
 Deno.test("auth: local tokens verify with the local secret only", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "api_auth_" });
-  const store = await openSqliteStore(`${dir}/auth.db`);
+  const empty = await emptyStore("api_auth_");
+  const store = empty.store;
   try {
     const app = testApp(store, { LOCAL_AUTH_SECRET: SECRET });
     const good = await signToken(SECRET, { sub: "ml:7", iss: LOCAL_ISSUER });
@@ -336,7 +334,6 @@ Deno.test("auth: local tokens verify with the local secret only", async () => {
       assert.equal(res.status, 401);
     }
   } finally {
-    await store.close();
-    await Deno.remove(dir, { recursive: true });
+    await empty.close();
   }
 });

@@ -11,10 +11,9 @@ import assert from "node:assert/strict";
 import { jsonLogger } from "../api/logger.ts";
 import type { Movie, MovieStats } from "../core/types.ts";
 import { type Cache, TieredCache } from "../store/cache/tiered.ts";
-import { openSqliteStore } from "../store/mod.ts";
 import { parseConfig } from "../config/mod.ts";
 import { createServer } from "../web/server.ts";
-import { BASE_ENV, testApp } from "./api_fixture.ts";
+import { BASE_ENV, emptyStore, testApp } from "./api_fixture.ts";
 
 const MOVIES: Movie[] = [1, 2, 3, 4, 5].map((id) => ({
   id,
@@ -56,21 +55,15 @@ function countingCache(inner: TieredCache): Cache & { lookups: number } {
 }
 
 async function smallStore() {
-  const dir = await Deno.makeTempDir({ prefix: "api_fast_path_" });
-  const store = await openSqliteStore(`${dir}/movielens.db`);
+  const small = await emptyStore("api_fast_path_");
+  const { store } = small;
   await store.movies.upsert(MOVIES);
   await store.movies.putStats(STATS);
   await store.neighbours.put([{
     movieId: 1,
     neighbours: [{ movieId: 2, score: 0.9 }, { movieId: 3, score: 0.5 }],
   }]);
-  return {
-    store,
-    async close() {
-      await store.close();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  return small;
 }
 
 /** Headers as sorted pairs, without the per-request id. */

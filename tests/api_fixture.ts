@@ -161,6 +161,21 @@ export async function loadedStore(
   };
 }
 
+/** An empty SQLite store (no dataset) in a temp dir, removed by `close`. */
+export async function emptyStore(prefix: string): Promise<LoadedStore> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const store = await openSqliteStore(`${dir}/movielens.db`);
+  return {
+    store,
+    dir,
+    config: parseConfig({ ...BASE_ENV, DATA_DIR: dir }),
+    async close() {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 /** Builds the app on `store` with test config (env on top of `BASE_ENV`). */
 export function testApp(
   store: Store,
@@ -220,6 +235,56 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 export const localAuth = async (
   sub: string,
 ): Promise<{ Authorization: string }> => bearer(await localToken(sub));
+
+/** POSTs a rating over HTTP to the API at `baseUrl`, as the bearer of `token`. */
+export function postRating(
+  baseUrl: string,
+  rating: { movieId: number; value: number; token: string },
+): Promise<Response> {
+  const { movieId, value, token } = rating;
+  return fetch(
+    `${baseUrl}/api/interactions`,
+    postJson({ movieId, type: "rating", value }, bearer(token)),
+  );
+}
+
+/** What answers requests as a Hono app's `request` does. */
+export interface Requests {
+  request(path: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** POSTs `interaction` to the app's /api/interactions with the headers `auth`. */
+export function postInteraction(
+  app: Requests,
+  { auth, ...interaction }:
+    & { auth: Record<string, string> }
+    & Record<
+      string,
+      unknown
+    >,
+): Response | Promise<Response> {
+  return app.request("/api/interactions", postJson(interaction, auth));
+}
+
+/**
+ * Rates all of `movieIds` at once as `auth` (values cycling from 0.5 to 5):
+ * a burst of concurrent writes for one user.
+ */
+export function rateAtOnce(
+  app: Requests,
+  burst: { auth: Record<string, string>; movieIds: number[] },
+): Promise<Response[]> {
+  return Promise.all(
+    burst.movieIds.map((movieId, i) =>
+      postInteraction(app, {
+        auth: burst.auth,
+        movieId,
+        type: "rating",
+        value: (i % 10 + 1) / 2,
+      })
+    ),
+  );
+}
 
 /** A JSON POST init. */
 export function postJson(

@@ -9,7 +9,9 @@ import {
   loadedStore,
   localAuth,
   needsDataset,
+  postInteraction,
   postJson,
+  rateAtOnce,
   testApp,
 } from "./api_fixture.ts";
 
@@ -25,10 +27,12 @@ Deno.test({
         async () => {
           const auth = await localAuth("rater");
           for (const value of [2, 4.5]) {
-            const res = await app.request(
-              "/api/interactions",
-              postJson({ movieId: 1, type: "rating", value }, auth),
-            );
+            const res = await postInteraction(app, {
+              auth,
+              movieId: 1,
+              type: "rating",
+              value,
+            });
             assert.equal(res.status, 201);
           }
           const rows = await loaded.store.interactions.forUser("rater");
@@ -42,24 +46,12 @@ Deno.test({
         const types = async () =>
           (await loaded.store.interactions.forUser("liker")).map((i) => i.type)
             .sort();
-        await app.request(
-          "/api/interactions",
-          postJson({ movieId: 2, type: "view" }, auth),
-        );
-        await app.request(
-          "/api/interactions",
-          postJson({ movieId: 2, type: "like" }, auth),
-        );
+        await postInteraction(app, { auth, movieId: 2, type: "view" });
+        await postInteraction(app, { auth, movieId: 2, type: "like" });
         assert.deepEqual(await types(), ["like", "view"]);
-        await app.request(
-          "/api/interactions",
-          postJson({ movieId: 2, type: "dislike" }, auth),
-        );
+        await postInteraction(app, { auth, movieId: 2, type: "dislike" });
         assert.deepEqual(await types(), ["dislike", "view"]);
-        await app.request(
-          "/api/interactions",
-          postJson({ movieId: 2, type: "like" }, auth),
-        );
+        await postInteraction(app, { auth, movieId: 2, type: "like" });
         assert.deepEqual(await types(), ["like", "view"]);
       });
 
@@ -101,14 +93,17 @@ Deno.test({
         "a skip of a movie already rated is refused with a 409 problem and changes nothing",
         async () => {
           const auth = await localAuth("seen-it");
-          await app.request(
-            "/api/interactions",
-            postJson({ movieId: 3, type: "rating", value: 2.5 }, auth),
-          );
-          const refused = await app.request(
-            "/api/interactions",
-            postJson({ movieId: 3, type: "skip" }, auth),
-          );
+          await postInteraction(app, {
+            auth,
+            movieId: 3,
+            type: "rating",
+            value: 2.5,
+          });
+          const refused = await postInteraction(app, {
+            auth,
+            movieId: 3,
+            type: "skip",
+          });
           assert.equal(refused.status, 409);
           assert.equal(
             refused.headers.get("content-type"),
@@ -123,10 +118,12 @@ Deno.test({
             "rating",
             2.5,
           ]]);
-          const withValue = await app.request(
-            "/api/interactions",
-            postJson({ movieId: 4, type: "skip", value: 3 }, auth),
-          );
+          const withValue = await postInteraction(app, {
+            auth,
+            movieId: 4,
+            type: "skip",
+            value: 3,
+          });
           assert.equal(withValue.status, 400);
           assert.match(
             JSON.stringify(await withValue.json()),
@@ -139,17 +136,7 @@ Deno.test({
         "50 concurrent writes for one user all land exactly once",
         async () => {
           const auth = await localAuth("concurrent");
-          const responses = await Promise.all(
-            movieIds.map((movieId, i) =>
-              app.request(
-                "/api/interactions",
-                postJson(
-                  { movieId, type: "rating", value: (i % 10 + 1) / 2 },
-                  auth,
-                ),
-              )
-            ),
-          );
+          const responses = await rateAtOnce(app, { auth, movieIds });
           assert.deepEqual(
             responses.map((r) => r.status),
             movieIds.map(() => 201),
@@ -172,11 +159,10 @@ Deno.test({
         async () => {
           const auth = await localAuth("repeater");
           await Promise.all(
-            Array.from({ length: 50 }, () =>
-              app.request(
-                "/api/interactions",
-                postJson({ movieId: 1, type: "like" }, auth),
-              )),
+            Array.from(
+              { length: 50 },
+              () => postInteraction(app, { auth, movieId: 1, type: "like" }),
+            ),
           );
           const rows = await loaded.store.interactions.forUser("repeater");
           assert.equal(rows.length, 1);
@@ -188,14 +174,15 @@ Deno.test({
         async () => {
           const auth = await localAuth("flipper");
           await Promise.all(
-            Array.from({ length: 40 }, (_, i) =>
-              app.request(
-                "/api/interactions",
-                postJson(
-                  { movieId: 1, type: i % 2 ? "like" : "dislike" },
+            Array.from(
+              { length: 40 },
+              (_, i) =>
+                postInteraction(app, {
                   auth,
-                ),
-              )),
+                  movieId: 1,
+                  type: i % 2 ? "like" : "dislike",
+                }),
+            ),
           );
           const rows = await loaded.store.interactions.forUser("flipper");
           assert.equal(rows.length, 1, JSON.stringify(rows));

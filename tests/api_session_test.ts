@@ -7,8 +7,7 @@
 import assert from "node:assert/strict";
 import { decodeJwt } from "jose";
 import { LocalAuth, TOKEN_LIFETIME_SECONDS } from "../api/auth/local.ts";
-import { openSqliteStore } from "../store/mod.ts";
-import { bearer, postJson, testApp } from "./api_fixture.ts";
+import { bearer, emptyStore, postJson, testApp } from "./api_fixture.ts";
 
 const SECRET = "local-session-test-secret-of-enough-length";
 const PROTECTED = "/api/users/me/interactions";
@@ -21,8 +20,8 @@ interface Session {
 }
 
 Deno.test("sessions: refresh rotates, outlives the access token, reuse and logout end it", async (t) => {
-  const dir = await Deno.makeTempDir({ prefix: "api_session_" });
-  const store = await openSqliteStore(`${dir}/auth.db`);
+  const empty = await emptyStore("api_session_");
+  const store = empty.store;
   // The clock tokens are issued by; jose checks `exp` against the real one.
   let clock = Date.now();
   const localAuth = new LocalAuth(store.meta, {
@@ -184,14 +183,13 @@ Deno.test("sessions: refresh rotates, outlives the access token, reuse and logou
       },
     );
   } finally {
-    await store.close();
-    await Deno.remove(dir, { recursive: true });
+    await empty.close();
   }
 });
 
 Deno.test("sessions: refresh and logout are Supabase's job when it is configured", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "api_session_" });
-  const store = await openSqliteStore(`${dir}/auth.db`);
+  const empty = await emptyStore("api_session_");
+  const store = empty.store;
   try {
     const app = testApp(store, {
       SUPABASE_URL: "https://project.supabase.co",
@@ -205,7 +203,6 @@ Deno.test("sessions: refresh and logout are Supabase's job when it is configured
     assert.equal(res.status, 403);
     await res.body?.cancel();
   } finally {
-    await store.close();
-    await Deno.remove(dir, { recursive: true });
+    await empty.close();
   }
 });

@@ -7,24 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { openSqliteStore } from "../store/mod.ts";
-import {
-  bearer,
-  loadedDataDir,
-  localToken,
-  postJson,
-  TINY_DATASET_ENV,
-} from "./api_fixture.ts";
-import { startServerProcess } from "./server_process.ts";
+import { localToken, postRating } from "./api_fixture.ts";
+import { startOnTinyData } from "./server_process.ts";
 
 Deno.test({
   name:
     "SIGTERM during writes: acknowledged writes survive, every request is answered (201 or 503)",
   async fn() {
-    const dataDir = await loadedDataDir(TINY_DATASET_ENV);
-    const api = await startServerProcess({
-      entry: "api/main.ts",
-      dataDir,
-      env: { RATE_LIMIT_PER_MINUTE: "100000", LOG_LEVEL: "info" },
+    const { server: api, dataDir } = await startOnTinyData("api/main.ts", {
+      RATE_LIMIT_PER_MINUTE: "100000",
+      LOG_LEVEL: "info",
     });
     const users = Array.from({ length: 64 }, (_, i) => `sigterm-${i}`);
     const tokens = await Promise.all(
@@ -40,13 +32,11 @@ Deno.test({
       for (let round = 0; round < 200; round++) {
         const movieId = movieIds[round % movieIds.length];
         try {
-          const res = await fetch(
-            `${api.url}/api/interactions`,
-            postJson(
-              { movieId, type: "rating", value: 1 + (round % 9) / 2 },
-              bearer(tokens[u]),
-            ),
-          );
+          const res = await postRating(api.url, {
+            movieId,
+            value: 1 + (round % 9) / 2,
+            token: tokens[u],
+          });
           await res.body?.cancel();
           answered.push(res.status);
           if (res.status === 201) {

@@ -14,7 +14,13 @@ import { silentProgress } from "../pipeline/progress.ts";
 import { runPipeline } from "../pipeline/run.ts";
 import { FolderObjectStorage } from "../store/mod.ts";
 import { openMongoStore } from "../store/mongodb/mod.ts";
-import { BASE_ENV, localAuth, postJson, testApp } from "./api_fixture.ts";
+import {
+  BASE_ENV,
+  localAuth,
+  postInteraction,
+  rateAtOnce,
+  testApp,
+} from "./api_fixture.ts";
 
 const uri = Deno.env.get("MONGODB_URI");
 const fixture = new URL("./fixtures/movielens", import.meta.url).pathname;
@@ -73,17 +79,16 @@ Deno.test({
         async () => {
           const auth = await localAuth("rater");
           for (const value of [2, 4.5]) {
-            const res = await app.request(
-              "/api/interactions",
-              postJson({ movieId: 1, type: "rating", value }, auth),
-            );
+            const res = await postInteraction(app, {
+              auth,
+              movieId: 1,
+              type: "rating",
+              value,
+            });
             assert.equal(res.status, 201);
           }
           for (const type of ["like", "dislike"]) {
-            const res = await app.request(
-              "/api/interactions",
-              postJson({ movieId: 2, type }, auth),
-            );
+            const res = await postInteraction(app, { auth, movieId: 2, type });
             assert.equal(res.status, 201);
           }
           const rows = await store.interactions.forUser("rater");
@@ -99,17 +104,10 @@ Deno.test({
         async () => {
           const auth = await localAuth("concurrent");
           const ids = await store.movies.ids();
-          const responses = await Promise.all(
-            [...ids, ...ids].map((movieId, i) =>
-              app.request(
-                "/api/interactions",
-                postJson(
-                  { movieId, type: "rating", value: (i % 10 + 1) / 2 },
-                  auth,
-                ),
-              )
-            ),
-          );
+          const responses = await rateAtOnce(app, {
+            auth,
+            movieIds: [...ids, ...ids],
+          });
           assert.ok(responses.every((r) => r.status === 201));
           const rows = await store.interactions.forUser("concurrent");
           assert.equal(rows.length, ids.length);

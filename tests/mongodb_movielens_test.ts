@@ -25,7 +25,8 @@ import {
   DATASET_DIR,
   hasDataset,
   localAuth,
-  postJson,
+  postInteraction,
+  rateAtOnce,
   testApp,
 } from "./api_fixture.ts";
 
@@ -175,17 +176,20 @@ Deno.test({
         "re-rating replaces; like and dislike exclude each other",
         async () => {
           for (const value of [2, 4.5]) {
-            const res = await app.request(
-              "/api/interactions",
-              postJson({ movieId: first, type: "rating", value }, rater),
-            );
+            const res = await postInteraction(app, {
+              auth: rater,
+              movieId: first,
+              type: "rating",
+              value,
+            });
             assert.equal(res.status, 201);
           }
           for (const type of ["like", "dislike"]) {
-            const res = await app.request(
-              "/api/interactions",
-              postJson({ movieId: second, type }, rater),
-            );
+            const res = await postInteraction(app, {
+              auth: rater,
+              movieId: second,
+              type,
+            });
             assert.equal(res.status, 201);
           }
           const res = await app.request("/api/users/me/interactions", {
@@ -207,17 +211,10 @@ Deno.test({
       await t.step("concurrent writes for one user land once", async () => {
         const auth = await localAuth("concurrent");
         const ids = (await mongo.movies.ids()).slice(0, 15);
-        const responses = await Promise.all(
-          [...ids, ...ids].map((movieId, i) =>
-            app.request(
-              "/api/interactions",
-              postJson(
-                { movieId, type: "rating", value: (i % 10 + 1) / 2 },
-                auth,
-              ),
-            )
-          ),
-        );
+        const responses = await rateAtOnce(app, {
+          auth,
+          movieIds: [...ids, ...ids],
+        });
         assert.deepEqual(
           responses.map((r) => r.status),
           responses.map(() => 201),

@@ -5,7 +5,7 @@
  * logs collected. For tests of limits, faults and signals from the outside.
  * @module
  */
-import { BASE_ENV } from "./api_fixture.ts";
+import { BASE_ENV, loadedDataDir, TINY_DATASET_ENV } from "./api_fixture.ts";
 
 /** Options for `startServerProcess`. */
 export interface ServerProcessOptions {
@@ -29,6 +29,18 @@ export interface ServerProcess {
   stop(
     signal?: Deno.Signal,
   ): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/**
+ * `startServerProcess` on a private copy of the loaded 12-movie fixture
+ * (`TINY_DATASET_ENV`); the caller removes `dataDir`.
+ */
+export async function startOnTinyData(
+  entry: ServerProcessOptions["entry"],
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; dataDir: string }> {
+  const dataDir = await loadedDataDir(TINY_DATASET_ENV);
+  return { server: await startServerProcess({ entry, dataDir, env }), dataDir };
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -8,14 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { openSqliteStore } from "../store/mod.ts";
-import {
-  bearer,
-  loadedDataDir,
-  localToken,
-  postJson,
-  TINY_DATASET_ENV,
-} from "./api_fixture.ts";
-import { startServerProcess } from "./server_process.ts";
+import { localToken, postRating } from "./api_fixture.ts";
+import { startOnTinyData } from "./server_process.ts";
 import { sessionCookie } from "./web_fixture.ts";
 
 /** The script of the second process: takes the lock, holds it until told. */
@@ -79,18 +73,13 @@ Deno.test({
   name:
     "SQLite locked by another process: the API keeps answering, the write waits without blocking, then 503 + Retry-After",
   async fn() {
-    const dataDir = await loadedDataDir(TINY_DATASET_ENV);
-    const api = await startServerProcess({
-      entry: "api/main.ts",
-      dataDir,
-      env: { RATE_LIMIT_PER_MINUTE: "100000", SQLITE_BUSY_TIMEOUT_MS: "2000" },
+    const { server: api, dataDir } = await startOnTinyData("api/main.ts", {
+      RATE_LIMIT_PER_MINUTE: "100000",
+      SQLITE_BUSY_TIMEOUT_MS: "2000",
     });
     const token = await localToken("lock-user");
     const rate = (movieId: number) =>
-      fetch(
-        `${api.url}/api/interactions`,
-        postJson({ movieId, type: "rating", value: 4 }, bearer(token)),
-      );
+      postRating(api.url, { movieId, value: 4, token });
     try {
       // 1. released while the write waits: the write goes through
       let holder = await holdWriteLock(`${dataDir}/movielens.db`);
@@ -151,11 +140,8 @@ Deno.test({
   name:
     "deno task start: a rating posted while SQLite is locked gets a 503 page with Retry-After, then goes through",
   async fn() {
-    const dataDir = await loadedDataDir(TINY_DATASET_ENV);
-    const server = await startServerProcess({
-      entry: "main.ts",
-      dataDir,
-      env: { SQLITE_BUSY_TIMEOUT_MS: "300" },
+    const { server, dataDir } = await startOnTinyData("main.ts", {
+      SQLITE_BUSY_TIMEOUT_MS: "300",
     });
     const post = (path: string, form: Record<string, string>, cookie = "") =>
       fetch(`${server.url}${path}`, {
