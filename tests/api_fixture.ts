@@ -266,6 +266,23 @@ export function postInteraction(
   return app.request("/api/interactions", postJson(interaction, auth));
 }
 
+/** POSTs `interactions` one after another as `auth`; their statuses. */
+export async function postEach(
+  app: Requests,
+  { auth, interactions }: {
+    auth: Record<string, string>;
+    interactions: Record<string, unknown>[];
+  },
+): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const interaction of interactions) {
+    const res = await postInteraction(app, { auth, ...interaction });
+    await res.body?.cancel();
+    statuses.push(res.status);
+  }
+  return statuses;
+}
+
 /**
  * Rates all of `movieIds` at once as `auth` (values cycling from 0.5 to 5):
  * a burst of concurrent writes for one user.

@@ -9,6 +9,7 @@ import {
   loadedStore,
   localAuth,
   needsDataset,
+  postEach,
   postInteraction,
   postJson,
   rateAtOnce,
@@ -26,15 +27,15 @@ Deno.test({
         "a second rating of a movie replaces the first",
         async () => {
           const auth = await localAuth("rater");
-          for (const value of [2, 4.5]) {
-            const res = await postInteraction(app, {
-              auth,
-              movieId: 1,
-              type: "rating",
-              value,
-            });
-            assert.equal(res.status, 201);
-          }
+          const interactions = [2, 4.5].map((value) => ({
+            movieId: 1,
+            type: "rating",
+            value,
+          }));
+          assert.deepEqual(await postEach(app, { auth, interactions }), [
+            201,
+            201,
+          ]);
           const rows = await loaded.store.interactions.forUser("rater");
           assert.equal(rows.length, 1);
           assert.equal(rows[0].value, 4.5);

@@ -17,7 +17,7 @@ import { openMongoStore } from "../store/mongodb/mod.ts";
 import {
   BASE_ENV,
   localAuth,
-  postInteraction,
+  postEach,
   rateAtOnce,
   testApp,
 } from "./api_fixture.ts";
@@ -78,19 +78,16 @@ Deno.test({
         "re-rating replaces; like and dislike exclude each other",
         async () => {
           const auth = await localAuth("rater");
-          for (const value of [2, 4.5]) {
-            const res = await postInteraction(app, {
-              auth,
-              movieId: 1,
-              type: "rating",
-              value,
-            });
-            assert.equal(res.status, 201);
-          }
-          for (const type of ["like", "dislike"]) {
-            const res = await postInteraction(app, { auth, movieId: 2, type });
-            assert.equal(res.status, 201);
-          }
+          const interactions = [
+            { movieId: 1, type: "rating", value: 2 },
+            { movieId: 1, type: "rating", value: 4.5 },
+            { movieId: 2, type: "like" },
+            { movieId: 2, type: "dislike" },
+          ];
+          assert.deepEqual(
+            await postEach(app, { auth, interactions }),
+            interactions.map(() => 201),
+          );
           const rows = await store.interactions.forUser("rater");
           assert.deepEqual(
             rows.map((r) => `${r.movieId}:${r.type}:${r.value}`).sort(),

@@ -25,7 +25,7 @@ import {
   DATASET_DIR,
   hasDataset,
   localAuth,
-  postInteraction,
+  postEach,
   rateAtOnce,
   testApp,
 } from "./api_fixture.ts";
@@ -175,23 +175,16 @@ Deno.test({
       await t.step(
         "re-rating replaces; like and dislike exclude each other",
         async () => {
-          for (const value of [2, 4.5]) {
-            const res = await postInteraction(app, {
-              auth: rater,
-              movieId: first,
-              type: "rating",
-              value,
-            });
-            assert.equal(res.status, 201);
-          }
-          for (const type of ["like", "dislike"]) {
-            const res = await postInteraction(app, {
-              auth: rater,
-              movieId: second,
-              type,
-            });
-            assert.equal(res.status, 201);
-          }
+          const interactions = [
+            { movieId: first, type: "rating", value: 2 },
+            { movieId: first, type: "rating", value: 4.5 },
+            { movieId: second, type: "like" },
+            { movieId: second, type: "dislike" },
+          ];
+          assert.deepEqual(
+            await postEach(app, { auth: rater, interactions }),
+            interactions.map(() => 201),
+          );
           const res = await app.request("/api/users/me/interactions", {
             headers: rater,
           });
