@@ -37,149 +37,73 @@ Deno.test({
       headers: contentType ? { ...auth, "Content-Type": contentType } : auth,
       body,
     });
+    /** 400s naming `param`, from GET requests: what → path. */
+    const badQueries = (param: string, paths: Record<string, string>) =>
+      Object.entries(paths).map(([what, path]): Case => ({
+        what,
+        path,
+        status: 400,
+        param,
+      }));
+    /** 400s naming `param`, from POST /api/interactions: what → body. */
+    const badInteractions = (param: string, bodies: Record<string, unknown>) =>
+      Object.entries(bodies).map(([what, body]): Case => ({
+        what,
+        path: "/api/interactions",
+        init: post(body),
+        status: 400,
+        param,
+      }));
     const cases: Case[] = [
       // GET /api/movies
-      {
-        what: "page not a number",
-        path: "/api/movies?page=abc",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "page zero",
-        path: "/api/movies?page=0",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "page negative",
-        path: "/api/movies?page=-3",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "page fractional",
-        path: "/api/movies?page=1.5",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "page huge",
-        path: "/api/movies?page=99999999999999999999",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "page empty",
-        path: "/api/movies?page=",
-        status: 400,
-        param: "page",
-      },
-      {
-        what: "pageSize too big",
-        path: "/api/movies?pageSize=101",
-        status: 400,
-        param: "pageSize",
-      },
-      {
-        what: "pageSize zero",
-        path: "/api/movies?pageSize=0",
-        status: 400,
-        param: "pageSize",
-      },
-      {
-        what: "sort unknown",
-        path: "/api/movies?sort=budget",
-        status: 400,
-        param: "sort",
-      },
-      {
-        what: "order unknown",
-        path: "/api/movies?order=sideways",
-        status: 400,
-        param: "order",
-      },
-      {
-        what: "yearFrom text",
-        path: "/api/movies?yearFrom=nineties",
-        status: 400,
-        param: "yearFrom",
-      },
-      {
-        what: "yearTo out of range",
-        path: "/api/movies?yearTo=99999",
-        status: 400,
-        param: "yearTo",
-      },
-      {
-        what: "yearFrom after yearTo",
-        path: "/api/movies?yearFrom=2000&yearTo=1990",
-        status: 400,
-        param: "yearTo",
-      },
-      {
-        what: "q too long",
-        path: `/api/movies?q=${"a".repeat(201)}`,
-        status: 400,
-        param: "q",
-      },
-      {
-        what: "genre unknown",
-        path: "/api/movies?genre=Cooking",
-        status: 400,
-        param: "genre",
-      },
-      {
-        what: "genre empty",
-        path: "/api/movies?genre=",
-        status: 400,
-        param: "genre",
-      },
+      ...badQueries("page", {
+        "page not a number": "/api/movies?page=abc",
+        "page zero": "/api/movies?page=0",
+        "page negative": "/api/movies?page=-3",
+        "page fractional": "/api/movies?page=1.5",
+        "page huge": "/api/movies?page=99999999999999999999",
+        "page empty": "/api/movies?page=",
+      }),
+      ...badQueries("pageSize", {
+        "pageSize too big": "/api/movies?pageSize=101",
+        "pageSize zero": "/api/movies?pageSize=0",
+      }),
+      ...badQueries("sort", {
+        "sort unknown": "/api/movies?sort=budget",
+      }),
+      ...badQueries("order", {
+        "order unknown": "/api/movies?order=sideways",
+      }),
+      ...badQueries("yearFrom", {
+        "yearFrom text": "/api/movies?yearFrom=nineties",
+      }),
+      ...badQueries("yearTo", {
+        "yearTo out of range": "/api/movies?yearTo=99999",
+        "yearFrom after yearTo": "/api/movies?yearFrom=2000&yearTo=1990",
+      }),
+      ...badQueries("q", {
+        "q too long": `/api/movies?q=${"a".repeat(201)}`,
+      }),
+      ...badQueries("genre", {
+        "genre unknown": "/api/movies?genre=Cooking",
+        "genre empty": "/api/movies?genre=",
+      }),
       // GET /api/movies/{id}
-      {
-        what: "movie id text",
-        path: "/api/movies/abc",
-        status: 400,
-        param: "id",
-      },
-      {
-        what: "movie id negative",
-        path: "/api/movies/-1",
-        status: 400,
-        param: "id",
-      },
-      {
-        what: "movie id fractional",
-        path: "/api/movies/1.5",
-        status: 400,
-        param: "id",
-      },
-      {
-        what: "movie id huge",
-        path: "/api/movies/99999999999999",
-        status: 400,
-        param: "id",
-      },
+      ...badQueries("id", {
+        "movie id text": "/api/movies/abc",
+        "movie id negative": "/api/movies/-1",
+        "movie id fractional": "/api/movies/1.5",
+        "movie id huge": "/api/movies/99999999999999",
+      }),
       { what: "movie unknown", path: "/api/movies/999999", status: 404 },
       // GET /api/recommendations/item/{id}
-      {
-        what: "item id text",
-        path: "/api/recommendations/item/toy",
-        status: 400,
-        param: "id",
-      },
-      {
-        what: "item limit zero",
-        path: "/api/recommendations/item/1?limit=0",
-        status: 400,
-        param: "limit",
-      },
-      {
-        what: "item limit huge",
-        path: "/api/recommendations/item/1?limit=1000",
-        status: 400,
-        param: "limit",
-      },
+      ...badQueries("id", {
+        "item id text": "/api/recommendations/item/toy",
+      }),
+      ...badQueries("limit", {
+        "item limit zero": "/api/recommendations/item/1?limit=0",
+        "item limit huge": "/api/recommendations/item/1?limit=1000",
+      }),
       {
         what: "item unknown",
         path: "/api/recommendations/item/999999",
@@ -208,76 +132,22 @@ Deno.test({
         param: "genre",
       },
       // POST /api/interactions
-      {
-        what: "rating 7",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "rating", value: 7 }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "rating 3.3",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "rating", value: 3.3 }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "rating 0",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "rating", value: 0 }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "rating without value",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "rating" }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "rating as text",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "rating", value: "4" }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "like with a value",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "like", value: 4 }),
-        status: 400,
-        param: "value",
-      },
-      {
-        what: "type unknown",
-        path: "/api/interactions",
-        init: post({ movieId: 1, type: "love" }),
-        status: 400,
-        param: "type",
-      },
-      {
-        what: "movieId text",
-        path: "/api/interactions",
-        init: post({ movieId: "1", type: "view" }),
-        status: 400,
-        param: "movieId",
-      },
-      {
-        what: "movieId negative",
-        path: "/api/interactions",
-        init: post({ movieId: -1, type: "view" }),
-        status: 400,
-        param: "movieId",
-      },
-      {
-        what: "movieId missing",
-        path: "/api/interactions",
-        init: post({ type: "view" }),
-        status: 400,
-        param: "movieId",
-      },
+      ...badInteractions("value", {
+        "rating 7": { movieId: 1, type: "rating", value: 7 },
+        "rating 3.3": { movieId: 1, type: "rating", value: 3.3 },
+        "rating 0": { movieId: 1, type: "rating", value: 0 },
+        "rating without value": { movieId: 1, type: "rating" },
+        "rating as text": { movieId: 1, type: "rating", value: "4" },
+        "like with a value": { movieId: 1, type: "like", value: 4 },
+      }),
+      ...badInteractions("type", {
+        "type unknown": { movieId: 1, type: "love" },
+      }),
+      ...badInteractions("movieId", {
+        "movieId text": { movieId: "1", type: "view" },
+        "movieId negative": { movieId: -1, type: "view" },
+        "movieId missing": { type: "view" },
+      }),
       {
         what: "unknown field",
         path: "/api/interactions",
