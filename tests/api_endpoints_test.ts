@@ -250,44 +250,23 @@ Deno.test({
       });
 
       await t.step("local sign-up, log-in, and cold start", async () => {
-        const signup = await app.request(
-          "/api/auth/signup",
-          postJson({
-            email: "Ada@Example.com",
-            password: "correct horse battery",
-          }),
-        );
+        const post = (path: string) => (email: string, password: string) =>
+          app.request(`/api/auth/${path}`, postJson({ email, password }));
+        const [signUp, logIn] = [post("signup"), post("login")];
+        const signup = await signUp("Ada@Example.com", "correct horse battery");
         assert.equal(signup.status, 202);
         assert.equal((await signup.json()).status, "accepted");
         // A taken email is answered alike (sign-up does not tell who has
         // an account), and the account keeps its password.
-        const again = await app.request(
-          "/api/auth/signup",
-          postJson({ email: "ada@example.com", password: "another password" }),
-        );
+        const again = await signUp("ada@example.com", "another password");
         assert.equal(again.status, 202);
         assert.equal(
-          (await app.request(
-            "/api/auth/login",
-            postJson({
-              email: "ada@example.com",
-              password: "another password",
-            }),
-          )).status,
+          (await logIn("ada@example.com", "another password")).status,
           401,
         );
-        const wrong = await app.request(
-          "/api/auth/login",
-          postJson({ email: "ada@example.com", password: "wrong password" }),
-        );
+        const wrong = await logIn("ada@example.com", "wrong password");
         assert.equal(wrong.status, 401);
-        const login = await app.request(
-          "/api/auth/login",
-          postJson({
-            email: "ada@example.com",
-            password: "correct horse battery",
-          }),
-        );
+        const login = await logIn("ada@example.com", "correct horse battery");
         assert.equal(login.status, 200);
         const session = await login.json();
         const { accessToken, user } = session;
