@@ -75,6 +75,8 @@ interface Variant {
   tuning?: Partial<OnboardedHistoryOptions>;
   /** Never recommends a skipped movie (skips as a negative signal). */
   excludeSkips?: boolean;
+  /** Asks from EASE-liked (trained on ratings ≥ 4) instead of EASE. */
+  askFromLikedModel?: boolean;
   /** Ranks with EASE alone at this λ (trained on the training split). */
   easeLambda?: number;
 }
@@ -149,6 +151,7 @@ const VARIANTS: Variant[] = [
     },
   },
   { name: "skipped movies never recommended", excludeSkips: true },
+  { name: "questionnaire asks from EASE-liked", askFromLikedModel: true },
   { name: "onboarded tuning as served (check)", tuning: {} },
   {
     name: "onboarded tuning on 2/5 of the users",
@@ -267,7 +270,7 @@ for (const variant of VARIANTS) {
   const questionnaire = new Questionnaire(
     {
       ratingCounts: variant.askPopularity ? spread : stats,
-      ease: served.ease,
+      ease: variant.askFromLikedModel ? served.liked : served.ease,
     },
     { ...QUESTIONNAIRE_DEFAULTS, ...variant.questionnaire },
   );
