@@ -3,6 +3,7 @@
  * playwright-core, headless, with nothing that reaches the network on its own.
  */
 import { type Browser, chromium } from "playwright-core";
+import { datasetTestName, hasDataset } from "./api_fixture.ts";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -15,6 +16,23 @@ export const hasChromium = (() => {
     return false;
   }
 })();
+
+/**
+ * `name` and `ignore` of a browser test on ml-latest-small: ignored, saying
+ * why, without Chromium or without the dataset.
+ */
+export function needsBrowserAndDataset(
+  what: string,
+): { name: string; ignore: boolean } {
+  if (!hasChromium) {
+    return {
+      name:
+        `${what} (ignored: ${CHROMIUM} is absent; apt-get install -y chromium)`,
+      ignore: true,
+    };
+  }
+  return { name: datasetTestName(what), ignore: !hasDataset };
+}
 
 /** Where the browser tests write their screenshots (not committed). */
 export const SCREENSHOTS = "test-output/screenshots";

@@ -10,10 +10,10 @@
  *   overflow, and a full-page screenshot in test-output/screenshots/;
  * - no layout shift when islands hydrate; no console error anywhere.
  */
-import { CHROMIUM, hasChromium, launchChromium } from "./chromium.ts";
+import { launchChromium, needsBrowserAndDataset } from "./chromium.ts";
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { BASE_ENV, DATASET_DIR, hasDataset } from "./api_fixture.ts";
+import { BASE_ENV, DATASET_DIR } from "./api_fixture.ts";
 import { silentLogger } from "../api/logger.ts";
 import { silentProgress } from "../pipeline/progress.ts";
 import { parseConfig } from "../config/mod.ts";
@@ -36,12 +36,6 @@ import {
   watchConsole,
 } from "./browser_steps.ts";
 
-const reason = !hasChromium
-  ? ` (ignored: ${CHROMIUM} is absent; apt-get install -y chromium)`
-  : !hasDataset
-  ? " (ignored: ../shared/data/ml-latest-small is absent)"
-  : "";
-
 /** Clicks a star of a hydrated rating widget and waits until it saved. */
 async function rate(page: Page, movieId: number, value: number) {
   const form = page.locator(
@@ -57,8 +51,9 @@ async function rate(page: Page, movieId: number, value: number) {
 }
 
 Deno.test({
-  name: `browser: mouse and keyboard flows, every page audited${reason}`,
-  ignore: reason !== "",
+  ...needsBrowserAndDataset(
+    "browser: mouse and keyboard flows, every page audited",
+  ),
   // Chromium's and the server's handles outlive single steps by design.
   sanitizeOps: false,
   sanitizeResources: false,

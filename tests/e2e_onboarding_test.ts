@@ -5,26 +5,20 @@
  * scrolling on a phone. Screenshots go to test-output/screenshots/.
  */
 import {
-  CHROMIUM,
-  hasChromium,
   launchChromium,
+  needsBrowserAndDataset,
   SCREENSHOTS,
 } from "./chromium.ts";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { BASE_ENV, hasDataset, loadedStore, testApp } from "./api_fixture.ts";
+import { BASE_ENV, loadedStore, testApp } from "./api_fixture.ts";
 import { parseConfig } from "../config/mod.ts";
 import { createServer } from "../web/server.ts";
 
-const reason = !hasChromium
-  ? ` (ignored: ${CHROMIUM} is absent; apt-get install -y chromium)`
-  : !hasDataset
-  ? " (ignored: ../shared/data/ml-latest-small is absent)"
-  : "";
-
 Deno.test({
-  name: `browser: sign up, onboarding, ten ratings, For you${reason}`,
-  ignore: reason !== "",
+  ...needsBrowserAndDataset(
+    "browser: sign up, onboarding, ten ratings, For you",
+  ),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
