@@ -64,11 +64,10 @@ Deno.test({
             next,
           });
           assertStaysHere(login, `POST /login next=${JSON.stringify(next)}`);
-          const signup = await web.post("/signup", {
-            email: `redirect-${i}@example.com`,
-            password: "correct horse battery",
+          const signup = await web.signupResponse(
+            `redirect-${i}@example.com`,
             next,
-          });
+          );
           assertStaysHere(signup, `POST /signup next=${JSON.stringify(next)}`);
           const rate = await web.post(
             "/rate",

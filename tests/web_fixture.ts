@@ -35,6 +35,11 @@ export interface WebFixture {
   ): Promise<Response>;
   /** Signs up and returns the session cookie (`ml_session=…`). */
   signup(email: string, password?: string): Promise<string>;
+  /**
+   * The answer to the sign-up form with the usual password, going on to
+   * `next` (default "/for-you").
+   */
+  signupResponse(email: string, next?: string): Promise<Response>;
   /** Unexpected errors the web reported. */
   errors: unknown[];
   close(): Promise<void>;
@@ -111,9 +116,14 @@ export async function webFixture(
       },
       cookie,
     });
+  const signupResponse: WebFixture["signupResponse"] = (
+    email,
+    next = "/for-you",
+  ) => post("/signup", { email, password: "correct horse battery", next });
   return {
     request,
     post,
+    signupResponse,
     async signup(email, password = "correct horse battery") {
       const res = await post("/signup", { email, password, next: "/for-you" });
       if (res.status !== 303) {

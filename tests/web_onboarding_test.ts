@@ -66,19 +66,14 @@ Deno.test({
 
       let cookie = "";
       await t.step("sign up lands on onboarding", async () => {
-        const res = await web.post("/signup", {
-          email: "onboard@example.com",
-          password: "correct horse battery",
-          next: "/for-you",
-        });
+        const res = await web.signupResponse("onboard@example.com");
         assert.equal(res.status, 303);
         assert.equal(res.headers.get("location"), "/onboarding");
         cookie = res.headers.getSetCookie()[0].split(";")[0];
-        const toMovie = await web.post("/signup", {
-          email: "onboard-movie@example.com",
-          password: "correct horse battery",
-          next: "/movies/2571",
-        });
+        const toMovie = await web.signupResponse(
+          "onboard-movie@example.com",
+          "/movies/2571",
+        );
         assert.equal(toMovie.headers.get("location"), "/movies/2571");
       });
 

@@ -179,11 +179,7 @@ Deno.test({
 
       let cookie = "";
       await t.step("sign up sets an HTTP-only session cookie", async () => {
-        const res = await web.post("/signup", {
-          email: "web-user@example.com",
-          password: "correct horse battery",
-          next: "/for-you",
-        });
+        const res = await web.signupResponse("web-user@example.com");
         assert.equal(res.status, 303);
         // A new account is asked about movies first (onboarding).
         assert.equal(res.headers.get("location"), "/onboarding");

@@ -28,11 +28,7 @@ Deno.test({
     try {
       let cookies = "";
       await t.step("sign up sets an access and a refresh cookie", async () => {
-        const res = await web.post("/signup", {
-          email: "stay@example.com",
-          password: "correct horse battery",
-          next: "/for-you",
-        });
+        const res = await web.signupResponse("stay@example.com");
         assert.equal(res.status, 303);
         const set = res.headers.getSetCookie();
         const refresh = set.find((c) => c.startsWith(`${REFRESH_COOKIE}=`));
