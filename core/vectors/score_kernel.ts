@@ -10,39 +10,23 @@ import type { EmbeddingMatrix } from "../types.ts";
 import { SCORE_KERNEL_WASM_BASE64 } from "./score_kernel_wasm.ts";
 import { SCORE_BLOCK_KERNEL_WASM_BASE64 } from "./score_block_kernel_wasm.ts";
 import { kernelCompiler } from "../wasm_kernel.ts";
+import {
+  BLOCK_QUERIES,
+  type BlockOptions,
+  checkBlock,
+  JsScorer,
+  maxRowNorm,
+  type RowScorer,
+  type ScorerBackend,
+  summationBound,
+} from "./row_scorer.ts";
 
-/** Which implementation scores the rows. */
-export type ScorerBackend = "wasm" | "js";
-
-/** Scores every row of one matrix against a query. */
-export interface RowScorer {
-  readonly backend: ScorerBackend;
-  /**
-   * The score of every row against `query`, in row order. The buffer is
-   * reused: it is valid until the next call on this scorer.
-   */
-  score(query: Float32Array): Float32Array | Float64Array;
-  /**
-   * The scores of `count` (at most `BLOCK_QUERIES`) queries packed one after
-   * another in `queries`, query-major: query q's score of row r is at
-   * `q × rows + r`. One pass over the matrix serves the block, which is what
-   * makes all-pairs work cheaper than `count` calls of `score`. The buffer is
-   * reused like `score`'s.
-   */
-  scoreBlock(queries: Float32Array, count: number): Float32Array | Float64Array;
-  /** An upper bound on |score − exact dot product| for a query of this norm. */
-  errorBound(queryNorm: number): number;
-}
+export { BLOCK_QUERIES } from "./row_scorer.ts";
+export type { BlockOptions, RowScorer, ScorerBackend } from "./row_scorer.ts";
 
 /** Below this many floats the copy into WebAssembly memory is not worth it. */
 const WASM_MIN_FLOATS = 16_384;
 const PAGE_BYTES = 65_536;
-
-/**
- * The most queries `scoreBlock` takes at once: 32 queries of 256 floats
- * (32 KiB) stay in the L1 cache while each row is dotted with all of them.
- */
-export const BLOCK_QUERIES = 32;
 
 interface KernelExports {
   scores(
@@ -73,30 +57,6 @@ const compiledBlockKernel = kernelCompiler(SCORE_BLOCK_KERNEL_WASM_BASE64);
 /** True when the WebAssembly SIMD kernel can run here. */
 export function simdAvailable(): boolean {
   return compiledKernel() !== null;
-}
-
-/** The largest row norm: the error bounds scale with it. */
-function maxRowNorm(vectors: Float32Array, dim: number): number {
-  let max = 0;
-  for (let offset = 0; offset < vectors.length; offset += dim) {
-    let sum = 0;
-    for (let i = 0; i < dim; i++) {
-      const v = vectors[offset + i];
-      sum += v * v;
-    }
-    if (sum > max) max = sum;
-  }
-  return Math.sqrt(max);
-}
-
-/**
- * Recursive summation of n products in precision `unit` is off by at most
- * γ(n+1)·Σ|aᵢbᵢ| ≤ γ(n+1)·‖a‖‖b‖ (Higham, ch. 3); twice that for safety.
- */
-function summationBound(dim: number, unit: number, rowNorm: number) {
-  const n = dim + 1;
-  const gamma = (n * unit) / (1 - n * unit);
-  return (queryNorm: number) => 2 * gamma * rowNorm * queryNorm;
 }
 
 // Memories made by `allocateVectors`, by their buffer, with their shape.
@@ -220,15 +180,20 @@ class WasmScorer implements RowScorer {
     return this.#scores;
   }
 
-  scoreBlock(queries: Float32Array, count: number): Float32Array {
-    const rows = this.#rows, dim = this.#dim;
-    checkBlock(queries, count, dim);
+  scoreBlock(queries: Float32Array, options: BlockOptions): Float32Array {
+    const dim = this.#dim;
+    const { count, from, rows } = checkBlock(queries, {
+      ...options,
+      dim,
+      rows: this.#rows,
+    });
     this.#blockQueries.set(queries.subarray(0, count * dim));
     const out = this.#blockScores.byteOffset;
+    const matrix = from * dim * 4;
     if (this.#blockKernel) {
       // the kernel takes queries four at a time: pad with stale ones
       this.#blockKernel.blockScores(
-        0,
+        matrix,
         rows,
         dim,
         this.#blockQueries.byteOffset,
@@ -238,7 +203,7 @@ class WasmScorer implements RowScorer {
     } else {
       for (let q = 0; q < count; q++) {
         this.#kernel.scores(
-          0,
+          matrix,
           rows,
           dim,
           this.#blockQueries.byteOffset + q * dim * 4,
@@ -247,84 +212,6 @@ class WasmScorer implements RowScorer {
       }
     }
     return this.#blockScores.subarray(0, count * rows);
-  }
-}
-
-/** Throws unless `queries` holds `count` queries and `count` fits a block. */
-function checkBlock(queries: Float32Array, count: number, dim: number): void {
-  if (!Number.isInteger(count) || count < 0 || count > BLOCK_QUERIES) {
-    throw new RangeError(
-      `Cannot score a block of ${count} queries: expected 0 to ${BLOCK_QUERIES}`,
-    );
-  }
-  if (queries.length < count * dim) {
-    throw new RangeError(
-      `Cannot score a block: expected ${count} × ${dim} = ${
-        count * dim
-      } floats, found ${queries.length}`,
-    );
-  }
-}
-
-/** Plain JS: four accumulators, so that adds overlap instead of chaining. */
-class JsScorer implements RowScorer {
-  readonly backend = "js";
-  readonly #scores: Float64Array;
-  #blockScores?: Float64Array;
-  readonly errorBound: (queryNorm: number) => number;
-
-  constructor(readonly matrix: EmbeddingMatrix) {
-    this.#scores = new Float64Array(matrix.ids.length);
-    this.errorBound = summationBound(
-      matrix.dim,
-      2 ** -53,
-      maxRowNorm(matrix.vectors, matrix.dim),
-    );
-  }
-
-  score(query: Float32Array): Float64Array {
-    const { dim, vectors } = this.matrix;
-    const scores = this.#scores;
-    const blocked = dim - (dim % 4);
-    for (let row = 0, offset = 0; row < scores.length; row++, offset += dim) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let i = 0;
-      for (; i < blocked; i += 4) {
-        s0 += vectors[offset + i] * query[i];
-        s1 += vectors[offset + i + 1] * query[i + 1];
-        s2 += vectors[offset + i + 2] * query[i + 2];
-        s3 += vectors[offset + i + 3] * query[i + 3];
-      }
-      for (; i < dim; i++) s0 += vectors[offset + i] * query[i];
-      scores[row] = (s0 + s1) + (s2 + s3);
-    }
-    return scores;
-  }
-
-  scoreBlock(queries: Float32Array, count: number): Float64Array {
-    const { dim, vectors } = this.matrix;
-    checkBlock(queries, count, dim);
-    const rows = this.#scores.length;
-    const scores = this.#blockScores ??= new Float64Array(
-      BLOCK_QUERIES * rows,
-    );
-    const blocked = dim - (dim % 4);
-    // row by row, so that each row is read from memory once for the block
-    for (let row = 0, offset = 0; row < rows; row++, offset += dim) {
-      for (let q = 0, base = 0; q < count; q++, base += dim) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        let i = 0;
-        for (; i < blocked; i += 4) {
-          s0 += vectors[offset + i] * queries[base + i];
-          s1 += vectors[offset + i + 1] * queries[base + i + 1];
-          s2 += vectors[offset + i + 2] * queries[base + i + 2];
-          s3 += vectors[offset + i + 3] * queries[base + i + 3];
-        }
-        for (; i < dim; i++) s0 += vectors[offset + i] * queries[base + i];
-        scores[q * rows + row] = (s0 + s1) + (s2 + s3);
-      }
-    }
-    return scores.subarray(0, count * rows);
   }
 }
 

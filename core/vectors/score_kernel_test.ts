@@ -93,28 +93,36 @@ Deno.test("scoreBlock scores a block of queries within the error bound", () => {
     const queries = matrix.vectors.slice(7 * dim, (7 + count) * dim);
     for (const backend of ["wasm", "js"] as const) {
       const scorer = createRowScorer(matrix, backend);
-      const block = scorer.scoreBlock(queries, count);
-      assert.equal(block.length, count * 301);
       const bound = scorer.errorBound(1);
-      for (let q = 0; q < count; q++) {
-        for (let row = 0; row < 301; row++) {
-          let exact = 0;
-          for (let i = 0; i < dim; i++) {
-            exact += matrix.vectors[row * dim + i] * queries[q * dim + i];
+      // every row, then rows 100 to 251 (an odd count from an even start)
+      for (const [from, to] of [[0, 301], [100, 251]]) {
+        const block = scorer.scoreBlock(queries, { count, from, to });
+        const rows = to - from;
+        assert.equal(block.length, count * rows);
+        for (let q = 0; q < count; q++) {
+          for (let row = from; row < to; row++) {
+            let exact = 0;
+            for (let i = 0; i < dim; i++) {
+              exact += matrix.vectors[row * dim + i] * queries[q * dim + i];
+            }
+            assert.ok(
+              Math.abs(block[q * rows + row - from] - exact) <= bound,
+              `${backend} dim ${dim} query ${q} row ${row}`,
+            );
           }
-          assert.ok(
-            Math.abs(block[q * 301 + row] - exact) <= bound,
-            `${backend} dim ${dim} query ${q} row ${row}`,
-          );
         }
       }
       assert.throws(
-        () => scorer.scoreBlock(queries, 33),
+        () => scorer.scoreBlock(queries, { count: 33 }),
         /block of 33 queries: expected 0 to 32/,
       );
       assert.throws(
-        () => scorer.scoreBlock(queries, 6),
+        () => scorer.scoreBlock(queries, { count: 6 }),
         /expected 6 × \d+ = \d+ floats, found/,
+      );
+      assert.throws(
+        () => scorer.scoreBlock(queries, { count, from: 5, to: 302 }),
+        /expected rows 0 ≤ from ≤ to ≤ 301, found 5 to 302/,
       );
     }
   }

@@ -3,8 +3,8 @@
  * neighbours of every movie of a seeded random unit-row matrix, found one
  * movie at a time (`similarMovies`, what precompute did before) and a block
  * of movies per pass over the matrix (`neighbourBlocks`, what it does now).
- * The old path is timed on a sample of movies and extrapolated to the whole
- * catalogue; the new one runs on every movie. Both answers are compared on
+ * The old path is timed on a sample of movies spread evenly over the matrix
+ * and extrapolated to the whole catalogue; the new one runs on every movie. Both answers are compared on
  * the sample, ids and scores bit for bit. CPU seconds are the figure to
  * compare on a shared machine; wall seconds are printed beside them.
  *
@@ -28,7 +28,7 @@ export interface NeighboursBenchOptions {
   dim: number;
   /** Neighbours per movie (the pipeline's NEIGHBOURS_K default is 50). */
   k: number;
-  /** Movies searched one at a time, the first rows of the matrix. */
+  /** Movies searched one at a time, spread evenly over the rows. */
   sample: number;
   /** Movies per pass of the new path (default `BLOCK_QUERIES`). */
   batch?: number;
@@ -92,17 +92,24 @@ export function benchNeighbours(
   // the one-off move into kernel memory is outside both timings
   const backend = rowScorer(matrix).backend;
   const index = rowIndex(matrix);
+  // sample i is row sampled[i]; `slot` maps a row back to its sample
+  const sampled = Int32Array.from(
+    { length: sample },
+    (_, i) => Math.floor((i * movies) / sample),
+  );
+  const slot = new Int32Array(movies).fill(-1);
+  sampled.forEach((row, i) => slot[row] = i);
   const oldIds = new Int32Array(sample * k).fill(-1);
   const oldScores = new Float64Array(sample * k).fill(NaN);
-  log(`old path: similarMovies of the first ${sample} movies…`);
+  log(`old path: similarMovies of ${sample} movies spread over the rows…`);
   const old = timed(sample, () => {
-    for (let row = 0; row < sample; row++) {
+    sampled.forEach((row, i) => {
       const found = similarMovies(matrix, matrix.ids[row], { index, k });
       found.forEach((s, j) => {
-        oldIds[row * k + j] = s.movieId;
-        oldScores[row * k + j] = s.score;
+        oldIds[i * k + j] = s.movieId;
+        oldScores[i * k + j] = s.score;
       });
-    }
+    });
   });
   log(`new path: neighbourBlocks of all ${movies} movies…`);
   const newIds = new Int32Array(sample * k);
@@ -111,10 +118,11 @@ export function benchNeighbours(
   const timing = timed(movies, () => {
     const blocks = neighbourBlocks(matrix, { k, batch: options.batch });
     for (const block of blocks) {
-      if (block.start < sample) {
-        const rows = Math.min(block.count, sample - block.start);
-        newIds.set(block.ids.subarray(0, rows * k), block.start * k);
-        newScores.set(block.scores.subarray(0, rows * k), block.start * k);
+      for (let q = 0; q < block.count; q++) {
+        const i = slot[block.start + q];
+        if (i < 0) continue;
+        newIds.set(block.ids.subarray(q * k, (q + 1) * k), i * k);
+        newScores.set(block.scores.subarray(q * k, (q + 1) * k), i * k);
       }
       if (block.start >= nextReport) {
         log(`  ${block.start} / ${movies}`);
@@ -123,8 +131,8 @@ export function benchNeighbours(
     }
   });
   let mismatches = 0;
-  for (let row = 0; row < sample; row++) {
-    for (let j = row * k; j < (row + 1) * k; j++) {
+  for (let i = 0; i < sample; i++) {
+    for (let j = i * k; j < (i + 1) * k; j++) {
       if (
         oldIds[j] !== newIds[j] || !Object.is(oldScores[j], newScores[j])
       ) {
