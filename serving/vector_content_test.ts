@@ -1,24 +1,19 @@
 import assert from "node:assert/strict";
 import { ContentRecommender } from "../core/recommenders/content.ts";
 import type { Interaction } from "../core/types.ts";
+import { didTo } from "../core/interaction_fixture.ts";
 import { VectorContentRecommender } from "./vector_content.ts";
 import { MemoryVectorIndex } from "./vector_search.ts";
 import { randomMatrix } from "../tests/fixtures/random_matrix.ts";
 
-const interaction = (
-  movieId: number,
-  type: Interaction["type"],
-  value: number | null = null,
-): Interaction => ({ userId: "u", movieId, type, value, timestamp: movieId });
-
 const history: Interaction[] = [
-  interaction(1, "rating", 5),
-  interaction(10, "rating", 4.5),
-  interaction(19, "rating", 1),
-  interaction(28, "like"),
-  interaction(37, "dislike"),
-  interaction(46, "view"),
-  interaction(2, "rating", 4), // no vector: ignored by both
+  didTo(1, { rating: 5 }),
+  didTo(10, { rating: 4.5 }),
+  didTo(19, { rating: 1 }),
+  didTo(28, "like"),
+  didTo(37, "dislike"),
+  didTo(46, "view"),
+  didTo(2, { rating: 4 }), // no vector: ignored by both
 ];
 
 Deno.test("through the memory index it recommends exactly what ContentRecommender does", async () => {
@@ -46,7 +41,7 @@ Deno.test("without a usable profile it returns nothing (callers fall back to pop
   );
   assert.deepEqual(await viaIndex.recommend([], { limit: 5 }), []);
   assert.deepEqual(
-    await viaIndex.recommend([interaction(2, "like")], { limit: 5 }),
+    await viaIndex.recommend([didTo(2, "like")], { limit: 5 }),
     [],
     "movie 2 has no vector",
   );

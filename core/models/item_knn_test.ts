@@ -6,29 +6,16 @@ import {
   ItemItemRecommender,
 } from "./item_item_model.ts";
 import { trainItemKnn } from "./item_knn.ts";
-import type { Interaction } from "../types.ts";
-
-const rate = (
-  userId: string,
-  movieId: number,
-  value = 4,
-  timestamp = 0,
-): Interaction => ({
-  userId,
-  movieId,
-  type: "rating",
-  value,
-  timestamp,
-});
+import { rating } from "../interaction_fixture.ts";
 
 // movie 1: users a, b, c; movie 2: a, b; movie 3: c
 const rows = [
-  rate("a", 1),
-  rate("a", 2),
-  rate("b", 1),
-  rate("b", 2),
-  rate("c", 1),
-  rate("c", 3),
+  rating("a", 1),
+  rating("a", 2),
+  rating("b", 1),
+  rating("b", 2),
+  rating("c", 1),
+  rating("c", 3),
 ];
 
 Deno.test("item-kNN is cosine on binary columns with shrinkage", () => {
@@ -48,18 +35,18 @@ Deno.test("item-kNN keeps the top neighbours and explains with history", () => {
   });
   assert.equal(model.offsets[1] - model.offsets[0], 1); // movie 1 keeps one neighbour
   const recommender = new ItemItemRecommender(model);
-  const recs = recommender.recommend([rate("me", 1)], { limit: 5 });
+  const recs = recommender.recommend([rating("me", 1)], { limit: 5 });
   assert.deepEqual(recs.map((r) => r.movieId), [2]);
   assert.deepEqual(recs[0].explanation.because, [1]);
-  assert.deepEqual(recommender.recommend([rate("me", 42)], { limit: 5 }), []);
+  assert.deepEqual(recommender.recommend([rating("me", 42)], { limit: 5 }), []);
   const filtered = new ItemItemRecommender(
     trainItemKnn(buildInteractionMatrix(rows)),
   )
-    .recommend([rate("me", 1)], { limit: 5, exclude: new Set([2]) });
+    .recommend([rating("me", 1)], { limit: 5, exclude: new Set([2]) });
   assert.deepEqual(filtered.map((r) => r.movieId), [3]);
   const loaded = ItemItemModel.fromBytes(model.toBytes());
   assert.deepEqual(
-    new ItemItemRecommender(loaded).recommend([rate("me", 1)], { limit: 5 }),
+    new ItemItemRecommender(loaded).recommend([rating("me", 1)], { limit: 5 }),
     recs,
   );
 });
@@ -67,8 +54,8 @@ Deno.test("item-kNN keeps the top neighbours and explains with history", () => {
 Deno.test("collaborative weights: dislikes drop out, recency halves per half-life", () => {
   const day = 86_400_000;
   const weights = collaborativeWeights([
-    rate("u", 1, 5, 10 * day),
-    rate("u", 2, 4, 0),
+    rating("u", 1, { value: 5, timestamp: 10 * day }),
+    rating("u", 2, { timestamp: 0 }),
     {
       userId: "u",
       movieId: 3,

@@ -6,20 +6,12 @@ import { buildInteractionMatrix } from "../models/interaction_matrix.ts";
 import { RatingTimeline } from "../models/timeline.ts";
 import { trainSequence } from "../models/sequence.ts";
 import type { EmbeddingMatrix, Interaction } from "../types.ts";
+import { rating } from "../interaction_fixture.ts";
 
 const day = 86_400_000;
-const rate = (
-  userId: string,
-  movieId: number,
-  value = 4,
-  timestamp = 100 * day,
-): Interaction => ({
-  userId,
-  movieId,
-  type: "rating",
-  value,
-  timestamp,
-});
+/** A rating at day 100 unless `options` say otherwise. */
+const rate: typeof rating = (userId, movieId, options = {}) =>
+  rating(userId, movieId, { timestamp: 100 * day, ...options });
 
 // Movies 1–3 are rated together by many users; movie 4 nobody rated.
 const rows: Interaction[] = [];
@@ -52,7 +44,7 @@ const only = {
 
 Deno.test("collaborative signal ranks co-rated movies first and explains with history", () => {
   const hybrid = new HybridRecommender(parts, { ...only, contentWeight: 0.1 });
-  const recs = hybrid.recommend([rate("me", 1, 5)], { limit: 3 });
+  const recs = hybrid.recommend([rate("me", 1, { value: 5 })], { limit: 3 });
   assert.equal(recs[0].movieId, 2);
   assert.deepEqual(recs[0].explanation, { kind: "rated", because: [1] });
   assert.ok(recs.every((r) => r.movieId !== 1));
@@ -66,24 +58,27 @@ Deno.test("a short history leans on content when the history pivot is large", ()
     historyPivot: 20,
     contentWeight: 0.4,
   });
-  assert.equal(thin.recommend([rate("me", 1, 5)], { limit: 1 })[0].movieId, 4);
+  assert.equal(
+    thin.recommend([rate("me", 1, { value: 5 })], { limit: 1 })[0].movieId,
+    4,
+  );
 });
 
 Deno.test("a movie nobody rated is reached through content", () => {
   const hybrid = new HybridRecommender(parts, { ...only, contentWeight: 5 });
-  const recs = hybrid.recommend([rate("me", 1, 5)], { limit: 4 });
+  const recs = hybrid.recommend([rate("me", 1, { value: 5 })], { limit: 4 });
   const unrated = recs.find((r) => r.movieId === 4);
   assert.ok(unrated, "movie 4 (no ratings) should be recommended via content");
   assert.deepEqual(unrated.explanation.because, [1]);
   // without content it cannot appear with a positive score
   const blind = new HybridRecommender({ ...parts, content: null }, only)
-    .recommend([rate("me", 1, 5)], { limit: 4 });
+    .recommend([rate("me", 1, { value: 5 })], { limit: 4 });
   assert.ok(!blind.some((r) => r.movieId === 4 && r.score > 0));
 });
 
 Deno.test("a history of unrated movies still gets content recommendations", () => {
   const hybrid = new HybridRecommender(parts, only);
-  const recs = hybrid.recommend([rate("me", 4, 5)], { limit: 2 });
+  const recs = hybrid.recommend([rate("me", 4, { value: 5 })], { limit: 2 });
   assert.equal(recs[0].movieId, 1);
   assert.deepEqual(hybrid.recommend([], { limit: 2 }), []);
 });
@@ -185,10 +180,10 @@ Deno.test("the sequence part ranks what others rated next and explains with the 
   const seqRows: Interaction[] = [];
   for (let u = 0; u < 6; u++) {
     seqRows.push(
-      rate(`s${u}`, 5, 4, 1 * day),
-      rate(`s${u}`, 6, 4, 2 * day),
-      rate(`s${u}`, 1, 4, 3 * day),
-      rate(`s${u}`, 2, 4, 4 * day),
+      rate(`s${u}`, 5, { timestamp: 1 * day }),
+      rate(`s${u}`, 6, { timestamp: 2 * day }),
+      rate(`s${u}`, 1, { timestamp: 3 * day }),
+      rate(`s${u}`, 2, { timestamp: 4 * day }),
     );
   }
   const hybrid = new HybridRecommender({
@@ -205,8 +200,8 @@ Deno.test("the sequence part ranks what others rated next and explains with the 
   // Shrink 10: W[5][6] = W[1][2] = 6 / 16, W[5][2] = 2 / 16. The newest
   // movie is 5 (weight 1), 1 weighs 0.5: 6 scores 0.375, 2 scores 0.3125.
   const recs = hybrid.recommend([
-    rate("me", 1, 4, day),
-    rate("me", 5, 4, 2 * day),
+    rate("me", 1, { timestamp: day }),
+    rate("me", 5, { timestamp: 2 * day }),
   ], {
     limit: 2,
   });
@@ -219,7 +214,7 @@ Deno.test("time signals are read at the serving time, never at the history's", (
   const timed: Interaction[] = [];
   for (let u = 0; u < 20; u++) {
     if (u < 12) timed.push(rate(`t${u}`, 1), rate(`t${u}`, 2));
-    timed.push(rate(`t${u}`, 3, 4, 200 * day));
+    timed.push(rate(`t${u}`, 3, { timestamp: 200 * day }));
   }
   const hybrid = new HybridRecommender({
     ease: trainEase(buildInteractionMatrix(timed), { lambda: 1, minCount: 2 }),
@@ -234,7 +229,7 @@ Deno.test("time signals are read at the serving time, never at the history's", (
     unreleasedWeight: 0,
   });
   // a history from day 150, when nobody had rated movie 3 yet
-  const history = [rate("me", 1, 5, 150 * day)];
+  const history = [rate("me", 1, { value: 5, timestamp: 150 * day })];
   const ids = (now?: number) =>
     hybrid.recommend(history, { limit: 2, now }).map((r) => r.movieId);
   // served after training: movie 3 is out and the most popular
