@@ -1,7 +1,7 @@
 /**
  * Hybrid settings for people who just answered the onboarding
- * questionnaire, tuned on simulated answers carved from the training data:
- * a seeded fifth of the users are held out (`onboardingSplit`), each one
+ * questionnaire, tuned on simulated answers of held-out users
+ * (`tuneNewUserSettings` holds them out of training): each one
  * answers the questionnaire (core/onboarding/) from a random half of their
  * ratings, and the weights are tuned on the liked movies of the other half.
  * Their histories differ from a handful of ratings given without it (what
@@ -10,6 +10,7 @@
 import type { Interaction } from "../types.ts";
 import {
   type HybridParams,
+  type HybridParts,
   HybridRecommender,
 } from "../recommenders/hybrid.ts";
 import {
@@ -20,28 +21,33 @@ import {
 import { LIKED_RATING } from "../models/item_item_model.ts";
 import { Questionnaire } from "../onboarding/questionnaire.ts";
 import {
-  onboardingSplit,
+  type OnboardingUser,
   resplitUser,
   simulateOnboarding,
 } from "../onboarding/simulation.ts";
 import { seededRandom } from "./split.ts";
-import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HeldOutTuningOptions, tuneHybrid } from "./hybrid_tune.ts";
+import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
+import type { TrainingProgress } from "./progress.ts";
 import { meanNdcg, type ValidationUser } from "./validation.ts";
 
 /** Options of `tuneOnboardedHistory`. */
-export interface OnboardedHistoryOptions extends HeldOutTuningOptions {
+export interface OnboardedHistoryOptions {
   /** The short-history settings; tuning starts from them. */
   short: HybridParams;
-  /** Share of the users held out to answer (default 0.2). */
-  userFraction?: number;
+  /** What `parts` were trained on: the questionnaire asks by its counts. */
+  train: Interaction[] | InteractionColumns;
+  grid: HybridGrid;
+  /** Seed of the other halves a user answers from when `plays` > 1. */
+  seed: number;
   /**
    * Times each held-out user answers, each time from another random half of
-   * their ratings (default 1). More plays or a larger share did not lift
-   * the onboarding protocol's NDCG@10 beyond the noise of tuning on about
-   * 100 users (tools/probes/README.md), so the defaults stay.
+   * their ratings (default 1). More plays or a larger share of held-out
+   * users did not lift the onboarding protocol's NDCG@10 beyond the noise
+   * of tuning on about 100 users (tools/probes/README.md), so the defaults
+   * stay.
    */
   plays?: number;
+  progress?: TrainingProgress;
 }
 
 /** Onboarded settings and how both settings did on the simulated users. */
@@ -55,36 +61,28 @@ export interface OnboardedHistoryTuning {
 }
 
 /**
- * Tunes settings for histories that come out of the onboarding. Null when
- * no held-out user has a liked movie to find.
+ * Tunes settings for histories that come out of the onboarding, with
+ * `parts` trained without `heldOut`. Null when no held-out user has a
+ * liked movie to find.
  *
  * @example
  * ```ts
- * const onboarded = tuneOnboardedHistory(ratings, { short, lambda: 500, content, grid, seed: 1 });
+ * const onboarded = tuneOnboardedHistory(parts, split.users, { short, train: split.train, grid });
  * ```
  */
 export function tuneOnboardedHistory(
-  ratings: Interaction[] | InteractionColumns,
+  parts: HybridParts,
+  heldOut: OnboardingUser[],
   options: OnboardedHistoryOptions,
 ): OnboardedHistoryTuning | null {
-  const split = onboardingSplit(ratings, {
-    seed: options.seed,
-    maxUsers: options.maxUsers,
-    userFraction: options.userFraction,
-  });
-  if (split.users.length === 0) return null;
-  const parts = {
-    ...trainHybridParts(split.train, options),
-    content: options.content,
-  };
   const questionnaire = new Questionnaire({
-    ratingCounts: ratingCountsOf(split.train),
-    ease: parts.ease,
+    ratingCounts: ratingCountsOf(options.train),
+    ease: parts.ease ?? null,
   });
   const now = parts.timeline.latestMs;
   const users: ValidationUser[] = [];
   const random = seededRandom(options.seed + 1);
-  const plays = split.users.flatMap((user) => [
+  const plays = heldOut.flatMap((user) => [
     user,
     ...Array.from(
       { length: (options.plays ?? 1) - 1 },

@@ -12,10 +12,10 @@
  * below plain popularity for movies from any time (docs/EVALUATION.md,
  * random protocol); weighted equally, it gave up a tenth of its NDCG on the
  * next movies (ARCHITECTURE.md has the measurements). Short
- * histories get settings of their own (`tuneShortHistory`), those that
- * came through the onboarding questionnaire others again
- * (`tuneOnboardedHistory`); the served models are then trained on
- * everything.
+ * histories get settings of their own, and those that came through the
+ * onboarding questionnaire others again, both tuned on one set of users
+ * held out of training (`tuneNewUserSettings`); the served models are then
+ * trained on everything.
  */
 import { EASE_DEFAULTS } from "../models/ease.ts";
 import { HYBRID_DEFAULTS, type HybridParams } from "../recommenders/hybrid.ts";
@@ -36,8 +36,7 @@ import {
   timedStage,
   type TrainingProgress,
 } from "./progress.ts";
-import { tuneOnboardedHistory } from "./onboarded_history.ts";
-import { tuneShortHistory } from "./short_history.ts";
+import { tuneNewUserSettings } from "./new_user_tuning.ts";
 import { nextAndAnySplit } from "./task_split.ts";
 import { tuneOnValidation } from "./validation_tuning.ts";
 
@@ -205,7 +204,7 @@ export function trainServingModels(
         anyTime.toFixed(4)
       } (tuned on their weighted geometric mean, ${tuned.ndcg.toFixed(4)})`,
     );
-    const short = tuneShortHistory(ratings, {
+    const { short, onboarded } = tuneNewUserSettings(ratings, {
       long: tuned.params,
       lambda: tuned.lambda,
       minCount,
@@ -229,16 +228,6 @@ export function trainServingModels(
           short.longValidationNdcg.toFixed(4)
         } with the long-history settings`,
       );
-      const onboarded = tuneOnboardedHistory(ratings, {
-        short: short.params,
-        lambda: tuned.lambda,
-        minCount,
-        content,
-        grid,
-        seed: SERVING_TRAINING.shortHistorySeed,
-        maxUsers: SERVING_TRAINING.validationUsers,
-        progress,
-      });
       if (onboarded) {
         settings.short.onboarded = {
           params: onboarded.params,

@@ -1,24 +1,32 @@
 /**
- * Hybrid settings for people who just signed up, tuned on simulated new
- * users: a seeded fifth of the users with at least 20 ratings keep their
- * first 5 (`newUserSplit`) and the weights are tuned on their other liked
- * movies.
+ * Hybrid settings for people who just signed up, tuned on held-out users
+ * (`tuneNewUserSettings` holds them out of training): each one with at
+ * least 20 ratings keeps their first 5, in time order, as the history, and
+ * the weights are tuned on their other liked movies.
  */
 import type { Interaction } from "../types.ts";
-import type { InteractionColumns } from "../models/interaction_columns.ts";
+import { LIKED_RATING } from "../models/item_item_model.ts";
 import {
   type HybridParams,
+  type HybridParts,
   HybridRecommender,
 } from "../recommenders/hybrid.ts";
-import { trainHybridParts } from "./hybrid_parts.ts";
-import { type HeldOutTuningOptions, tuneHybrid } from "./hybrid_tune.ts";
-import { newUserSplit } from "./split.ts";
-import { meanNdcg, validationUsersOf } from "./validation.ts";
+import type { OnboardingUser } from "../onboarding/simulation.ts";
+import type { TrainingProgress } from "./progress.ts";
+import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
+import { meanNdcg, type ValidationUser } from "./validation.ts";
+
+/** Ratings a simulated new user keeps as their history. */
+const KEEP = 5;
+/** Held-out users with fewer ratings do not play a new user. */
+const MIN_RATINGS = 20;
 
 /** Options of `tuneShortHistory`. */
-export interface ShortHistoryOptions extends HeldOutTuningOptions {
+export interface ShortHistoryOptions {
   /** The settings long histories get; tuning starts from them. */
   long: HybridParams;
+  grid: HybridGrid;
+  progress?: TrainingProgress;
 }
 
 /** Short-history settings and how both settings did on the new users. */
@@ -32,28 +40,25 @@ export interface ShortHistoryTuning {
 }
 
 /**
- * Tunes settings for short histories from `ratings`. Null when no user has
- * enough ratings to play a new user.
+ * Tunes settings for short histories with `parts` trained without
+ * `heldOut`. Null when no held-out user has enough ratings to play a new
+ * user.
  *
  * @example
  * ```ts
- * const short = tuneShortHistory(ratings, { long, lambda: 500, content, grid, seed: 1 });
+ * const short = tuneShortHistory(parts, split.users, { long, grid });
  * ```
  */
 export function tuneShortHistory(
-  ratings: Interaction[] | InteractionColumns,
+  parts: HybridParts,
+  heldOut: OnboardingUser[],
   options: ShortHistoryOptions,
 ): ShortHistoryTuning | null {
-  const split = newUserSplit(ratings, { seed: options.seed, keep: 5 });
-  const users = validationUsersOf(split, {
-    maxUsers: options.maxUsers,
-    seed: options.seed,
+  const users = heldOut.flatMap((user) => {
+    const played = newUserOf(user);
+    return played ? [played] : [];
   });
   if (users.length === 0) return null;
-  const parts = {
-    ...trainHybridParts(split.train, options),
-    content: options.content,
-  };
   const tuned = tuneHybrid(parts, {
     start: options.long,
     users,
@@ -70,4 +75,21 @@ export function tuneShortHistory(
     ),
     users: users.length,
   };
+}
+
+/** The user's first ratings as a history, their later liked movies to find. */
+function newUserOf(user: OnboardingUser): ValidationUser | null {
+  const rated = [...user.answersInTime, ...user.test].sort(byTime);
+  if (rated.length < MIN_RATINGS) return null;
+  const relevant = new Set(
+    rated.slice(KEEP).filter((r) => (r.value ?? 0) >= LIKED_RATING)
+      .map((r) => r.movieId),
+  );
+  if (relevant.size === 0) return null;
+  return { history: rated.slice(0, KEEP), relevant };
+}
+
+/** Time order, ties by movie id (as `sortByTime` in split.ts). */
+function byTime(a: Interaction, b: Interaction): number {
+  return a.timestamp - b.timestamp || a.movieId - b.movieId;
 }

@@ -15,10 +15,8 @@ import type { Recommender } from "../../core/recommender.ts";
 import { trainHybridParts } from "../../core/training/hybrid_parts.ts";
 import { DEFAULT_HYBRID_GRID } from "../../core/training/hybrid_tune.ts";
 import { tuneOnValidation } from "../../core/training/validation_tuning.ts";
-import {
-  type ShortHistoryTuning,
-  tuneShortHistory,
-} from "../../core/training/short_history.ts";
+import type { ShortHistoryTuning } from "../../core/training/short_history.ts";
+import { tuneNewUserSettings } from "../../core/training/new_user_tuning.ts";
 import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import type { ProgressReporter } from "../../pipeline/progress.ts";
 import { learnHybridBlend } from "./learned_blend/fit.ts";
@@ -119,13 +117,14 @@ export function researchMethods(
       fit.kept ? "would be kept" : "would not be kept"
     })`,
   );
-  const short = tuneShortHistory(train, {
+  const { short } = tuneNewUserSettings(train, {
     long: tuned.params,
     lambda: tuned.lambda,
     minCount,
     content,
     grid: DEFAULT_HYBRID_GRID,
     seed: seed + 2,
+    onboarded: false,
   });
   const parts = {
     ...trainHybridParts(train, { lambda: tuned.lambda, minCount }),

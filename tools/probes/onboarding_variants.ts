@@ -37,9 +37,9 @@ import type { Recommender } from "../../core/recommender.ts";
 import type { Interaction } from "../../core/types.ts";
 import { seededRandom } from "../../core/training/split.ts";
 import {
-  type OnboardedHistoryOptions,
-  tuneOnboardedHistory,
-} from "../../core/training/onboarded_history.ts";
+  type NewUserTuningOptions,
+  tuneNewUserSettings,
+} from "../../core/training/new_user_tuning.ts";
 import { SERVING_TRAINING } from "../../core/training/serving_models.ts";
 import { assembleRecommender } from "../../serving/recommender.ts";
 import { tfidfEmbedder } from "../../pipeline/embedders/tfidf.ts";
@@ -72,7 +72,7 @@ interface Variant {
    * Tunes the onboarded settings again, as training does, with these
    * options changed (the questionnaire as served).
    */
-  tuning?: Partial<OnboardedHistoryOptions>;
+  tuning?: Partial<NewUserTuningOptions>;
   /** Never recommends a skipped movie (skips as a negative signal). */
   excludeSkips?: boolean;
   /** Asks from EASE-liked (trained on ratings ≥ 4) instead of EASE. */
@@ -286,15 +286,15 @@ for (const variant of VARIANTS) {
   );
   const short = served.settings.short;
   const onboarded = variant.tuning && short
-    ? tuneOnboardedHistory(split.train, {
-      short: short.params,
+    ? tuneNewUserSettings(split.train, {
+      long: served.settings.params,
       lambda: served.settings.lambda,
       content,
       grid: SERVING_TRAINING.grid,
       seed: SERVING_TRAINING.shortHistorySeed,
       maxUsers: SERVING_TRAINING.validationUsers,
       ...variant.tuning,
-    })?.params
+    }).onboarded?.params
     : short?.onboarded?.params;
   const recommender = variant.easeLambda
     ? new ItemItemRecommender(
