@@ -29,7 +29,11 @@ export interface NewUserTuningOptions extends HeldOutTuningOptions {
   onboarded?: boolean;
   /** Share of the users held out (default 0.2). */
   userFraction?: number;
-  /** Times each held-out user answers the questionnaire (default 1). */
+  /**
+   * Times each held-out user answers the questionnaire, each time from
+   * another random half of their ratings (default 1), as long as all the
+   * plays stay within `maxUsers`.
+   */
   plays?: number;
 }
 
@@ -76,7 +80,13 @@ export function tuneNewUserSettings(
     ...tuning,
     short: short.params,
     seed: options.seed,
-    plays: options.plays,
+    plays: Math.max(
+      1,
+      Math.min(
+        options.plays ?? 1,
+        Math.floor((options.maxUsers ?? Infinity) / split.users.length),
+      ),
+    ),
   });
   return { short, onboarded };
 }

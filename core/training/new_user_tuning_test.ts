@@ -49,6 +49,12 @@ Deno.test("tuneNewUserSettings tunes both settings on one set of held-out users"
   const twice = tuneNewUserSettings(groups(4.5), { ...options, plays: 2 });
   assert.equal(twice.onboarded?.users, 16, "each held-out user answers twice");
   assert.equal(twice.short?.users, 8, "and plays one new user");
+  const capped = tuneNewUserSettings(groups(4.5), {
+    ...options,
+    plays: 3,
+    maxUsers: 20,
+  });
+  assert.equal(capped.onboarded?.users, 16, "3 plays of 8 users exceed 20");
   const more = tuneNewUserSettings(groups(4.5), {
     ...options,
     userFraction: 0.4,
