@@ -240,3 +240,32 @@ Deno.test("time signals are read at the serving time, never at the history's", (
   assert.equal(replay[0].movieId, 2);
   assert.equal(replay.find((r) => r.movieId === 3)?.score ?? 0, 0);
 });
+
+Deno.test("tuning holds the components of as many users as its byte budget allows", () => {
+  // the catalogue is 4 movies: 84 bytes of components a user
+  const users = ["a", "b", "c", "d", "e"].map((u, i) => ({
+    history: [rate(u, 1 + (i % 3))],
+    relevant: new Set([4]),
+  }));
+  const logged: string[] = [];
+  let components = 0;
+  const progress = {
+    log: (line: string) => logged.push(line),
+    task: (label: string) => ({
+      advance: (n: number) => {
+        if (label.endsWith("user components")) components += n;
+      },
+      done() {},
+    }),
+  };
+  const grid = { contentWeight: [0, 1] };
+  const start = HYBRID_DEFAULTS;
+  tuneHybrid(parts, { start, users, grid, componentBudget: 3 * 84, progress });
+  assert.equal(components, 3, "3 of the 5 users fit");
+  assert.match(logged.join("\n"), /3 of 5 users, a seeded sample/);
+  components = 0;
+  logged.length = 0;
+  tuneHybrid(parts, { start, users, grid, progress });
+  assert.equal(components, 5, "the default budget holds all 5");
+  assert.doesNotMatch(logged.join("\n"), /a seeded sample/);
+});
