@@ -116,6 +116,8 @@ export interface TuneResult {
   /** Mean NDCG@k of `params` per validation task. */
   taskNdcg: number[];
   trials: number;
+  /** The users it was tuned on: all, or the sample within the component budget. */
+  users: ValidationUser[];
 }
 
 /** One scored setting: the objective, each task's mean and its standard error. */
@@ -174,7 +176,7 @@ export function tuneHybrid(
         } GB`,
       ),
   });
-  let best: TuneResult = { params: start, ndcg: -1, taskNdcg: [], trials: 0 };
+  let best = { params: start, ndcg: -1, taskNdcg: [] as number[], trials: 0 };
   let trials = 0;
   let standardErrors: number[] = [];
   // These change the per-user components themselves, so they form the
@@ -284,7 +286,7 @@ export function tuneHybrid(
         : perTask[0] ?? best.ndcg.toFixed(4)
     } (standard error over ${histories.length} users) after ${trials} trials`,
   );
-  return { ...best, trials };
+  return { ...best, trials, users };
 }
 
 /**

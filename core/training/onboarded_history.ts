@@ -115,9 +115,9 @@ export function tuneOnboardedHistory(
     validationNdcg: tuned.ndcg,
     shortValidationNdcg: meanNdcg(
       new HybridRecommender(parts, options.short),
-      users,
+      tuned.users,
     ),
-    users: users.length,
+    users: tuned.users.length,
   };
 }
 

@@ -71,9 +71,9 @@ export function tuneShortHistory(
     validationNdcg: tuned.ndcg,
     longValidationNdcg: meanNdcg(
       new HybridRecommender(parts, options.long),
-      users,
+      tuned.users,
     ),
-    users: users.length,
+    users: tuned.users.length,
   };
 }
 
