@@ -190,7 +190,7 @@ function onboardingTarget(r: ProtocolResult, k: number): string {
       ? "met"
       : `missed, ${f(ratio, 2)}× is ${
         f((1 - ratio / ONBOARDING_TARGET) * 100, 0)
-      }% short`
+      }% short; what was tried: tools/probes/README.md, \`deno run -A tools/probes/onboarding_variants.ts\``
   })`;
 }
 

@@ -293,6 +293,7 @@ for (const variant of VARIANTS) {
       grid: SERVING_TRAINING.grid,
       seed: SERVING_TRAINING.shortHistorySeed,
       maxUsers: SERVING_TRAINING.validationUsers,
+      plays: SERVING_TRAINING.onboardedPlays,
       ...variant.tuning,
     }).onboarded?.params
     : short?.onboarded?.params;
