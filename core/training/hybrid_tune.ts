@@ -14,7 +14,11 @@ import { ndcgAtK } from "../metrics.ts";
 import type { EmbeddingMatrix } from "../types.ts";
 import { silentTraining, type TrainingProgress } from "./progress.ts";
 import { seededRandom, shuffleInPlace } from "./split.ts";
-import { validationObjective, type ValidationUser } from "./validation.ts";
+import {
+  meanNdcg,
+  validationObjective,
+  type ValidationUser,
+} from "./validation.ts";
 
 /** The parameters the grid searches. */
 export type HybridGridKey = keyof HybridParams;
@@ -118,6 +122,17 @@ export interface TuneResult {
   trials: number;
   /** The users it was tuned on: all, or the sample within the component budget. */
   users: ValidationUser[];
+}
+
+/** Settings tuned on held-out users, and how the starting ones did on them. */
+export interface HeldOutTuning {
+  params: HybridParams;
+  /** Validation NDCG@10 of `params`. */
+  validationNdcg: number;
+  /** Validation NDCG@10 of the settings the search started from, same users. */
+  startValidationNdcg: number;
+  /** How many users it was tuned on. */
+  users: number;
 }
 
 /** One scored setting: the objective, each task's mean and its standard error. */
@@ -287,6 +302,31 @@ export function tuneHybrid(
     } (standard error over ${histories.length} users) after ${trials} trials`,
   );
   return { ...best, trials, users };
+}
+
+/**
+ * `tuneHybrid`, with the starting settings scored on the users tuned on, for
+ * the log's comparison.
+ *
+ * @example
+ * ```ts
+ * const short = tuneFromStart(parts, { start: long, users, label: "tune short histories" });
+ * ```
+ */
+export function tuneFromStart(
+  parts: HybridParts,
+  options: TuneOptions,
+): HeldOutTuning {
+  const tuned = tuneHybrid(parts, options);
+  return {
+    params: tuned.params,
+    validationNdcg: tuned.ndcg,
+    startValidationNdcg: meanNdcg(
+      new HybridRecommender(parts, options.start),
+      tuned.users,
+    ),
+    users: tuned.users.length,
+  };
 }
 
 /**

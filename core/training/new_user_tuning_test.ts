@@ -39,8 +39,8 @@ Deno.test("tuneNewUserSettings tunes both settings on one set of held-out users"
   assert.equal(onboarded.users, 8, "a fifth of the 40 users");
   // every held-out user has ≥ 20 ratings: each plays a new user too
   assert.equal(short.users, 8);
-  assert.ok(short.validationNdcg >= short.longValidationNdcg);
-  assert.ok(onboarded.validationNdcg >= onboarded.shortValidationNdcg);
+  assert.ok(short.validationNdcg >= short.startValidationNdcg);
+  assert.ok(onboarded.validationNdcg >= onboarded.startValidationNdcg);
   // the answers point to the user's own group (a random guess is near 0.3)
   assert.ok(onboarded.validationNdcg > 0.7, `NDCG ${onboarded.validationNdcg}`);
   const few = tuneNewUserSettings(groups(4.5), { ...options, maxUsers: 3 });

@@ -8,11 +8,7 @@
  * `tuneShortHistory` tunes for): the most rated movies, rated or skipped.
  */
 import type { Interaction } from "../types.ts";
-import {
-  type HybridParams,
-  type HybridParts,
-  HybridRecommender,
-} from "../recommenders/hybrid.ts";
+import { type HybridParams, type HybridParts } from "../recommenders/hybrid.ts";
 import {
   asColumns,
   type InteractionColumns,
@@ -26,9 +22,13 @@ import {
   simulateOnboarding,
 } from "../onboarding/simulation.ts";
 import { seededRandom } from "./split.ts";
-import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
+import {
+  type HeldOutTuning,
+  type HybridGrid,
+  tuneFromStart,
+} from "./hybrid_tune.ts";
 import type { TrainingProgress } from "./progress.ts";
-import { meanNdcg, type ValidationUser } from "./validation.ts";
+import type { ValidationUser } from "./validation.ts";
 
 /** Options of `tuneOnboardedHistory`. */
 export interface OnboardedHistoryOptions {
@@ -50,15 +50,8 @@ export interface OnboardedHistoryOptions {
   progress?: TrainingProgress;
 }
 
-/** Onboarded settings and how both settings did on the simulated users. */
-export interface OnboardedHistoryTuning {
-  params: HybridParams;
-  /** Validation NDCG@10 of `params` on the simulated onboarded users. */
-  validationNdcg: number;
-  /** The short-history settings on the same users, for comparison. */
-  shortValidationNdcg: number;
-  users: number;
-}
+/** The tuned settings; `startValidationNdcg` is the short-history settings' score. */
+export type OnboardedHistoryTuning = HeldOutTuning;
 
 /**
  * Tunes settings for histories that come out of the onboarding, with
@@ -103,22 +96,13 @@ export function tuneOnboardedHistory(
     users.push({ history, relevant });
   }
   if (users.length === 0) return null;
-  const tuned = tuneHybrid(parts, {
+  return tuneFromStart(parts, {
     start: options.short,
     users,
     grid: options.grid,
     progress: options.progress,
     label: "tune onboarded histories",
   });
-  return {
-    params: tuned.params,
-    validationNdcg: tuned.ndcg,
-    shortValidationNdcg: meanNdcg(
-      new HybridRecommender(parts, options.short),
-      tuned.users,
-    ),
-    users: tuned.users.length,
-  };
 }
 
 /** How many ratings each movie has, as the questionnaire takes them. */

@@ -229,26 +229,26 @@ export function trainServingModels(
         params: short.params,
         maxHistory: SHORT_HISTORY,
         validationNdcg: short.validationNdcg,
-        longValidationNdcg: short.longValidationNdcg,
+        longValidationNdcg: short.startValidationNdcg,
       };
       progress.log(
         `short histories (≤ ${SHORT_HISTORY} movies): validation NDCG@10 ${
           short.validationNdcg.toFixed(4)
         } on ${short.users} simulated new users, ${
-          short.longValidationNdcg.toFixed(4)
+          short.startValidationNdcg.toFixed(4)
         } with the long-history settings`,
       );
       if (onboarded) {
         settings.short.onboarded = {
           params: onboarded.params,
           validationNdcg: onboarded.validationNdcg,
-          shortValidationNdcg: onboarded.shortValidationNdcg,
+          shortValidationNdcg: onboarded.startValidationNdcg,
         };
         progress.log(
           `short histories through the onboarding: validation NDCG@10 ${
             onboarded.validationNdcg.toFixed(4)
           } on ${onboarded.users} simulated onboarded users, ${
-            onboarded.shortValidationNdcg.toFixed(4)
+            onboarded.startValidationNdcg.toFixed(4)
           } with the short-history settings`,
         );
       }

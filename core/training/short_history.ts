@@ -6,15 +6,15 @@
  */
 import type { Interaction } from "../types.ts";
 import { LIKED_RATING } from "../models/item_item_model.ts";
-import {
-  type HybridParams,
-  type HybridParts,
-  HybridRecommender,
-} from "../recommenders/hybrid.ts";
+import { type HybridParams, type HybridParts } from "../recommenders/hybrid.ts";
 import type { OnboardingUser } from "../onboarding/simulation.ts";
 import type { TrainingProgress } from "./progress.ts";
-import { type HybridGrid, tuneHybrid } from "./hybrid_tune.ts";
-import { meanNdcg, type ValidationUser } from "./validation.ts";
+import {
+  type HeldOutTuning,
+  type HybridGrid,
+  tuneFromStart,
+} from "./hybrid_tune.ts";
+import type { ValidationUser } from "./validation.ts";
 
 /** Ratings a simulated new user keeps as their history. */
 const KEEP = 5;
@@ -29,15 +29,8 @@ export interface ShortHistoryOptions {
   progress?: TrainingProgress;
 }
 
-/** Short-history settings and how both settings did on the new users. */
-export interface ShortHistoryTuning {
-  params: HybridParams;
-  /** Validation NDCG@10 of `params` on the simulated new users. */
-  validationNdcg: number;
-  /** The long-history settings on the same users, for comparison. */
-  longValidationNdcg: number;
-  users: number;
-}
+/** The tuned settings; `startValidationNdcg` is the long-history settings' score. */
+export type ShortHistoryTuning = HeldOutTuning;
 
 /**
  * Tunes settings for short histories with `parts` trained without
@@ -59,22 +52,13 @@ export function tuneShortHistory(
     return played ? [played] : [];
   });
   if (users.length === 0) return null;
-  const tuned = tuneHybrid(parts, {
+  return tuneFromStart(parts, {
     start: options.long,
     users,
     grid: options.grid,
     progress: options.progress,
     label: "tune short histories",
   });
-  return {
-    params: tuned.params,
-    validationNdcg: tuned.ndcg,
-    longValidationNdcg: meanNdcg(
-      new HybridRecommender(parts, options.long),
-      tuned.users,
-    ),
-    users: tuned.users.length,
-  };
 }
 
 /** The user's first ratings as a history, their later liked movies to find. */

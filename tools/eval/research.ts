@@ -10,12 +10,14 @@ import {
   type HybridParams,
   HybridRecommender,
 } from "../../core/recommenders/hybrid.ts";
-import type { ServingModels } from "../../core/training/serving_models.ts";
+import type {
+  ServingModels,
+  ShortHistorySettings,
+} from "../../core/training/serving_models.ts";
 import type { Recommender } from "../../core/recommender.ts";
 import { trainHybridParts } from "../../core/training/hybrid_parts.ts";
 import { DEFAULT_HYBRID_GRID } from "../../core/training/hybrid_tune.ts";
 import { tuneOnValidation } from "../../core/training/validation_tuning.ts";
-import type { ShortHistoryTuning } from "../../core/training/short_history.ts";
 import { tuneNewUserSettings } from "../../core/training/new_user_tuning.ts";
 import type { EmbeddingMatrix, Interaction } from "../../core/types.ts";
 import type { ProgressReporter } from "../../pipeline/progress.ts";
@@ -42,7 +44,7 @@ export interface RetunedSettings {
   lambda: number;
   params: HybridParams;
   validationNdcg: number;
-  short: ShortHistoryTuning | null;
+  short: Omit<ShortHistorySettings, "maxHistory" | "onboarded"> | null;
 }
 
 /** The learned blend's validation, for the report. */
@@ -144,7 +146,11 @@ export function researchMethods(
       lambda: tuned.lambda,
       params: tuned.params,
       validationNdcg: tuned.ndcg,
-      short,
+      short: short && {
+        params: short.params,
+        validationNdcg: short.validationNdcg,
+        longValidationNdcg: short.startValidationNdcg,
+      },
     },
     learnedValidation: {
       kept: fit.kept,
