@@ -6,8 +6,9 @@
  * and rated their first 5 movies, `tuneShortHistory`), and starting from
  * them the onboarded settings (each one answers the questionnaire,
  * `tuneOnboardedHistory`). One split instead of one per setting saves a
- * training of every part (about 2.5 CPU minutes on ml-10m-shaped data),
- * and its new users are new to the models as real ones are.
+ * training of every part (ml-10m-shaped precompute: 727 → 488 CPU s,
+ * docs/SCALE.md), and its new users are new to the models as real ones
+ * are.
  */
 import type { Interaction } from "../types.ts";
 import type { InteractionColumns } from "../models/interaction_columns.ts";
