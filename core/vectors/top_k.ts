@@ -76,6 +76,13 @@ export class TopK {
     this.#scores[i] = score;
   }
 
+  /** Heap slots of the entries, best first (ties: the smaller id). */
+  #bestFirst(): number[] {
+    const ids = this.#ids, scores = this.#scores;
+    return Array.from({ length: this.#size }, (_, i) => i)
+      .sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+  }
+
   /**
    * Writes the entries best first into `into.ids` and `into.scores` from
    * `offset`, with no object per entry; returns how many were written.
@@ -84,23 +91,20 @@ export class TopK {
     into: { ids: Int32Array; scores: Float64Array },
     offset: number,
   ): number {
-    const ids = this.#ids, scores = this.#scores;
-    const order = Array.from({ length: this.#size }, (_, i) => i)
-      .sort((a, b) => scores[b] - scores[a] || ids[a] - ids[b]);
+    const order = this.#bestFirst();
     for (let i = 0; i < order.length; i++) {
-      into.ids[offset + i] = ids[order[i]];
-      into.scores[offset + i] = scores[order[i]];
+      into.ids[offset + i] = this.#ids[order[i]];
+      into.scores[offset + i] = this.#scores[order[i]];
     }
     return order.length;
   }
 
   /** The entries, best first. */
   result(): ScoredMovie[] {
-    const out: ScoredMovie[] = [];
-    for (let i = 0; i < this.#size; i++) {
-      out.push({ movieId: this.#ids[i], score: this.#scores[i] });
-    }
-    return out.sort((a, b) => b.score - a.score || a.movieId - b.movieId);
+    return this.#bestFirst().map((i) => ({
+      movieId: this.#ids[i],
+      score: this.#scores[i],
+    }));
   }
 }
 

@@ -41,6 +41,32 @@ export const ONBOARDING_PAGES = 10;
 /** The simulated user stops after the page that brings this many ratings. */
 export const ONBOARDING_RATINGS = 10;
 
+/**
+ * Every held-out user answers `ask`'s pages at `now` as the protocol has
+ * them (pages of 10, at most 10 pages, until 10 ratings): their histories
+ * and the mean effort.
+ */
+export function playOnboarding(
+  users: OnboardingUser[],
+  ask: AskNext,
+  now: number,
+): { histories: Interaction[][]; effort: Effort } {
+  const runs = users.map((u) =>
+    simulateOnboarding(u, ask, {
+      now,
+      pageSize: ONBOARDING_PAGE,
+      maxPages: ONBOARDING_PAGES,
+      ratings: ONBOARDING_RATINGS,
+    })
+  );
+  const mean = (of: (r: (typeof runs)[number]) => number) =>
+    runs.reduce((a, r) => a + of(r), 0) / runs.length;
+  return {
+    histories: runs.map((r) => r.history),
+    effort: { shown: mean((r) => r.shown), rated: mean((r) => r.rated) },
+  };
+}
+
 /** The movies of `ratingCounts`, most rated first, as one fixed questionnaire. */
 function fixedQuestionnaire(
   ratingCounts: { movieId: number; ratingCount: number }[],
@@ -114,21 +140,7 @@ export function evaluateOnboarding(
   });
   // Answers are given now, when serving runs: after the last training rating.
   const now = served.timeline.latestMs;
-  const play = (ask: AskNext) => {
-    const runs = users.map((u) =>
-      simulateOnboarding(u, ask, {
-        now,
-        pageSize: ONBOARDING_PAGE,
-        maxPages: ONBOARDING_PAGES,
-        ratings: ONBOARDING_RATINGS,
-      })
-    );
-    const effort: Effort = {
-      shown: runs.reduce((a, r) => a + r.shown, 0) / runs.length,
-      rated: runs.reduce((a, r) => a + r.rated, 0) / runs.length,
-    };
-    return { histories: runs.map((r) => r.history), effort };
-  };
+  const play = (ask: AskNext) => playOnboarding(users, ask, now);
   const adaptive = play((history, limit) =>
     questionnaire.next(history, { limit })
   );

@@ -22,7 +22,6 @@ import {
 import {
   type AskNext,
   onboardingSplit,
-  simulateOnboarding,
 } from "../../core/onboarding/simulation.ts";
 import { ndcgAtK } from "../../core/metrics.ts";
 import { trainEase } from "../../core/models/ease.ts";
@@ -48,11 +47,7 @@ import { loadEvalDataset } from "../eval/data.ts";
 import { embedAll } from "../eval/main.ts";
 import { relevantByUser } from "../eval/protocols.ts";
 import { trainServed } from "../eval/run.ts";
-import {
-  ONBOARDING_PAGE,
-  ONBOARDING_PAGES,
-  ONBOARDING_RATINGS,
-} from "../eval/onboarding_protocol.ts";
+import { playOnboarding } from "../eval/onboarding_protocol.ts";
 
 /** One variant: how questions are asked and how the answers are ranked. */
 interface Variant {
@@ -276,14 +271,7 @@ for (const variant of VARIANTS) {
   );
   const ask: AskNext = (history, limit) =>
     questionnaire.next(history, { limit });
-  const runs = users.map((u) =>
-    simulateOnboarding(u, ask, {
-      now,
-      pageSize: ONBOARDING_PAGE,
-      maxPages: ONBOARDING_PAGES,
-      ratings: ONBOARDING_RATINGS,
-    })
-  );
+  const played = playOnboarding(users, ask, now);
   const short = served.settings.short;
   const onboarded = variant.tuning && short
     ? tuneNewUserSettings(split.train, {
@@ -310,15 +298,14 @@ for (const variant of VARIANTS) {
       ...variant.onboarded,
     })
     : hybrid;
-  const histories = runs.map((r) =>
-    variant.answers ? variant.answers(r.history) : r.history
+  const histories = played.histories.map((history) =>
+    variant.answers ? variant.answers(history) : history
   );
   const [mean, low, high] = bootstrap(
     ndcgs(recommender, histories, variant.excludeSkips),
     seed,
   );
-  const shown = runs.reduce((a, r) => a + r.shown, 0) / runs.length;
-  const rated = runs.reduce((a, r) => a + r.rated, 0) / runs.length;
+  const { shown, rated } = played.effort;
   console.log(
     `| ${variant.name} | ${mean.toFixed(4)} [${low.toFixed(4)}, ${
       high.toFixed(4)
